@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { ErrorSink } from './errors';
+import { errorHandler, notFound } from './http/error-handler';
+import { healthRoutes, type ReadinessCheck } from './http/health';
+import type { Logger } from './logger';
+
+export type AppDeps = {
+  logger: Logger;
+  reportError: ErrorSink;
+  isReady: ReadinessCheck;
+  /** Feature routers mounted before the JSON parser, each parsing its own body (the webhook needs raw bytes). */
+  routers?: Router[];
+};
+
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 1);
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      // Probes would drown the log.
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(healthRoutes(deps.isReady));
+  for (const router of deps.routers ?? []) app.use(router);
+  app.use(express.json({ limit: '100kb' }));
+  app.use(notFound);
+  app.use(errorHandler(deps.reportError));
+  return app;
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/** LINE's SDK builds URLs with `new URL('/v2/...', base)`, silently dropping any path in the base. */
+const lineOrigin = (fallback: string) =>
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.line.me' })
+    .default(fallback)
+    .refine((value) => new URL(value).pathname === '/', {
+      error: 'must be an origin only (no path): the LINE SDK drops any path',
+    })
+    .transform((value) => new URL(value).origin);
+
+const optionalSecret = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+export const envSchema = z.object({
+  PORT: z.coerce
+    .number({ error: 'must be a whole number between 1 and 65535' })
+    .int({ error: 'must be a whole number between 1 and 65535' })
+    .min(1, { error: 'must be a whole number between 1 and 65535' })
+    .max(65535, { error: 'must be a whole number between 1 and 65535' })
+    .default(3000),
+  MONGODB_URI: optionalSecret.refine((value) => value === undefined || /^mongodb(\+srv)?:\/\//.test(value), {
+    error: 'must start with mongodb:// or mongodb+srv:// (leave it unset for the embedded database)',
+  }),
+  LINE_CHANNEL_SECRET: optionalSecret.refine(
+    (value) => value === undefined || /^[0-9a-f]{32}$/i.test(value),
+    {
+      error:
+        'must be the 32-character hex "Channel secret" from the LINE Developers console (Basic settings)',
+    },
+  ),
+  LINE_CHANNEL_ACCESS_TOKEN: optionalSecret.refine((value) => value === undefined || value.length >= 20, {
+    error:
+      'must be the long-lived "Channel access token" from the LINE Developers console (Messaging API tab)',
+  }),
+  LINE_API_BASE_URL: lineOrigin('https://api.line.me'),
+  LINE_DATA_API_BASE_URL: lineOrigin('https://api-data.line.me'),
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be the public http(s) address of this service' })
+    .optional()
+    .transform((value) => value?.replace(/\/+$/, '')),
+  ADMIN_EMAIL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.email({ error: 'must be an email address' }).optional(),
+  ),
+  ADMIN_PASSWORD: optionalSecret.refine((value) => value === undefined || value.length >= 12, {
+    error: 'must be at least 12 characters',
+  }),
+  DEFAULT_LOCALE: z.enum(['th', 'en', 'hmn'], { error: 'must be one of th, en, hmn' }).default('th'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  NEEDLINE_DATA_DIR: z.string().min(1).default('.data'),
+});
+
+const present = (value: string | undefined) => value !== undefined && value.trim() !== '';
+
+/** Rules across variables, checked on the raw values so they are reported with every other problem. */
+function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const hasSecret = present(env.LINE_CHANNEL_SECRET);
+  const hasToken = present(env.LINE_CHANNEL_ACCESS_TOKEN);
+  if (hasSecret !== hasToken) {
+    problems.push(
+      `${hasSecret ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET'} is missing while the other LINE credential is set: set both for a real LINE channel, or neither for sandbox mode`,
+    );
+  }
+  if (hasSecret && hasToken && !present(env.PUBLIC_BASE_URL)) {
+    problems.push(
+      'PUBLIC_BASE_URL is required with a real LINE channel: the https address LINE reaches, e.g. https://needline.example.org',
+    );
+  }
+  if (present(env.ADMIN_EMAIL) !== present(env.ADMIN_PASSWORD)) {
+    problems.push(
+      `${present(env.ADMIN_EMAIL) ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'} is missing: set ADMIN_EMAIL and ADMIN_PASSWORD together, or neither`,
+    );
+  }
+  return problems;
+}
+
+export type Env = z.infer<typeof envSchema>;
+
+export type Config = Env & {
+  /** Real LINE channel, or the built-in emulator. */
+  lineMode: 'line' | 'sandbox';
+  /** An operator-provided MongoDB, or the embedded one from the resolver. */
+  databaseMode: 'external' | 'embedded';
+};
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const result = envSchema.safeParse(env);
+  // Never echo a value: it may be a secret.
+  const problems = [
+    ...(result.success
+      ? []
+      : result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`)),
+    ...crossFieldProblems(env),
+  ];
+  if (!result.success || problems.length > 0) return { ok: false, problems };
+  const parsed = result.data;
+  return {
+    ok: true,
+    config: {
+      ...parsed,
+      lineMode: parsed.LINE_CHANNEL_SECRET ? 'line' : 'sandbox',
+      databaseMode: parsed.MONGODB_URI ? 'external' : 'embedded',
+    },
+  };
+}
+
+export function formatProblems(problems: string[]): string {
+  return [
+    'NeedLine cannot start: the configuration has problems.',
+    ...problems.map((problem) => `  - ${problem}`),
+    'Set these in the environment or in a .env file (see .env.example for every variable).',
+  ].join('\n');
+}

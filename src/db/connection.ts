@@ -1,0 +1,59 @@
+import mongoose, { type Connection } from 'mongoose';
+
+export type Database = {
+  connection: Connection;
+  /** True when the server answers a ping within the time limit. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  /** Creates the indexes every registered model declares. */
+  ensureIndexes(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * One connection per service instance (not mongoose's global one), so tests can run two instances
+ * against one database. Indexes are declared with the models and built here, at start, not lazily.
+ */
+export async function connectDatabase(uri: string, dbName?: string): Promise<Database> {
+  const connection = mongoose.createConnection(uri, {
+    dbName,
+    autoIndex: false,
+    autoCreate: true,
+    // Fail fast while the database is down: readiness answers 503 instead of hanging, and the
+    // driver keeps reconnecting in the background so the service recovers by itself.
+    serverSelectionTimeoutMS: 5000,
+    heartbeatFrequencyMS: 2000,
+  });
+  await connection.asPromise();
+
+  return {
+    connection,
+    async ping(timeoutMs = 2000) {
+      const db = connection.db;
+      if (!db) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const ping = db
+        .command({ ping: 1 }, { timeoutMS: timeoutMs })
+        .then(() => true)
+        .catch(() => false);
+      try {
+        return await Promise.race([ping, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async ensureIndexes() {
+      for (const model of Object.values(connection.models)) {
+        await model.createCollection().catch((error: { codeName?: string }) => {
+          if (error.codeName !== 'NamespaceExists') throw error;
+        });
+        await model.createIndexes();
+      }
+    },
+    async close() {
+      await connection.close();
+    },
+  };
+}

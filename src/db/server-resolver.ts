@@ -1,0 +1,255 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { MongoClient } from 'mongodb';
+
+/**
+ * One resolver for `npm start` without MONGODB_URI and for the tests: a real MongoDB where one can
+ * be had, else FerretDB 1.24 (a real MongoDB-wire database) built from the Go module proxy. It never
+ * falls back to a fake, and says what it tried when nothing works.
+ */
+export type DatabaseServer = {
+  uri: string;
+  kind: 'external' | 'mongod' | 'ferretdb';
+  /** e.g. "FerretDB 1.24.2 (SQLite, in memory)" or "MongoDB 7.0.14"; never credentials. */
+  description: string;
+  stop(): Promise<void>;
+};
+
+export type ResolveOptions = {
+  mongodbUri?: string;
+  /** Where the embedded server keeps its data and the built binary. */
+  dataDir: string;
+  /** Keep data across restarts (npm start) or in memory (tests). */
+  persistent: boolean;
+  log?: (message: string) => void;
+};
+
+const execFileAsync = promisify(execFile);
+const REPO_ROOT = findRepoRoot(__dirname);
+const FERRETDB_MODULE = path.join(REPO_ROOT, 'src', 'db', 'ferretdb');
+const MONGOD_RETRY_AFTER_MS = 24 * 3600 * 1000;
+
+export async function resolveDatabaseServer(options: ResolveOptions): Promise<DatabaseServer> {
+  const log = options.log ?? (() => undefined);
+  if (options.mongodbUri) {
+    return {
+      uri: options.mongodbUri,
+      kind: 'external',
+      description: await describeServer(options.mongodbUri).catch(() => 'MongoDB (MONGODB_URI)'),
+      stop: async () => undefined,
+    };
+  }
+
+  const tried: string[] = ['MONGODB_URI: not set'];
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+
+  try {
+    const server = await startMongod(dataDir, options.persistent, log);
+    log(`embedded database: ${server.description}`);
+    return server;
+  } catch (error) {
+    tried.push(`mongod via mongodb-memory-server: ${reason(error)}`);
+  }
+
+  try {
+    const server = await startFerretDb(dataDir, options.persistent, log);
+    log(`embedded database: ${server.description}`);
+    return server;
+  } catch (error) {
+    tried.push(
+      `FerretDB 1.24.2 built with Go from ${path.relative(process.cwd(), FERRETDB_MODULE)}: ${reason(error)}`,
+    );
+  }
+
+  throw new Error(
+    [
+      'No database server could be started. Tried, in order:',
+      ...tried.map((line, i) => `  ${i + 1}. ${line}`),
+      'Set MONGODB_URI to a MongoDB you run, or install Go (FerretDB builds from the Go module proxy).',
+    ].join('\n'),
+  );
+}
+
+/** A real mongod, only when mongodb-memory-server finds or can download one. */
+async function startMongod(
+  dataDir: string,
+  persistent: boolean,
+  log: (m: string) => void,
+): Promise<DatabaseServer> {
+  // This network cannot reach MongoDB's download servers; the attempt costs seconds, so a failure
+  // is remembered for a day unless a binary is named explicitly.
+  const marker = path.join(dataDir, 'mongod-unavailable');
+  if (!process.env.MONGOMS_SYSTEM_BINARY && existsSync(marker)) {
+    const age = Date.now() - statSync(marker).mtimeMs;
+    if (age < MONGOD_RETRY_AFTER_MS) {
+      throw new Error(
+        `unavailable (${readFileSync(marker, 'utf8').trim()}; retried after a day or with MONGOMS_SYSTEM_BINARY)`,
+      );
+    }
+  }
+  log('looking for a mongod binary (mongodb-memory-server)…');
+  const { MongoMemoryServer } = await import('mongodb-memory-server-core');
+  let server: InstanceType<typeof MongoMemoryServer>;
+  try {
+    const dbPath = path.join(dataDir, 'mongod');
+    if (persistent) mkdirSync(dbPath, { recursive: true });
+    server = await MongoMemoryServer.create({
+      instance: persistent ? { dbPath, storageEngine: 'wiredTiger' } : {},
+    });
+  } catch (error) {
+    writeFileSync(marker, reason(error).slice(0, 300));
+    throw error;
+  }
+  const uri = server.getUri();
+  return {
+    uri,
+    kind: 'mongod',
+    description: await describeServer(uri),
+    stop: async () => {
+      await server.stop({ doCleanup: !persistent });
+    },
+  };
+}
+
+async function startFerretDb(
+  dataDir: string,
+  persistent: boolean,
+  log: (m: string) => void,
+): Promise<DatabaseServer> {
+  const binary = await buildFerretDb(dataDir, log);
+  const port = await freePort();
+  const args = ['-listen', `127.0.0.1:${port}`];
+  if (persistent) {
+    const dir = path.join(dataDir, 'ferretdb');
+    mkdirSync(dir, { recursive: true });
+    args.push('-dir', dir);
+  }
+  // stdin stays a pipe: the child exits when we do, however we die.
+  const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderrTail: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > 20) stderrTail.shift();
+  });
+  const uri = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('did not start within 30 s')), 30_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /^ready (\S+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with code ${code}: ${stderrTail.slice(-3).join(' | ')}`));
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+  child.unref();
+  const storage = persistent
+    ? `SQLite in ${path.relative(process.cwd(), path.join(dataDir, 'ferretdb')) || '.'}`
+    : 'SQLite in memory';
+  return {
+    uri,
+    kind: 'ferretdb',
+    description: `${await describeServer(uri)} (${storage})`,
+    stop: () => stopChild(child),
+  };
+}
+
+/** Builds our tiny FerretDB main once per source version; Go's build cache makes rebuilds quick. */
+async function buildFerretDb(dataDir: string, log: (m: string) => void): Promise<string> {
+  const sources = ['main.go', 'go.mod', 'go.sum'].map((name) =>
+    readFileSync(path.join(FERRETDB_MODULE, name)),
+  );
+  const hash = createHash('sha256');
+  for (const source of sources) hash.update(source);
+  const binDir = path.join(dataDir, 'bin');
+  const binary = path.join(binDir, `ferretdb-${hash.digest('hex').slice(0, 12)}`);
+  if (existsSync(binary)) return binary;
+  mkdirSync(binDir, { recursive: true });
+  log('building FerretDB 1.24.2 with Go (the first build takes a few minutes; later ones are cached)…');
+  const temporary = `${binary}.${process.pid}.tmp`;
+  try {
+    await execFileAsync('go', ['build', '-o', temporary, '.'], {
+      cwd: FERRETDB_MODULE,
+      env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join(' | ');
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new Error(
+      missing ? 'the go command was not found on PATH' : `go build failed: ${stderr ?? reason(error)}`,
+    );
+  }
+  // Several test runs may build at once: the rename is atomic.
+  renameSync(temporary, binary);
+  return binary;
+}
+
+export async function describeServer(uri: string): Promise<string> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
+  try {
+    const info = await client.db('admin').command({ buildInfo: 1 });
+    if (typeof info.ferretdbVersion === 'string')
+      return `FerretDB ${info.ferretdbVersion} (MongoDB ${info.version} wire)`;
+    return `MongoDB ${info.version}`;
+  } finally {
+    await client.close();
+  }
+}
+
+function pinnedFerretDbVersion(): string {
+  const goMod = readFileSync(path.join(FERRETDB_MODULE, 'go.mod'), 'utf8');
+  return /github\.com\/FerretDB\/FerretDB (v[\w.-]+)/.exec(goMod)?.[1] ?? 'unknown version';
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function findRepoRoot(start: string): string {
+  let dir = start;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+  return dir;
+}
+
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.slice(0, 300);
+}

@@ -1,0 +1,49 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { PublicError, type ErrorSink } from '../errors';
+
+export const notFound: RequestHandler = (_req, res) => {
+  res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint.' } });
+};
+
+/** Answers every error as JSON without internals; unexpected ones go to the error sink. */
+export function errorHandler(reportError: ErrorSink): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (err instanceof PublicError) {
+      res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
+      return;
+    }
+    // body-parser and raw-body errors carry an HTTP status and a type we can name safely.
+    const status =
+      typeof err?.status === 'number'
+        ? err.status
+        : typeof err?.statusCode === 'number'
+          ? err.statusCode
+          : 500;
+    if (status === 413) {
+      res
+        .status(413)
+        .json({ error: { code: 'payload_too_large', message: 'The request body is too large.' } });
+      return;
+    }
+    if (status === 400 && err?.type === 'entity.parse.failed') {
+      res
+        .status(400)
+        .json({ error: { code: 'malformed_json', message: 'The request body is not valid JSON.' } });
+      return;
+    }
+    if (status >= 400 && status < 500) {
+      res
+        .status(status)
+        .json({ error: { code: 'bad_request', message: 'The request could not be processed.' } });
+      return;
+    }
+    reportError(err, { requestId: req.id, method: req.method, path: req.path });
+    res
+      .status(500)
+      .json({ error: { code: 'internal', message: 'Something went wrong on our side.', requestId: req.id } });
+  };
+}

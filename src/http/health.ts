@@ -1,0 +1,19 @@
+import { Router } from 'express';
+
+export type ReadinessCheck = () => Promise<boolean>;
+
+export function healthRoutes(isReady: ReadinessCheck): Router {
+  const router = Router();
+  // Liveness: the process answers. It must not depend on the database, or an orchestrator
+  // would restart healthy instances during a database outage.
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const ready = await isReady().catch(() => false);
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'unavailable', database: ready ? 'up' : 'down' });
+  });
+  return router;
+}

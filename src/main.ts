@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { formatProblems, parseConfig } from './config';
+import { createLogger } from './logger';
+import { startService, type Service } from './service';
+
+const SHUTDOWN_LIMIT_MS = 10_000;
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const parsed = parseConfig(process.env);
+  if (!parsed.ok) {
+    console.error(formatProblems(parsed.problems));
+    process.exit(1);
+  }
+  const { config } = parsed;
+  const logger = createLogger(config.LOG_LEVEL);
+
+  let service: Service;
+  try {
+    service = await startService({ config, logger });
+  } catch (error) {
+    console.error(`NeedLine could not start.\n${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+
+  const base = `http://localhost:${config.PORT}`;
+  logger.info(
+    { lineMode: config.lineMode, databaseMode: config.databaseMode },
+    config.lineMode === 'sandbox'
+      ? 'sandbox mode: no LINE credentials, so NeedLine talks to its built-in LINE emulator'
+      : 'LINE mode: connected to a real LINE channel',
+  );
+  printWelcome(base, config.lineMode);
+
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    const hardStop = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS);
+    hardStop.unref();
+    service.stop().then(
+      () => {
+        logger.info('stopped cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function printWelcome(base: string, lineMode: 'line' | 'sandbox'): void {
+  const lines = [
+    '',
+    `  NeedLine is running at ${base}`,
+    `    health:    ${base}/healthz   readiness: ${base}/readyz`,
+  ];
+  if (lineMode === 'line')
+    lines.push(`    LINE webhook URL to set in the LINE Developers console: <PUBLIC_BASE_URL>/webhook`);
+  lines.push('');
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,80 @@
+import { formatProblems, parseConfig } from '../src/config';
+
+const SECRET = '0123456789abcdef0123456789abcdef';
+const TOKEN = 'a'.repeat(40);
+
+describe('configuration', () => {
+  it('starts in sandbox mode with the embedded database when nothing is set', () => {
+    const result = parseConfig({});
+    expect(result).toMatchObject({
+      ok: true,
+      config: { PORT: 3000, DEFAULT_LOCALE: 'th', lineMode: 'sandbox', databaseMode: 'embedded' },
+    });
+    if (result.ok) {
+      expect(result.config.LINE_API_BASE_URL).toBe('https://api.line.me');
+      expect(result.config.LINE_DATA_API_BASE_URL).toBe('https://api-data.line.me');
+    }
+  });
+
+  it('is production with both LINE credentials, a public URL and MONGODB_URI', () => {
+    const result = parseConfig({
+      LINE_CHANNEL_SECRET: SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+      PUBLIC_BASE_URL: 'https://needline.example.org/',
+      MONGODB_URI: 'mongodb://db:27017/needline',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      config: { lineMode: 'line', databaseMode: 'external', PUBLIC_BASE_URL: 'https://needline.example.org' },
+    });
+  });
+
+  it('lists every problem at once, never echoing a value', () => {
+    const result = parseConfig({
+      PORT: 'eighty',
+      LINE_CHANNEL_SECRET: 'not-hex-and-secret-value',
+      DEFAULT_LOCALE: 'fr',
+      LINE_API_BASE_URL: 'http://127.0.0.1:4010/v2',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const text = formatProblems(result.problems);
+    expect(text).toMatch(/PORT must be a whole number/);
+    expect(text).toMatch(/LINE_CHANNEL_SECRET must be the 32-character hex/);
+    expect(text).toMatch(/LINE_CHANNEL_ACCESS_TOKEN is missing/);
+    expect(text).toMatch(/DEFAULT_LOCALE must be one of th, en, hmn/);
+    expect(text).toMatch(/LINE_API_BASE_URL must be an origin only/);
+    expect(text).not.toContain('not-hex-and-secret-value');
+  });
+
+  it('refuses a half-set LINE configuration', () => {
+    const result = parseConfig({ LINE_CHANNEL_ACCESS_TOKEN: TOKEN });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        expect.stringMatching(/^LINE_CHANNEL_SECRET is missing while the other LINE credential is set/),
+      ],
+    });
+  });
+
+  it('requires the admin email and password together, with a strong password', () => {
+    expect(parseConfig({ ADMIN_EMAIL: 'admin@example.org' })).toMatchObject({ ok: false });
+    expect(parseConfig({ ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: 'short' })).toMatchObject({
+      ok: false,
+    });
+    expect(
+      parseConfig({ ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: 'long enough secret' }),
+    ).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('treats empty values like unset ones', () => {
+    expect(
+      parseConfig({ LINE_CHANNEL_SECRET: '', LINE_CHANNEL_ACCESS_TOKEN: '', MONGODB_URI: '' }),
+    ).toMatchObject({
+      ok: true,
+      config: { lineMode: 'sandbox', databaseMode: 'embedded' },
+    });
+  });
+});
