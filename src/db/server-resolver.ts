@@ -58,7 +58,7 @@ export async function resolveDatabaseServer(options: ResolveOptions): Promise<Da
   }
 
   try {
-    const server = await startFerretDb(dataDir, options.persistent, log);
+    const server = await startEmbeddedFerretDb({ dataDir, persistent: options.persistent, log });
     log(`embedded database: ${server.description}`);
     return server;
   } catch (error) {
@@ -117,13 +117,16 @@ async function startMongod(
   };
 }
 
-async function startFerretDb(
-  dataDir: string,
-  persistent: boolean,
-  log: (m: string) => void,
-): Promise<DatabaseServer> {
-  const binary = await buildFerretDb(dataDir, log);
-  const port = await freePort();
+/** Exported for tests that stop and restart the database on the same port. */
+export async function startEmbeddedFerretDb(options: {
+  dataDir: string;
+  persistent: boolean;
+  log?: (message: string) => void;
+  port?: number;
+}): Promise<DatabaseServer> {
+  const { dataDir, persistent } = options;
+  const binary = await buildFerretDb(dataDir, options.log ?? (() => undefined));
+  const port = options.port ?? (await freePort());
   const args = ['-listen', `127.0.0.1:${port}`];
   if (persistent) {
     const dir = path.join(dataDir, 'ferretdb');
@@ -202,8 +205,11 @@ export async function describeServer(uri: string): Promise<string> {
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
   try {
     const info = await client.db('admin').command({ buildInfo: 1 });
-    if (typeof info.ferretdbVersion === 'string')
-      return `FerretDB ${info.ferretdbVersion} (MongoDB ${info.version} wire)`;
+    if (typeof info.ferretdbVersion === 'string') {
+      // Our embedded build lacks FerretDB's version file; the version is the one go.mod pins.
+      const version = info.ferretdbVersion === 'unknown' ? pinnedFerretDbVersion() : info.ferretdbVersion;
+      return `FerretDB ${version} (MongoDB ${info.version} wire)`;
+    }
     return `MongoDB ${info.version}`;
   } finally {
     await client.close();
