@@ -1,6 +1,15 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -124,15 +133,16 @@ export async function startEmbeddedFerretDb(options: {
   log?: (message: string) => void;
   port?: number;
 }): Promise<DatabaseServer> {
-  const { dataDir, persistent } = options;
+  const { persistent } = options;
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
   const binary = await buildFerretDb(dataDir, options.log ?? (() => undefined));
   const port = options.port ?? (await freePort());
-  const args = ['-listen', `127.0.0.1:${port}`];
-  if (persistent) {
-    const dir = path.join(dataDir, 'ferretdb');
-    mkdirSync(dir, { recursive: true });
-    args.push('-dir', dir);
-  }
+  // Always on disk: FerretDB's in-memory SQLite mode hangs on updates of existing documents when
+  // several connections write. A throwaway run gets a temporary directory, removed on stop.
+  const dir = persistent ? path.join(dataDir, 'ferretdb') : mkdtempSync(path.join(dataDir, 'ferretdb-tmp-'));
+  mkdirSync(dir, { recursive: true });
+  const args = ['-listen', `127.0.0.1:${port}`, '-dir', dir];
   // stdin stays a pipe: the child exits when we do, however we die.
   const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderrTail: string[] = [];
@@ -161,12 +171,15 @@ export async function startEmbeddedFerretDb(options: {
   child.unref();
   const storage = persistent
     ? `SQLite in ${path.relative(process.cwd(), path.join(dataDir, 'ferretdb')) || '.'}`
-    : 'SQLite in memory';
+    : 'SQLite in a temporary directory';
   return {
     uri,
     kind: 'ferretdb',
     description: `${await describeServer(uri)} (${storage})`,
-    stop: () => stopChild(child),
+    stop: async () => {
+      await stopChild(child);
+      if (!persistent) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -194,6 +207,7 @@ async function buildFerretDb(dataDir: string, log: (m: string) => void): Promise
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new Error(
       missing ? 'the go command was not found on PATH' : `go build failed: ${stderr ?? reason(error)}`,
+      { cause: error },
     );
   }
   // Several test runs may build at once: the rename is atomic.

@@ -1,0 +1,157 @@
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+
+/**
+ * Every webhook event, stored before LINE gets its 200. Its `_id` is LINE's webhookEventId, so a
+ * redelivered or duplicated event is refused by the primary key: that is the dedupe marker.
+ */
+const inboundEventSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    chatKey: { type: String, required: true },
+    userId: { type: String },
+    type: { type: String, required: true },
+    timestamp: { type: Number, required: true },
+    receivedAt: { type: Date, required: true },
+    replyToken: { type: String },
+    /** The event exactly as LINE sent it, as JSON text (LINE may add fields; keys are never interpreted by the database). */
+    payload: { type: String, required: true },
+    status: { type: String, enum: ['pending', 'done', 'failed'], required: true, default: 'pending' },
+    attempts: { type: Number, required: true, default: 0 },
+    nextAttemptAt: { type: Date, required: true },
+    lastError: { type: String },
+    processedAt: { type: Date },
+  },
+  { versionKey: false, collection: 'inbound_events' },
+);
+inboundEventSchema.index({ status: 1, nextAttemptAt: 1 });
+inboundEventSchema.index({ chatKey: 1, status: 1, timestamp: 1 });
+inboundEventSchema.index({ status: 1, processedAt: 1 });
+
+/**
+ * One document per chat (a LINE user, or a group/room): the conversation state, its revision and
+ * the outbox. Applying an event is one conditional write on this document.
+ */
+const chatSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    rev: { type: Number, required: true, default: 0 },
+    state: { type: Schema.Types.Mixed, default: {} },
+    /** Recent applied event ids: a crash between the commit and marking the event done must not apply it twice. */
+    appliedEventIds: { type: [String], default: [] },
+    outbox: { type: [Schema.Types.Mixed], default: [] },
+    /** When the conversation wants a reminder or an expiry tick (see TIMEOUT_EVENT_TYPE). */
+    wakeAt: { type: Date, default: null },
+    updatedAt: { type: Date },
+  },
+  { versionKey: false, collection: 'chats', minimize: false },
+);
+
+chatSchema.index({ wakeAt: 1 });
+
+/**
+ * Who is working on a chat. A lease is taken by inserting this document: a unique-key insert is
+ * atomic on MongoDB and on FerretDB alike, where FerretDB 1.24's conditional updates are not.
+ */
+const chatLeaseSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    owner: { type: String, required: true },
+    until: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'chat_leases' },
+);
+
+/** What we know of a LINE user: whether they follow us (no pushes otherwise) and their language. */
+const lineUserSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    followed: { type: Boolean, required: true, default: true },
+    language: { type: String },
+    displayName: { type: String },
+    followedAt: { type: Date },
+    unfollowedAt: { type: Date },
+    profileFetchedAt: { type: Date },
+    /** The last time this user wrote to us: status updates reply while a token is fresh. */
+    lastSeenAt: { type: Date },
+  },
+  { versionKey: false, collection: 'line_users' },
+);
+lineUserSchema.index({ followed: 1 });
+
+const chunkSchema = new Schema(
+  {
+    index: { type: Number, required: true },
+    retryKey: { type: String, required: true },
+    status: { type: String, enum: ['pending', 'sent', 'failed', 'skipped'], required: true },
+    via: { type: String, enum: ['reply', 'push'] },
+    attempts: { type: Number, required: true, default: 0 },
+    lastError: { type: String },
+    requestId: { type: String },
+    sentAt: { type: Date },
+  },
+  { _id: false },
+);
+
+/**
+ * Every message we send or mean to send: the delivery queue, the record of what each person was
+ * told (case timeline) and the basis of quota accounting. Retry keys are stored before the first try.
+ */
+const outboundMessageSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    to: { type: String, required: true },
+    purpose: { type: String, required: true },
+    eventId: { type: String },
+    caseReference: { type: String },
+    messages: { type: [Schema.Types.Mixed], required: true },
+    replyToken: { type: String },
+    replyTokenExpiresAt: { type: Date },
+    replyAttempted: { type: Boolean, default: false },
+    replyOnly: { type: Boolean, default: false },
+    chunks: { type: [chunkSchema], required: true },
+    status: {
+      type: String,
+      enum: ['pending', 'sent', 'failed', 'skipped'],
+      required: true,
+      default: 'pending',
+    },
+    /** Status updates go before broadcasts when the quota is short. */
+    priority: { type: Number, required: true, default: 0 },
+    attempts: { type: Number, required: true, default: 0 },
+    nextAttemptAt: { type: Date, required: true },
+    claimOwner: { type: String, default: null },
+    claimUntil: { type: Date, default: null },
+    createdAt: { type: Date, required: true },
+    sentAt: { type: Date },
+  },
+  { versionKey: false, collection: 'outbound_messages' },
+);
+outboundMessageSchema.index({ status: 1, nextAttemptAt: 1 });
+outboundMessageSchema.index({ to: 1, createdAt: 1 });
+outboundMessageSchema.index({ caseReference: 1, createdAt: 1 });
+
+export type InboundEventDoc = InferSchemaType<typeof inboundEventSchema>;
+export type ChatDoc = InferSchemaType<typeof chatSchema>;
+export type ChatLeaseDoc = InferSchemaType<typeof chatLeaseSchema>;
+export type LineUserDoc = InferSchemaType<typeof lineUserSchema>;
+export type OutboundMessageDoc = InferSchemaType<typeof outboundMessageSchema>;
+export type OutboundChunk = InferSchemaType<typeof chunkSchema>;
+
+export type IngestionModels = {
+  InboundEvent: Model<InboundEventDoc>;
+  Chat: Model<ChatDoc>;
+  ChatLease: Model<ChatLeaseDoc>;
+  LineUser: Model<LineUserDoc>;
+  OutboundMessage: Model<OutboundMessageDoc>;
+};
+
+export function ingestionModels(connection: Connection): IngestionModels {
+  return {
+    InboundEvent: connection.models.InboundEvent ?? connection.model('InboundEvent', inboundEventSchema),
+    Chat: connection.models.Chat ?? connection.model('Chat', chatSchema),
+    ChatLease: connection.models.ChatLease ?? connection.model('ChatLease', chatLeaseSchema),
+    LineUser: connection.models.LineUser ?? connection.model('LineUser', lineUserSchema),
+    OutboundMessage:
+      connection.models.OutboundMessage ?? connection.model('OutboundMessage', outboundMessageSchema),
+  } as IngestionModels;
+}

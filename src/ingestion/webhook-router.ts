@@ -1,0 +1,72 @@
+import express, { Router } from 'express';
+import { isValidSignature } from '../line/signature';
+import type { Logger } from '../logger';
+import { acceptEvents } from './inbox';
+import { webhookBodySchema } from './line-event';
+import type { IngestionModels } from './models';
+
+export type WebhookDeps = {
+  channelSecret: string;
+  models: IngestionModels;
+  logger: Logger;
+  /** Called after the events are durable and LINE has its answer: start processing these chats. */
+  onAccepted: (chatKeys: string[]) => void;
+  now?: () => Date;
+};
+
+/** LINE's batches are small; 1 MB is ample and bounds what an attacker can make us hash. */
+export const WEBHOOK_BODY_LIMIT = '1mb';
+const WARNING_INTERVAL_MS = 60_000;
+
+export function webhookRouter(deps: WebhookDeps): Router {
+  const router = Router();
+  const now = deps.now ?? (() => new Date());
+  let rejectedSinceWarning = 0;
+  let lastWarningAt = 0;
+
+  const warnRejected = (reason: string) => {
+    rejectedSinceWarning++;
+    const at = Date.now();
+    if (at - lastWarningAt < WARNING_INTERVAL_MS) return;
+    // Never the body or the secret: only how many and why.
+    deps.logger.warn(
+      { rejected: rejectedSinceWarning, reason },
+      'webhook requests with a bad signature rejected',
+    );
+    lastWarningAt = at;
+    rejectedSinceWarning = 0;
+  };
+
+  router.post('/webhook', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const signature = req.header('x-line-signature');
+    if (!isValidSignature(raw, signature, deps.channelSecret)) {
+      warnRejected(signature ? 'invalid signature' : 'missing signature');
+      res
+        .status(401)
+        .json({ error: { code: 'invalid_signature', message: 'The signature is missing or invalid.' } });
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      res
+        .status(400)
+        .json({ error: { code: 'malformed_json', message: 'The request body is not valid JSON.' } });
+      return;
+    }
+    const parsed = webhookBodySchema.safeParse(json);
+    if (!parsed.success) {
+      res
+        .status(400)
+        .json({ error: { code: 'invalid_webhook', message: 'The body is not a LINE webhook.' } });
+      return;
+    }
+    // Durable before acknowledged: a crash after this answer loses nothing.
+    const result = await acceptEvents(deps.models, parsed.data.events, now());
+    res.status(200).json({ accepted: result.accepted, duplicates: result.duplicates });
+    if (result.accepted > 0) deps.onAccepted(result.chatKeys);
+  });
+  return router;
+}

@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import type { messagingApi } from '@line/bot-sdk';
+import type { IngestionModels, OutboundChunk, OutboundMessageDoc } from '../ingestion/models';
+import type { Logger } from '../logger';
+import { classifyLineError, type LineApi } from './line-api';
+
+/** LINE takes at most 5 message objects per call. */
+export const MESSAGES_PER_CALL = 5;
+const CLAIM_MS = 30_000;
+
+export type OutgoingBatch = {
+  /** Deterministic (e.g. `${eventId}:reply`), so enqueuing twice after a crash stores it once. */
+  id: string;
+  to: string;
+  purpose: string;
+  messages: messagingApi.Message[];
+  replyToken?: string;
+  replyTokenExpiresAt?: Date;
+  /** Group notices are only worth a free reply, never a paid push. */
+  replyOnly?: boolean;
+  eventId?: string;
+  caseReference?: string;
+  priority?: number;
+};
+
+export type DeliveryResult = 'sent' | 'pending' | 'failed' | 'skipped' | 'busy';
+
+export type SenderDeps = {
+  models: IngestionModels;
+  api: LineApi;
+  logger: Logger;
+  instanceId: string;
+  now?: () => Date;
+  /** Attempts within one delivery before leaving a chunk to the retry job. */
+  inlineAttempts?: number;
+  /** Base of the exponential backoff between inline attempts. */
+  backoffMs?: number;
+};
+
+export type Sender = ReturnType<typeof createSender>;
+
+/**
+ * The one way out: reply while the event's token is fresh and unused (free), else push with a retry
+ * key stored before the first attempt, so a retry after a crash cannot deliver twice.
+ */
+export function createSender(deps: SenderDeps) {
+  const { models, api, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const inlineAttempts = deps.inlineAttempts ?? 3;
+  const backoffMs = deps.backoffMs ?? 200;
+
+  async function enqueue(batch: OutgoingBatch): Promise<void> {
+    const chunks: OutboundChunk[] = [];
+    for (let index = 0; index * MESSAGES_PER_CALL < batch.messages.length; index++) {
+      chunks.push({ index, retryKey: randomUUID(), status: 'pending', attempts: 0 });
+    }
+    const at = now();
+    await models.OutboundMessage.updateOne(
+      { _id: batch.id },
+      {
+        $setOnInsert: {
+          to: batch.to,
+          purpose: batch.purpose,
+          eventId: batch.eventId,
+          caseReference: batch.caseReference,
+          messages: batch.messages,
+          replyToken: batch.replyToken,
+          replyTokenExpiresAt: batch.replyTokenExpiresAt,
+          replyAttempted: false,
+          replyOnly: batch.replyOnly ?? false,
+          chunks,
+          status: chunks.length === 0 ? 'sent' : 'pending',
+          priority: batch.priority ?? 0,
+          attempts: 0,
+          nextAttemptAt: at,
+          createdAt: at,
+        },
+      },
+      { upsert: true },
+    ).catch((error: { code?: number }) => {
+      // Two instances enqueuing the same batch: the other one stored it.
+      if (error.code !== 11000) throw error;
+    });
+  }
+
+  async function deliver(id: string): Promise<DeliveryResult> {
+    const at = now();
+    const doc = await models.OutboundMessage.findOneAndUpdate(
+      {
+        _id: id,
+        status: 'pending',
+        nextAttemptAt: { $lte: at },
+        $or: [{ claimUntil: null }, { claimUntil: { $lte: at } }],
+      },
+      {
+        $set: { claimOwner: deps.instanceId, claimUntil: new Date(at.getTime() + CLAIM_MS) },
+        $inc: { attempts: 1 },
+      },
+      { returnDocument: 'after', lean: true },
+    );
+    if (!doc) return 'busy';
+
+    const user = await models.LineUser.findById(doc.to, { followed: 1 }).lean();
+    const unfollowed = user?.followed === false;
+    const chunks = doc.chunks.map((chunk) => ({ ...chunk }));
+    let replyAttempted = doc.replyAttempted ?? false;
+    let retryAt: Date | undefined;
+    const replyOnly = doc.replyOnly === true;
+
+    for (const chunk of chunks) {
+      if (chunk.status !== 'pending') continue;
+      if (unfollowed) {
+        chunk.status = 'skipped';
+        chunk.lastError = 'user unfollowed';
+        continue;
+      }
+      const messages = doc.messages.slice(
+        chunk.index * MESSAGES_PER_CALL,
+        (chunk.index + 1) * MESSAGES_PER_CALL,
+      );
+      const tokenFresh =
+        doc.replyToken && doc.replyTokenExpiresAt && doc.replyTokenExpiresAt.getTime() > now().getTime();
+      if (chunk.index === 0 && tokenFresh && !replyAttempted) {
+        // Marked before the call: a reply token is single-use, so a crash must not reuse it.
+        replyAttempted = true;
+        await models.OutboundMessage.updateOne({ _id: id }, { $set: { replyAttempted: true } });
+        const replied = await tryReply(doc.replyToken!, messages);
+        if (replied.ok) {
+          markSent(chunk, 'reply', replied.requestId);
+          continue;
+        }
+        chunk.lastError = replied.error;
+      }
+      if (replyOnly) {
+        chunk.status = 'skipped';
+        chunk.lastError ??= 'reply token not usable; reply-only message';
+        continue;
+      }
+      const pushed = await tryPush(doc.to, messages, chunk);
+      if (pushed === 'retry' || pushed === 'rate_limited') {
+        const base = pushed === 'rate_limited' ? 30_000 : 5_000;
+        retryAt = new Date(now().getTime() + withJitter(base * 2 ** Math.min(doc.attempts ?? 0, 6)));
+        // Later chunks wait: messages arrive in order or not at all.
+        break;
+      }
+    }
+
+    const pending = chunks.some((chunk) => chunk.status === 'pending');
+    const failed = chunks.some((chunk) => chunk.status === 'failed');
+    const allSkipped = chunks.every((chunk) => chunk.status === 'skipped');
+    const status = pending ? 'pending' : failed ? 'failed' : allSkipped ? 'skipped' : 'sent';
+    await models.OutboundMessage.updateOne(
+      { _id: id, claimOwner: deps.instanceId },
+      {
+        $set: {
+          chunks,
+          status,
+          claimOwner: null,
+          claimUntil: null,
+          nextAttemptAt: retryAt ?? now(),
+          ...(status === 'sent' ? { sentAt: now() } : {}),
+        },
+      },
+    );
+    if (status === 'failed')
+      logger.warn({ outboundId: id, purpose: doc.purpose }, 'message could not be delivered');
+    return status;
+  }
+
+  async function tryReply(
+    replyToken: string,
+    messages: messagingApi.Message[],
+  ): Promise<{ ok: true; requestId?: string } | { ok: false; error: string }> {
+    try {
+      const response = await api.call(({ client }) =>
+        client.replyMessageWithHttpInfo({ replyToken, messages }),
+      );
+      return { ok: true, requestId: response.httpResponse.headers.get('x-line-request-id') ?? undefined };
+    } catch (error) {
+      const failure = classifyLineError(error);
+      // Any failed reply falls back to a push: a reply is never retried, its token may be spent.
+      return { ok: false, error: `reply failed: ${failure.kind}` };
+    }
+  }
+
+  async function tryPush(
+    to: string,
+    messages: messagingApi.Message[],
+    chunk: OutboundChunk,
+  ): Promise<'sent' | 'failed' | 'retry' | 'rate_limited'> {
+    for (let attempt = 0; attempt < inlineAttempts; attempt++) {
+      chunk.attempts = (chunk.attempts ?? 0) + 1;
+      try {
+        const response = await api.call(({ client }) =>
+          client.pushMessageWithHttpInfo({ to, messages }, chunk.retryKey),
+        );
+        markSent(chunk, 'push', response.httpResponse.headers.get('x-line-request-id') ?? undefined);
+        return 'sent';
+      } catch (error) {
+        const failure = classifyLineError(error);
+        if (failure.kind === 'accepted_before') {
+          markSent(chunk, 'push');
+          return 'sent';
+        }
+        if (failure.kind === 'rate_limited') {
+          chunk.lastError = `rate limited (${failure.status})`;
+          return 'rate_limited';
+        }
+        if (failure.kind === 'rejected' || failure.kind === 'invalid_reply_token') {
+          chunk.status = 'failed';
+          chunk.lastError =
+            failure.kind === 'rejected' ? `${failure.status}: ${failure.message}` : failure.kind;
+          return 'failed';
+        }
+        chunk.lastError = `${failure.status ?? 'network'}: ${failure.message}`;
+        if (attempt + 1 < inlineAttempts) await sleep(withJitter(backoffMs * 2 ** attempt));
+      }
+    }
+    return 'retry';
+  }
+
+  function markSent(chunk: OutboundChunk, via: 'reply' | 'push', requestId?: string) {
+    chunk.status = 'sent';
+    chunk.via = via;
+    chunk.sentAt = now();
+    chunk.requestId = requestId;
+    chunk.lastError = undefined;
+  }
+
+  /** For the retry job: deliver what is due, highest priority first. */
+  async function deliverDue(limit = 50): Promise<number> {
+    const due = await models.OutboundMessage.find(
+      { status: 'pending', nextAttemptAt: { $lte: now() } },
+      { _id: 1 },
+      { sort: { priority: -1, nextAttemptAt: 1 }, limit, lean: true },
+    );
+    let delivered = 0;
+    for (const { _id } of due) {
+      if ((await deliver(_id)) === 'sent') delivered++;
+    }
+    return delivered;
+  }
+
+  /** The typing dots while an answer takes more than a second; cosmetic, so failures are ignored. */
+  async function showLoading(userId: string, seconds = 5): Promise<void> {
+    await api
+      .call(({ client }) => client.showLoadingAnimation({ chatId: userId, loadingSeconds: seconds }))
+      .catch(() => undefined);
+  }
+
+  return { enqueue, deliver, deliverDue, showLoading };
+}
+
+export type OutboundRecord = OutboundMessageDoc;
+
+function withJitter(ms: number): number {
+  return Math.round(ms * (0.5 + Math.random()));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

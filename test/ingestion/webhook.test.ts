@@ -1,0 +1,181 @@
+import request from 'supertest';
+import { startLineEmulator, type LineEmulator } from '../../src/line/emulator';
+import { buildEvent, newUserId, postWebhook, signBody, webhookBody } from '../../src/line/webhook-client';
+import type { EventHandler } from '../../src/ingestion/processor';
+import { testDatabaseServer, uniqueDbName } from '../helpers/db';
+import { eventually, startInstance, TEST_SECRET, type Instance } from '../helpers/ingestion';
+
+/** Replies "echo:<text>" and keeps the texts it saw, in order, in the chat state. */
+const echo: EventHandler = async (context) => {
+  const event = context.event as { message?: { text?: string }; source?: { userId?: string } };
+  const text = event.message?.text ?? context.event.type;
+  const seen = [...((context.state.seen as string[] | undefined) ?? []), text];
+  const to = event.source?.userId ?? '';
+  return {
+    state: { seen },
+    outbox: [
+      {
+        id: `${context.eventId}:reply`,
+        to,
+        purpose: 'test',
+        eventId: context.eventId,
+        messages: [{ type: 'text', text: `echo:${text}` }],
+        replyToken: context.replyToken,
+        replyTokenExpiresAt: context.replyTokenExpiresAt,
+      },
+    ],
+  };
+};
+
+describe('POST /webhook', () => {
+  let emulator: LineEmulator;
+  let instance: Instance;
+
+  beforeAll(async () => {
+    emulator = await startLineEmulator();
+    instance = await startInstance({
+      uri: testDatabaseServer().uri,
+      dbName: uniqueDbName('webhook'),
+      emulator,
+      handler: echo,
+      instanceId: 'one',
+    });
+  });
+  afterAll(async () => {
+    await instance.database.connection.dropDatabase();
+    await instance.stop();
+    await emulator.stop();
+  });
+
+  it('refuses a missing or wrong signature with 401 and stores nothing', async () => {
+    const userId = newUserId();
+    const events = [buildEvent.text({ userId, text: 'hello' })];
+    expect((await postWebhook(instance.webhookUrl, TEST_SECRET, events, { signature: null })).status).toBe(
+      401,
+    );
+    expect(
+      (await postWebhook(instance.webhookUrl, TEST_SECRET, events, { signature: signBody('x', TEST_SECRET) }))
+        .status,
+    ).toBe(401);
+    expect((await postWebhook(instance.webhookUrl, 'f'.repeat(32), events)).status).toBe(401);
+    expect(await instance.models.InboundEvent.countDocuments({ userId })).toBe(0);
+  });
+
+  it('verifies the exact bytes, emoji escaped as LINE escapes them', async () => {
+    const userId = newUserId();
+    const result = await postWebhook(instance.webhookUrl, TEST_SECRET, [
+      buildEvent.text({ userId, text: 'หลังคารั่ว 🏠' }),
+    ]);
+    expect(result.status).toBe(200);
+    const [sent] = await emulator.waitForMessages({ userId, count: 1 });
+    expect(sent?.message).toEqual({ type: 'text', text: 'echo:หลังคารั่ว 🏠' });
+  });
+
+  it('answers 413 to an oversized body, 400 to malformed JSON, and 200 to the console verify call', async () => {
+    const big = 'x'.repeat(1_100_000);
+    await request(instance.url)
+      .post('/webhook')
+      .set('x-line-signature', signBody(big, TEST_SECRET))
+      .send(big)
+      .expect(413);
+    const bad = '{"events": [';
+    const res = await request(instance.url)
+      .post('/webhook')
+      .set('content-type', 'application/json')
+      .set('x-line-signature', signBody(bad, TEST_SECRET))
+      .send(bad)
+      .expect(400);
+    expect(res.body.error.code).toBe('malformed_json');
+    const verify = webhookBody([]);
+    await request(instance.url)
+      .post('/webhook')
+      .set('content-type', 'application/json')
+      .set('x-line-signature', signBody(verify, TEST_SECRET))
+      .send(verify)
+      .expect(200);
+  });
+
+  it('stores the event before answering, and answers while processing is still slow', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = await startInstance({
+      uri: testDatabaseServer().uri,
+      dbName: uniqueDbName('slow'),
+      emulator,
+      handler: async (context) => {
+        await gate;
+        return echo(context);
+      },
+      instanceId: 'slow',
+    });
+    try {
+      const userId = newUserId();
+      const event = buildEvent.text({ userId, text: 'slow' });
+      expect((await postWebhook(slow.webhookUrl, TEST_SECRET, [event])).status).toBe(200);
+      const stored = await slow.models.InboundEvent.findById(event.webhookEventId).lean();
+      expect(stored).toMatchObject({ status: 'pending', chatKey: `user:${userId}` });
+      release();
+      const done = await eventually(
+        () => slow.models.InboundEvent.findById(event.webhookEventId).lean(),
+        (doc) => doc?.status === 'done',
+      );
+      expect(done?.status).toBe('done');
+    } finally {
+      release();
+      await slow.database.connection.dropDatabase();
+      await slow.stop();
+    }
+  });
+
+  it('applies a redelivered or duplicated event once and answers it once', async () => {
+    const userId = newUserId();
+    const event = buildEvent.text({ userId, text: 'once', replyToken: emulator.issueReplyToken(userId) });
+    const redelivered = { ...event, deliveryContext: { isRedelivery: true } };
+    const results = await Promise.all([
+      postWebhook(instance.webhookUrl, TEST_SECRET, [event]),
+      postWebhook(instance.webhookUrl, TEST_SECRET, [event]),
+      postWebhook(instance.webhookUrl, TEST_SECRET, [redelivered]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    await emulator.waitForMessages({ userId, count: 1 });
+    await instance.processor.idle();
+    expect(emulator.sentMessages(userId).map((m) => [m.via, m.message])).toEqual([
+      ['reply', { type: 'text', text: 'echo:once' }],
+    ]);
+    expect(await instance.models.InboundEvent.countDocuments({ userId })).toBe(1);
+    const chat = await instance.models.Chat.findById(`user:${userId}`).lean();
+    expect(chat?.state).toEqual({ seen: ['once'] });
+    expect(chat?.outbox).toEqual([]);
+    expect(chat?.appliedEventIds).toEqual([event.webhookEventId]);
+  });
+
+  it('processes a chat in timestamp order even when events arrive out of order', async () => {
+    const userId = newUserId();
+    const t = Date.now();
+    const events = [3, 1, 2].map((n) => buildEvent.text({ userId, text: `m${n}`, timestamp: t + n }));
+    expect((await postWebhook(instance.webhookUrl, TEST_SECRET, events)).status).toBe(200);
+    const chat = await eventually(
+      () => instance.models.Chat.findById(`user:${userId}`).lean(),
+      (doc) => ((doc?.state as { seen?: string[] })?.seen ?? []).length === 3,
+    );
+    expect(chat?.state).toEqual({ seen: ['m1', 'm2', 'm3'] });
+  });
+
+  it('ignores an event of a type it does not know without failing', async () => {
+    const userId = newUserId();
+    const future = {
+      type: 'somethingNew',
+      timestamp: Date.now(),
+      mode: 'active',
+      webhookEventId: `future-${userId}`,
+      source: { type: 'user', userId },
+      deliveryContext: { isRedelivery: false },
+    };
+    expect((await postWebhook(instance.webhookUrl, TEST_SECRET, [future])).status).toBe(200);
+    const doc = await eventually(
+      () => instance.models.InboundEvent.findById(`future-${userId}`).lean(),
+      (d) => d?.status === 'done',
+    );
+    expect(doc?.status).toBe('done');
+  });
+});
