@@ -1,0 +1,11 @@
+import { language } from './language';
+import { menu } from './menu';
+import { myCases } from './my-cases';
+import { myData } from './my-data';
+import { reportHousehold } from './report-household';
+import { reportNeed } from './report-need';
+import { talkToStaff } from './talk-to-staff';
+import { welcome } from './welcome';
+
+/** Every flow, validated at start by `createEngine`. Order matters for keyword triggers. */
+export const allFlows = [welcome, menu, reportNeed, reportHousehold, myCases, myData, talkToStaff, language];

@@ -1,0 +1,175 @@
+import { isWord, labelsOf, type Lexicon } from './lexicon';
+import type { AnswerSpec, AnswerValue, Input, Run, TextRef } from './schema';
+import { arabicDigits, isoDate, normalise, parseThaiPhone, parseTypedDate } from './text';
+
+export type Draft = NonNullable<Run['draft']>;
+
+/** What reaches an answer type: a message, or the value of a quick reply made for this question. */
+export type AnswerInput =
+  | Exclude<Input, { kind: 'postback' | 'follow' | 'timeout' }>
+  | { kind: 'token'; token: string; date?: string };
+
+export type ParseResult =
+  | { kind: 'value'; value: AnswerValue }
+  | { kind: 'skip' }
+  | { kind: 'reask'; reason: TextRef }
+  /** Part of a multi-message answer; `ack` null when nothing needs saying yet (an image set still arriving). */
+  | { kind: 'progress'; draft: Draft; ack: TextRef | null };
+
+export const DONE = '__done';
+export const SKIP = '__skip';
+
+export function emptyDraft(): Draft {
+  return { photos: [], sets: {}, selected: [] };
+}
+
+const reask = (key: string, params?: TextRef['params']): ParseResult => ({
+  kind: 'reask',
+  reason: params ? { key: `bot:reask.${key}`, params } : { key: `bot:reask.${key}` },
+});
+
+function textOf(input: AnswerInput): string | null {
+  return input.kind === 'text' ? input.text.trim() : null;
+}
+
+/** Which kinds of message an answer type accepts, so a wrong kind gets a precise reason. */
+export function parseAnswer(
+  spec: AnswerSpec,
+  input: AnswerInput,
+  draft: Draft | null,
+  optional: boolean,
+  lexicon: Lexicon,
+): ParseResult {
+  const text = textOf(input);
+  const token = input.kind === 'token' ? input.token : null;
+  if (optional && (token === SKIP || (text !== null && isWord(lexicon, 'skip', text))))
+    return { kind: 'skip' };
+
+  switch (spec.type) {
+    case 'choice': {
+      const pick = (value: string) => spec.options.find((option) => option.value === value);
+      const byText = (t: string) => {
+        const n = normalise(t);
+        const index = /^\d+$/.test(n) ? Number(n) - 1 : -1;
+        return (
+          spec.options[index] ?? spec.options.find((option) => labelsOf(lexicon, option.label).includes(n))
+        );
+      };
+      if (!spec.multiple) {
+        const option = token !== null ? pick(token) : text !== null ? byText(text) : undefined;
+        return option
+          ? { kind: 'value', value: option.value }
+          : reask(text === null && token === null ? 'choice_kind' : 'choice');
+      }
+      const current = draft ?? emptyDraft();
+      if (token === DONE || (text !== null && isWord(lexicon, 'done', text))) {
+        return current.selected.length > 0
+          ? { kind: 'value', value: current.selected }
+          : reask('choice_none');
+      }
+      if (text !== null) {
+        // "1, 3" or "1 3" picks several at once.
+        const parts = normalise(text).split(/[\s,]+/);
+        const chosen = parts.map(byText);
+        if (chosen.length > 0 && chosen.every((option) => option !== undefined)) {
+          if (chosen.some((option) => option?.exclusive)) return { kind: 'value', value: [] };
+          return { kind: 'value', value: [...new Set(chosen.map((option) => option!.value))] };
+        }
+        return reask('choice');
+      }
+      const option = token !== null ? pick(token) : undefined;
+      if (!option) return reask('choice_kind');
+      if (option.exclusive) return { kind: 'value', value: [] };
+      const selected = current.selected.includes(option.value)
+        ? current.selected.filter((value) => value !== option.value)
+        : [...current.selected, option.value];
+      return { kind: 'progress', draft: { ...current, selected }, ack: null };
+    }
+    case 'yesno': {
+      if (token === 'yes' || (text !== null && isWord(lexicon, 'yes', text)))
+        return { kind: 'value', value: true };
+      if (token === 'no' || (text !== null && isWord(lexicon, 'no', text)))
+        return { kind: 'value', value: false };
+      return reask('yesno');
+    }
+    case 'language': {
+      const code = token ?? (text !== null ? lexicon.languageNames.get(normalise(text)) : undefined);
+      return code !== undefined && lexicon.languages.includes(code)
+        ? { kind: 'value', value: code }
+        : reask('language');
+    }
+    case 'text': {
+      if (text === null) return reask('text_kind');
+      if (text === '') return reask('text');
+      const max = spec.maxLength ?? 1000;
+      return text.length > max ? reask('too_long', { max }) : { kind: 'value', value: text };
+    }
+    case 'textOrVoice': {
+      if (input.kind === 'audio') return { kind: 'value', value: { mediaId: input.mediaId } };
+      if (text === null || text === '') return reask('text_or_voice');
+      const max = spec.maxLength ?? 1000;
+      return text.length > max ? reask('too_long', { max }) : { kind: 'value', value: { text } };
+    }
+    case 'voice':
+      return input.kind === 'audio' ? { kind: 'value', value: { mediaId: input.mediaId } } : reask('voice');
+    case 'number': {
+      if (text === null) return reask('number_kind', { min: spec.min, max: spec.max });
+      const digits = arabicDigits(text).replace(/\s/g, '');
+      if (!/^\d+$/.test(digits)) return reask('number_kind', { min: spec.min, max: spec.max });
+      const value = Number(digits);
+      return value < spec.min || value > spec.max
+        ? reask('number_range', { min: spec.min, max: spec.max })
+        : { kind: 'value', value };
+    }
+    case 'phone': {
+      if (text === null) return reask('phone_kind');
+      const phone = parseThaiPhone(text);
+      return phone ? { kind: 'value', value: phone } : reask('phone');
+    }
+    case 'date': {
+      const picked =
+        input.kind === 'token' && input.date ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.date) : null;
+      if (picked) {
+        const iso = isoDate(Number(picked[1]), Number(picked[2]), Number(picked[3]));
+        if (iso) return { kind: 'value', value: iso };
+      }
+      const typed = text !== null ? parseTypedDate(text) : null;
+      return typed ? { kind: 'value', value: typed } : reask('date');
+    }
+    case 'location': {
+      if (input.kind === 'location') {
+        const { lat, lng, title, address } = input;
+        return {
+          kind: 'value',
+          value: { lat, lng, ...(title ? { title } : {}), ...(address ? { address } : {}) },
+        };
+      }
+      // A typed "village, subdistrict, district, province": resolved to places by the host, offline.
+      if (text !== null && text.length >= 3) return { kind: 'value', value: { typed: text } };
+      return reask('location');
+    }
+    case 'photos': {
+      const current = draft ?? emptyDraft();
+      const max = spec.max ?? 10;
+      if (input.kind === 'image') {
+        if (current.photos.length >= max) return { kind: 'value', value: current.photos };
+        const photos = [...current.photos, input.mediaId];
+        const sets = { ...current.sets };
+        let ack: TextRef | null = { key: 'bot:photos.received', params: { n: photos.length } };
+        if (input.imageSet) {
+          const received = (sets[input.imageSet.id] ?? 0) + 1;
+          sets[input.imageSet.id] = received;
+          // Several photos sent at once arrive as separate events: answer once, when the set is complete.
+          if (received < input.imageSet.total) ack = null;
+        }
+        if (photos.length >= max) return { kind: 'value', value: photos };
+        return { kind: 'progress', draft: { ...current, photos, sets }, ack };
+      }
+      if (token === DONE || (text !== null && isWord(lexicon, 'done', text))) {
+        if (current.photos.length > 0) return { kind: 'value', value: current.photos };
+        return optional ? { kind: 'skip' } : reask('photos_none');
+      }
+      return reask('photos');
+    }
+  }
+}

@@ -1,0 +1,844 @@
+import { DONE, emptyDraft, parseAnswer, SKIP, type AnswerInput } from './answers';
+import { commandOf, COMMANDS, isWord, matchTrigger, type Command, type Lexicon } from './lexicon';
+import type { Display, Effect, OutMessage, QuickReply, SummaryRow } from './messages';
+import {
+  stateSchema,
+  type AnswerValue,
+  type Condition,
+  type ConversationState,
+  type Flow,
+  type FlowEffect,
+  type Input,
+  type Run,
+  type StepOf,
+  type TextRef,
+} from './schema';
+import { formatThaiPhone, normalise } from './text';
+
+export type Clock = { now(): Date };
+/** Fresh ids (the host derives them from the event, so a redelivered event makes the same ids). */
+export type Ids = { next(): string };
+export type Engine = { flows: Record<string, Flow>; lexicon: Lexicon; defaultLanguage: string };
+export type StepResult = { state: ConversationState; effects: Effect[] };
+
+/** Flows the engine itself starts. */
+export const WELCOME_FLOW = 'welcome';
+export const MENU_FLOW = 'menu';
+export const REPORT_FLOW = 'report-need';
+
+const HOUR = 60 * 60 * 1000;
+export const TIMING = {
+  /** A longer gap asks "continue or start over?". */
+  resumeAfterMs: 2 * HOUR,
+  /** One reminder for an unfinished flow... */
+  reminderAfterMs: 24 * HOUR,
+  /** ...then it expires, keeping nothing unconfirmed. */
+  expireAfterReminderMs: 24 * HOUR,
+  handoffTimeoutMs: 48 * HOUR,
+  /** Photos or a location sent with no report after them. */
+  pendingMediaMs: 48 * HOUR,
+};
+
+const MAX_FAILURES = 3;
+const MAX_PENDING_PHOTOS = 20;
+
+/**
+ * One turn of the conversation, with no I/O: the state after the input, and what the host must do.
+ * The state may come straight from storage: it is checked against its schema first.
+ */
+export function step(
+  engine: Engine,
+  state: ConversationState,
+  input: Input,
+  clock: Clock,
+  ids: Ids,
+): StepResult {
+  const turn = new Turn(engine, stateSchema.parse(state), clock.now(), ids);
+  turn.handle(input);
+  return turn.result();
+}
+
+/** When the scheduler should send a `timeout` input for this state, or null when nothing is pending. */
+export function nextTimeoutAt(state: ConversationState): Date | null {
+  const at = (iso: string | null, ms: number) => (iso ? new Date(Date.parse(iso) + ms) : null);
+  if (state.handoff) return at(state.handoff.since, TIMING.handoffTimeoutMs);
+  if (state.run && hasProgress(state.run)) {
+    return state.reminderSentAt
+      ? at(state.reminderSentAt, TIMING.expireAfterReminderMs)
+      : at(state.lastActivityAt, TIMING.reminderAfterMs);
+  }
+  if (state.pendingMedia.photos.length > 0 || state.pendingMedia.location) {
+    return at(state.lastActivityAt, TIMING.pendingMediaMs);
+  }
+  return null;
+}
+
+/** A run with nothing to lose (a menu on screen, a first question) is never reminded, resumed or expired. */
+function hasProgress(run: Run): boolean {
+  return (
+    Object.keys(run.answers).length > 0 ||
+    (run.draft?.photos.length ?? 0) > 0 ||
+    (run.draft?.selected.length ?? 0) > 0
+  );
+}
+
+const text = (key: string, params?: TextRef['params']): TextRef => (params ? { key, params } : { key });
+const reply = (key: string, data: string, emoji?: string): QuickReply => ({
+  label: { key },
+  action: { type: 'postback', data },
+  ...(emoji ? { emoji } : {}),
+});
+const MENU_REPLY = reply('bot:reply.menu', 'cmd:menu', '🏠');
+
+class Turn {
+  private readonly out: OutMessage[] = [];
+  private readonly effects: Effect[] = [];
+  private readonly nowIso: string;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly s: ConversationState,
+    private readonly now: Date,
+    private readonly ids: Ids,
+  ) {
+    this.nowIso = now.toISOString();
+  }
+
+  result(): StepResult {
+    const last = this.out.at(-1);
+    // No message ever ends without a way on: the menu is always one tap away.
+    if (last && !last.quickReplies?.length) last.quickReplies = [MENU_REPLY];
+    const effects = [...this.effects];
+    if (this.out.length > 0) effects.push({ type: 'send', messages: this.out });
+    return { state: this.s, effects };
+  }
+
+  handle(input: Input): void {
+    if (input.kind === 'timeout') return this.onTimeout();
+    const gap = this.s.lastActivityAt ? this.now.getTime() - Date.parse(this.s.lastActivityAt) : 0;
+    this.s.lastActivityAt = this.nowIso;
+    this.s.reminderSentAt = null;
+    if (this.s.handoff) return this.duringHandoff(input);
+    if (input.kind === 'follow') return this.onFollow(input.profileLanguage);
+    this.dispatch(input, gap);
+  }
+
+  // ---------- dispatch ----------
+
+  private dispatch(input: Exclude<Input, { kind: 'timeout' | 'follow' }>, gap: number): void {
+    const { lexicon } = this.engine;
+    const run = this.s.run;
+    if (run && !this.runMatchesFlow(run)) {
+      // The flow changed under the user: say so and start it again rather than guess.
+      this.say('bot:flow.changed');
+      const flowId = run.flowId in this.engine.flows ? run.flowId : MENU_FLOW;
+      this.discardRun();
+      return this.startFlow(flowId);
+    }
+    const data = input.kind === 'postback' ? input.data : null;
+    const typed = input.kind === 'text' ? input.text : null;
+    const wantsContinue =
+      data === 'resume:continue' || (typed !== null && isWord(lexicon, 'continue', typed));
+    const wantsRestart = data === 'resume:restart' || (typed !== null && isWord(lexicon, 'restart', typed));
+
+    if (this.s.resumePrompt) {
+      this.s.resumePrompt = false;
+      if (wantsContinue) return this.reprompt();
+      if (wantsRestart) return this.restartRun();
+    } else if (run && hasProgress(run) && gap > TIMING.resumeAfterMs && !data?.startsWith('resume:')) {
+      this.s.resumePrompt = true;
+      this.keepMedia(input);
+      return this.askResume();
+    }
+    if (data === 'resume:continue') return run ? this.reprompt() : this.startFlow(MENU_FLOW);
+    if (data === 'resume:restart') return run ? this.restartRun() : this.startFlow(MENU_FLOW);
+
+    const command = data?.startsWith('cmd:')
+      ? COMMANDS.find((c) => `cmd:${c}` === data)
+      : typed !== null
+        ? commandOf(lexicon, typed)
+        : null;
+    if (command) return this.onCommand(command);
+    if (data?.startsWith('lang:')) return this.setLanguage(data.slice('lang:'.length));
+    if (!run && typed !== null && lexicon.languageNames.has(normalise(typed))) {
+      return this.setLanguage(lexicon.languageNames.get(normalise(typed))!);
+    }
+    if (data?.startsWith('flow:')) {
+      this.discardRun();
+      return this.startFlow(data.slice('flow:'.length));
+    }
+    if (run) return this.onAnswer(input, run);
+    return this.onIdle(input);
+  }
+
+  private duringHandoff(input: Input): void {
+    // Staff answer now; the bot stays quiet except for the way back to it.
+    const isMenu =
+      (input.kind === 'postback' && input.data === 'cmd:menu') ||
+      (input.kind === 'text' && isWord(this.engine.lexicon, 'menu', input.text));
+    if (!isMenu) return;
+    this.s.handoff = null;
+    this.effects.push({ type: 'endHandoff', at: this.nowIso });
+    this.say('bot:handoff.ended');
+    this.startFlow(MENU_FLOW);
+  }
+
+  private onFollow(profileLanguage: string | undefined): void {
+    this.s.language ??= this.languageFromProfile(profileLanguage);
+    this.discardRun();
+    if (this.s.consent) {
+      this.say('bot:follow.welcome_back');
+      return this.startFlow(MENU_FLOW);
+    }
+    this.startFlow(WELCOME_FLOW);
+  }
+
+  private languageFromProfile(profileLanguage: string | undefined): string {
+    const { languages } = this.engine.lexicon;
+    const primary = (profileLanguage ?? '').toLowerCase().split('-')[0] ?? '';
+    // LINE may report White or Green Hmong by their own codes; both read the hmn texts.
+    const code = ['mww', 'hnj'].includes(primary) ? 'hmn' : primary;
+    return languages.includes(code) ? code : this.engine.defaultLanguage;
+  }
+
+  private onCommand(command: Command): void {
+    const run = this.s.run;
+    switch (command) {
+      case 'menu':
+        this.discardRun();
+        return this.startFlow(MENU_FLOW);
+      case 'cancel':
+        if (run && hasProgress(run)) this.say('bot:cancel.done');
+        else this.say('bot:cancel.nothing');
+        this.discardRun();
+        return this.startFlow(MENU_FLOW);
+      case 'back':
+        return run ? this.goBack(run) : (this.say('bot:back.nothing'), this.startFlow(MENU_FLOW));
+      case 'help':
+        this.say('bot:help.text');
+        return run ? this.reprompt() : this.startFlow(MENU_FLOW);
+      case 'language':
+        return this.languagePicker();
+      case 'staff':
+        this.s.handoff = { since: this.nowIso };
+        this.effects.push({ type: 'handoff', since: this.nowIso });
+        this.out.push({ kind: 'text', text: text('bot:handoff.started'), quickReplies: [MENU_REPLY] });
+        return;
+    }
+  }
+
+  private onTimeout(): void {
+    const now = this.now.getTime();
+    const since = (iso: string | null) => (iso ? now - Date.parse(iso) : 0);
+    if (this.s.handoff) {
+      if (since(this.s.handoff.since) < TIMING.handoffTimeoutMs) return;
+      this.s.handoff = null;
+      this.effects.push({ type: 'endHandoff', at: this.nowIso });
+      this.say('bot:handoff.timeout');
+      return;
+    }
+    if (this.s.run && hasProgress(this.s.run)) {
+      if (!this.s.reminderSentAt) {
+        if (since(this.s.lastActivityAt) < TIMING.reminderAfterMs) return;
+        this.s.reminderSentAt = this.nowIso;
+        this.out.push({
+          kind: 'text',
+          text: text('bot:reminder.text'),
+          quickReplies: [
+            reply('bot:reply.continue', 'resume:continue', '▶️'),
+            reply('bot:reply.cancel', 'cmd:cancel', '✖️'),
+          ],
+        });
+      } else if (since(this.s.reminderSentAt) >= TIMING.expireAfterReminderMs) {
+        this.discardRun();
+        this.say('bot:reminder.expired');
+      }
+      return;
+    }
+    const pending = this.s.pendingMedia;
+    if (
+      (pending.photos.length > 0 || pending.location) &&
+      since(this.s.lastActivityAt) >= TIMING.pendingMediaMs
+    ) {
+      this.discardPendingMedia();
+    }
+  }
+
+  // ---------- outside a flow ----------
+
+  private onIdle(input: Exclude<Input, { kind: 'timeout' | 'follow' }>): void {
+    switch (input.kind) {
+      case 'text': {
+        const trigger = matchTrigger(this.engine.lexicon, input.text);
+        if (trigger) return this.startFlow(trigger.flowId, trigger.prefill);
+        this.say('bot:idle.unknown');
+        return this.startFlow(MENU_FLOW);
+      }
+      case 'image':
+      case 'location': {
+        if (!this.s.consent) {
+          // Nothing personal is kept without consent.
+          this.out.push({
+            kind: 'text',
+            text: text('bot:media.needs_consent'),
+            quickReplies: [reply('bot:reply.consent', `flow:${WELCOME_FLOW}`, '✅'), MENU_REPLY],
+          });
+          return;
+        }
+        if (input.kind === 'image' && input.imageSet && input.imageSet.index < input.imageSet.total) {
+          this.keepMedia(input);
+          return;
+        }
+        this.keepMedia(input);
+        const count = this.s.pendingMedia.photos.length;
+        this.out.push({
+          kind: 'text',
+          text:
+            input.kind === 'image'
+              ? text('bot:media.kept_photos', { n: count })
+              : text('bot:media.kept_location'),
+          quickReplies: [reply('bot:reply.report', `flow:${REPORT_FLOW}`, '📝'), MENU_REPLY],
+        });
+        return;
+      }
+      case 'audio':
+        this.say('bot:idle.voice');
+        return this.startFlow(MENU_FLOW);
+      default:
+        this.say('bot:idle.unknown');
+        return this.startFlow(MENU_FLOW);
+    }
+  }
+
+  private keepMedia(input: Input): void {
+    if (!this.s.consent) return;
+    if (input.kind === 'image' && this.s.pendingMedia.photos.length < MAX_PENDING_PHOTOS) {
+      this.s.pendingMedia.photos.push(input.mediaId);
+    }
+    if (input.kind === 'location') {
+      const { lat, lng, title, address } = input;
+      this.s.pendingMedia.location = {
+        lat,
+        lng,
+        ...(title ? { title } : {}),
+        ...(address ? { address } : {}),
+      };
+    }
+  }
+
+  // ---------- flows ----------
+
+  private flowOf(run: Run): Flow {
+    const flow = this.engine.flows[run.flowId];
+    if (!flow) throw new Error(`unknown flow ${run.flowId}`);
+    return flow;
+  }
+
+  private runMatchesFlow(run: Run): boolean {
+    const flow = this.engine.flows[run.flowId];
+    return flow !== undefined && flow.version === run.version && run.stepId in flow.steps;
+  }
+
+  private startFlow(flowId: string, prefill: Record<string, string> = {}): void {
+    const flow = this.engine.flows[flowId] ?? this.engine.flows[MENU_FLOW];
+    if (!flow) throw new Error(`no flow ${flowId} and no ${MENU_FLOW} flow`);
+    if (flow.requiresConsent && !this.s.consent) {
+      this.say('bot:consent.needed');
+      return this.startFlow(WELCOME_FLOW);
+    }
+    this.s.resumePrompt = false;
+    this.s.run = {
+      id: this.ids.next(),
+      flowId: flow.id,
+      version: flow.version,
+      stepId: flow.start,
+      answers: { ...prefill },
+      prefilled: Object.keys(prefill),
+      history: [],
+      returnTo: null,
+      draft: null,
+      failures: 0,
+      startedAt: this.nowIso,
+    };
+    this.advance(flow.start);
+  }
+
+  private restartRun(): void {
+    const flowId = this.s.run?.flowId ?? MENU_FLOW;
+    this.discardRun();
+    this.startFlow(flowId);
+  }
+
+  /** Runs steps until one waits for the user or the flow ends. */
+  private advance(stepId: string): void {
+    for (let guard = 0; guard < 100; guard++) {
+      const run = this.s.run;
+      if (!run) return;
+      const flow = this.flowOf(run);
+      const current = flow.steps[stepId];
+      if (!current) throw new Error(`flow ${flow.id} has no step ${stepId}`);
+      run.stepId = stepId;
+      switch (current.kind) {
+        case 'say':
+          this.say(current.text.key, current.text.params);
+          stepId = current.next;
+          continue;
+        case 'branch':
+          stepId = current.cases.find((c) => this.holds(c.when, run))?.next ?? current.otherwise;
+          continue;
+        case 'effect':
+          this.perform(current.effect, run, flow);
+          stepId = current.next;
+          continue;
+        case 'ask': {
+          if (run.prefilled.includes(current.store) && current.store in run.answers) {
+            stepId = current.next;
+            continue;
+          }
+          const pending = this.s.pendingMedia;
+          if (current.answer.type === 'location' && pending.location) {
+            run.answers[current.store] = pending.location;
+            pending.location = null;
+            run.history.push(stepId);
+            this.say('bot:location.kept');
+            stepId = current.next;
+            continue;
+          }
+          if (current.answer.type === 'photos' && pending.photos.length > 0) {
+            run.draft = { ...emptyDraft(), photos: pending.photos.slice(0, current.answer.max ?? 10) };
+            pending.photos = [];
+            this.say('bot:photos.kept', { n: run.draft.photos.length });
+          }
+          return this.prompt(current, run);
+        }
+        case 'summary':
+          return this.sendSummary(current, run, flow);
+        case 'end':
+          if (current.text) this.say(current.text.key, current.text.params);
+          this.s.run = null;
+          if (current.then) this.startFlow(current.then);
+          return;
+      }
+    }
+    throw new Error(`flow ${this.s.run?.flowId} runs more than 100 steps without waiting`);
+  }
+
+  private holds(condition: Condition, run: Run): boolean {
+    switch (condition.type) {
+      case 'equals':
+        return run.answers[condition.field] === condition.value;
+      case 'includes': {
+        const value = run.answers[condition.field];
+        return Array.isArray(value) && value.includes(condition.value);
+      }
+      case 'answered':
+        return run.answers[condition.field] !== undefined;
+      case 'consent':
+        return condition.level === 'given' ? this.s.consent !== null : this.s.consent?.sensitive === true;
+    }
+  }
+
+  private perform(effect: FlowEffect, run: Run, flow: Flow): void {
+    const at = this.nowIso;
+    switch (effect.type) {
+      case 'createCase':
+        if (!this.s.consent) throw new Error(`flow ${flow.id} creates a case without consent`);
+        this.effects.push({
+          type: 'createCase',
+          intakeId: run.id,
+          flowId: flow.id,
+          flowVersion: flow.version,
+          language: this.language(),
+          answers: { ...run.answers },
+          consent: this.s.consent,
+        });
+        // Handed over: nothing left in the run to edit, remind about, or discard as unconfirmed.
+        run.answers = {};
+        run.history = [];
+        run.prefilled = [];
+        return;
+      case 'handoff':
+        this.s.handoff = { since: at };
+        this.effects.push({ type: 'handoff', since: at });
+        return;
+      case 'setRichMenu':
+        this.effects.push({ type: 'setRichMenu', menu: effect.menu, language: this.language() });
+        return;
+      case 'recordConsent': {
+        const sensitive = run.answers[effect.sensitiveField] === 'agree';
+        this.s.consent = { noticeVersion: effect.noticeVersion, at, sensitive };
+        this.effects.push({
+          type: 'recordConsent',
+          noticeVersion: effect.noticeVersion,
+          sensitive,
+          at,
+          language: this.language(),
+        });
+        return;
+      }
+      case 'withdrawConsent':
+      case 'deleteMyData':
+        this.s.consent = null;
+        this.discardPendingMedia();
+        this.effects.push({ type: effect.type, at });
+        return;
+      case 'showCases':
+      case 'showMyData':
+        this.effects.push({ type: effect.type });
+        return;
+    }
+  }
+
+  // ---------- answers ----------
+
+  private onAnswer(input: Exclude<Input, { kind: 'timeout' | 'follow' }>, run: Run): void {
+    const flow = this.flowOf(run);
+    const current = flow.steps[run.stepId];
+    if (!current || (current.kind !== 'ask' && current.kind !== 'summary')) return this.reprompt();
+    let answer: AnswerInput;
+    if (input.kind === 'postback') {
+      const edit = /^edit:([a-zA-Z0-9]+)$/.exec(input.data);
+      if (edit && current.kind === 'summary') return this.editField(edit[1]!, run, flow);
+      const match = /^a:([a-z0-9_]+):(.+)$/.exec(input.data);
+      if (!match || match[1] !== run.stepId) {
+        // A button from an earlier question.
+        this.say('bot:reask.stale');
+        return this.reprompt();
+      }
+      answer = {
+        kind: 'token',
+        token: match[2]!,
+        ...(input.params?.date ? { date: input.params.date } : {}),
+      };
+    } else {
+      answer = input;
+    }
+
+    if (current.kind === 'summary') {
+      const confirmed =
+        (answer.kind === 'token' && answer.token === 'confirm') ||
+        (answer.kind === 'text' &&
+          (isWord(this.engine.lexicon, 'confirm', answer.text) ||
+            isWord(this.engine.lexicon, 'yes', answer.text)));
+      return confirmed ? this.advance(current.next) : this.fail(text('bot:reask.summary'));
+    }
+
+    const hasType = (type: string) =>
+      Object.values(flow.steps).some((s) => s.kind === 'ask' && s.answer.type === type);
+    const mediaForLater =
+      (input.kind === 'image' && current.answer.type !== 'photos' && hasType('photos')) ||
+      (input.kind === 'location' && current.answer.type !== 'location' && hasType('location'));
+    if (!hasProgress(run) && (input.kind === 'image' || input.kind === 'location') && !mediaForLater) {
+      // Nothing to lose (a menu on screen): a photo or place starts over, as if sent first.
+      this.discardRun();
+      return this.onIdle(input);
+    }
+    if (mediaForLater) {
+      // A photo or location sent early is not a wrong answer: it is kept for its own question.
+      this.keepMedia(input);
+      if (input.kind === 'image' && input.imageSet && input.imageSet.index < input.imageSet.total) return;
+      this.say(input.kind === 'image' ? 'bot:media.kept_for_later' : 'bot:media.kept_location_for_later');
+      return this.prompt(current, run);
+    }
+
+    const parsed = parseAnswer(
+      current.answer,
+      answer,
+      run.draft,
+      current.optional === true,
+      this.engine.lexicon,
+    );
+    switch (parsed.kind) {
+      case 'value':
+        run.answers[current.store] = parsed.value;
+        // The language question speaks the new language from its very next message.
+        if (current.answer.type === 'language') this.s.language = String(parsed.value);
+        return this.finishAsk(current, run);
+      case 'skip':
+        delete run.answers[current.store];
+        return this.finishAsk(current, run);
+      case 'progress':
+        run.draft = parsed.draft;
+        if (current.answer.type === 'choice') return this.prompt(current, run);
+        if (parsed.ack)
+          this.out.push({ kind: 'text', text: parsed.ack, quickReplies: this.repliesFor(current, run) });
+        return;
+      case 'reask': {
+        const trigger =
+          input.kind === 'text' && !hasProgress(run) ? matchTrigger(this.engine.lexicon, input.text) : null;
+        if (trigger) {
+          // "หลังคารั่ว" typed while the menu is on screen is a report, not a wrong menu choice.
+          this.discardRun();
+          return this.startFlow(trigger.flowId, trigger.prefill);
+        }
+        return this.fail(parsed.reason);
+      }
+    }
+  }
+
+  private finishAsk(current: StepOf<'ask'>, run: Run): void {
+    run.prefilled = run.prefilled.filter((field) => field !== current.store);
+    run.history.push(run.stepId);
+    run.failures = 0;
+    run.draft = null;
+    const next = run.returnTo ?? current.next;
+    run.returnTo = null;
+    this.advance(next);
+  }
+
+  private fail(reason: TextRef): void {
+    const run = this.s.run!;
+    run.failures += 1;
+    this.say(reason.key, reason.params);
+    if (run.failures < MAX_FAILURES) return this.reprompt();
+    // Do not loop: offer help or a person instead.
+    run.failures = 0;
+    this.out.push({
+      kind: 'text',
+      text: text('bot:stuck.text'),
+      quickReplies: [
+        reply('bot:reply.help', 'cmd:help', '❓'),
+        reply('bot:reply.staff', 'cmd:staff', '💬'),
+        reply('bot:reply.cancel', 'cmd:cancel', '✖️'),
+      ],
+    });
+  }
+
+  private goBack(run: Run): void {
+    const flow = this.flowOf(run);
+    if (run.returnTo) {
+      // Editing one answer from the summary: back returns to the summary unchanged.
+      const summary = run.returnTo;
+      run.returnTo = null;
+      run.draft = null;
+      return this.advance(summary);
+    }
+    const previous = run.history.pop();
+    if (!previous) {
+      this.say('bot:back.first');
+      return this.reprompt();
+    }
+    const target = flow.steps[previous];
+    if (target?.kind !== 'ask') return this.reprompt();
+    run.stepId = previous;
+    run.draft = null;
+    run.failures = 0;
+    this.say('bot:back.change');
+    this.prompt(target, run);
+  }
+
+  private editField(field: string, run: Run, flow: Flow): void {
+    const target = Object.entries(flow.steps).find(([, s]) => s.kind === 'ask' && s.store === field);
+    if (!target) return this.reprompt();
+    run.returnTo = run.stepId;
+    run.stepId = target[0];
+    run.draft = null;
+    run.prefilled = run.prefilled.filter((f) => f !== field);
+    this.prompt(target[1] as StepOf<'ask'>, run);
+  }
+
+  private reprompt(): void {
+    const run = this.s.run;
+    if (!run) return this.startFlow(MENU_FLOW);
+    const flow = this.flowOf(run);
+    const current = flow.steps[run.stepId];
+    if (current?.kind === 'ask') return this.prompt(current, run);
+    if (current?.kind === 'summary') return this.sendSummary(current, run, flow);
+    this.advance(run.stepId);
+  }
+
+  private askResume(): void {
+    this.out.push({
+      kind: 'text',
+      text: text('bot:resume.ask'),
+      quickReplies: [
+        reply('bot:reply.continue', 'resume:continue', '▶️'),
+        reply('bot:reply.restart', 'resume:restart', '🔄'),
+        reply('bot:reply.cancel', 'cmd:cancel', '✖️'),
+      ],
+    });
+  }
+
+  // ---------- what the bot says ----------
+
+  private say(key: string, params?: TextRef['params']): void {
+    this.out.push({ kind: 'text', text: text(key, params) });
+  }
+
+  private language(): string {
+    return this.s.language ?? this.engine.defaultLanguage;
+  }
+
+  private setLanguage(code: string): void {
+    if (!this.engine.lexicon.languages.includes(code)) return this.languagePicker();
+    this.s.language = code;
+    this.effects.push({ type: 'setRichMenu', menu: this.s.consent ? 'main' : 'info', language: code });
+    this.say('bot:language.changed');
+    if (this.s.run) this.reprompt();
+    else this.startFlow(MENU_FLOW);
+  }
+
+  private languagePicker(): void {
+    const { languages, ownNames } = this.engine.lexicon;
+    this.out.push({
+      kind: 'text',
+      text: text('bot:language.ask'),
+      quickReplies: languages.map((code) => ({
+        label: { literal: ownNames[code] ?? code },
+        action: { type: 'postback', data: `lang:${code}` },
+        ...(code === this.language() ? { emoji: '✅' } : {}),
+      })),
+    });
+  }
+
+  private prompt(current: StepOf<'ask'>, run: Run): void {
+    run.stepId = Object.entries(this.flowOf(run).steps).find(([, s]) => s === current)?.[0] ?? run.stepId;
+    this.out.push({ kind: 'text', text: current.text, quickReplies: this.repliesFor(current, run) });
+  }
+
+  private repliesFor(current: StepOf<'ask'>, run: Run): QuickReply[] {
+    const sid = run.stepId;
+    const answer = (value: string) => `a:${sid}:${value}`;
+    const replies: QuickReply[] = [];
+    const spec = current.answer;
+    const draft = run.draft ?? emptyDraft();
+    switch (spec.type) {
+      case 'choice':
+        for (const option of spec.options) {
+          const selected = spec.multiple && draft.selected.includes(option.value);
+          const emoji = selected ? '✅' : option.emoji;
+          replies.push({
+            label: { key: option.label },
+            action: { type: 'postback', data: answer(option.value) },
+            ...(emoji ? { emoji } : {}),
+          });
+        }
+        if (spec.multiple && draft.selected.length > 0)
+          replies.push(reply('bot:reply.done', answer(DONE), '✔️'));
+        break;
+      case 'yesno':
+        replies.push(reply('bot:reply.yes', answer('yes'), '👍'), reply('bot:reply.no', answer('no'), '👎'));
+        break;
+      case 'language': {
+        const { languages, ownNames } = this.engine.lexicon;
+        const preferred = this.language();
+        // The language LINE reports for the user comes first, already ticked.
+        for (const code of [preferred, ...languages.filter((l) => l !== preferred)]) {
+          replies.push({
+            label: { literal: ownNames[code] ?? code },
+            action: { type: 'postback', data: answer(code) },
+            ...(code === preferred ? { emoji: '✅' } : {}),
+          });
+        }
+        break;
+      }
+      case 'photos':
+        replies.push(
+          { label: { key: 'bot:reply.gallery' }, emoji: '🖼️', action: { type: 'cameraRoll' } },
+          { label: { key: 'bot:reply.camera' }, emoji: '📷', action: { type: 'camera' } },
+        );
+        if (draft.photos.length > 0) replies.push(reply('bot:reply.done', answer(DONE), '✔️'));
+        break;
+      case 'location':
+        replies.push({ label: { key: 'bot:reply.location' }, emoji: '📍', action: { type: 'location' } });
+        break;
+      case 'date':
+        replies.push({
+          label: { key: 'bot:reply.pick_date' },
+          emoji: '📅',
+          action: { type: 'datepicker', data: answer('__date') },
+        });
+        break;
+      default:
+        break;
+    }
+    const done = spec.type === 'photos' && draft.photos.length > 0;
+    if (current.optional && !done) replies.push(reply('bot:reply.skip', answer(SKIP), '⏭️'));
+    if (run.history.length > 0 || run.returnTo) replies.push(reply('bot:reply.back', 'cmd:back', '↩️'));
+    // The menu itself has nothing to cancel.
+    if (run.flowId !== MENU_FLOW) replies.push(reply('bot:reply.cancel', 'cmd:cancel', '✖️'));
+    return replies;
+  }
+
+  private sendSummary(current: StepOf<'summary'>, run: Run, flow: Flow): void {
+    const rows: SummaryRow[] = current.fields.map((field) => {
+      const ask = Object.values(flow.steps).find(
+        (s): s is StepOf<'ask'> => s.kind === 'ask' && s.store === field,
+      );
+      return {
+        field,
+        label: text(ask?.label ?? ask?.text.key ?? 'bot:answer.none'),
+        value: ask ? this.display(ask, run.answers[field]) : null,
+        editData: `edit:${field}`,
+      };
+    });
+    const confirmData = `a:${run.stepId}:confirm`;
+    this.out.push({
+      kind: 'summary',
+      title: text(current.title),
+      rows,
+      confirmData,
+      quickReplies: [
+        reply('bot:reply.confirm', confirmData, '✅'),
+        reply('bot:reply.back', 'cmd:back', '↩️'),
+        reply('bot:reply.cancel', 'cmd:cancel', '✖️'),
+      ],
+    });
+  }
+
+  private display(ask: StepOf<'ask'>, value: AnswerValue | undefined): Display | null {
+    if (value === undefined) return null;
+    const spec = ask.answer;
+    const labelOf = (v: string) =>
+      spec.type === 'choice' ? spec.options.find((o) => o.value === v)?.label : undefined;
+    if (spec.type === 'choice') {
+      const values = Array.isArray(value) ? value : [String(value)];
+      if (values.length === 0) return { kind: 'keys', keys: [text('bot:answer.none')] };
+      return { kind: 'keys', keys: values.map((v) => text(labelOf(v) ?? 'bot:answer.none')) };
+    }
+    if (spec.type === 'yesno')
+      return { kind: 'keys', keys: [text(value === true ? 'bot:answer.yes' : 'bot:answer.no')] };
+    if (spec.type === 'language')
+      return { kind: 'text', text: this.engine.lexicon.ownNames[String(value)] ?? String(value) };
+    if (spec.type === 'phone') return { kind: 'text', text: formatThaiPhone(String(value)) };
+    if (spec.type === 'date') return { kind: 'date', date: String(value) };
+    if (spec.type === 'photos' && Array.isArray(value))
+      return { kind: 'keys', keys: [text('bot:answer.photos', { n: value.length })] };
+    if (typeof value === 'object' && !Array.isArray(value)) {
+      if ('mediaId' in value) return { kind: 'keys', keys: [text('bot:answer.voice')] };
+      if ('text' in value) return { kind: 'text', text: value.text };
+      if ('typed' in value) return { kind: 'text', text: value.typed };
+      if ('lat' in value) {
+        const place = value.title ?? value.address;
+        return place
+          ? { kind: 'text', text: place }
+          : { kind: 'keys', keys: [text('bot:answer.location_shared')] };
+      }
+    }
+    return { kind: 'text', text: String(value) };
+  }
+
+  // ---------- discarding what was never confirmed ----------
+
+  private discardRun(): void {
+    const run = this.s.run;
+    this.s.resumePrompt = false;
+    if (!run) return;
+    const media = [...(run.draft?.photos ?? [])];
+    const flow = this.engine.flows[run.flowId];
+    for (const [field, value] of Object.entries(run.answers)) {
+      const ask = flow && Object.values(flow.steps).find((s) => s.kind === 'ask' && s.store === field);
+      if (ask && ask.kind === 'ask' && ask.answer.type === 'photos' && Array.isArray(value))
+        media.push(...value);
+      else if (typeof value === 'object' && value !== null && 'mediaId' in value) media.push(value.mediaId);
+    }
+    if (media.length > 0) this.effects.push({ type: 'discardMedia', mediaIds: media });
+    this.s.run = null;
+  }
+
+  private discardPendingMedia(): void {
+    const { photos } = this.s.pendingMedia;
+    if (photos.length > 0) this.effects.push({ type: 'discardMedia', mediaIds: [...photos] });
+    this.s.pendingMedia = { photos: [], location: null };
+  }
+}

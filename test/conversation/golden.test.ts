@@ -1,0 +1,275 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { messagingApi } from '@line/bot-sdk';
+import { LIMITS, type ConversationState, type Input } from '../../src/conversation';
+import { consentedState, Conversation, render, START } from './harness';
+
+/**
+ * Golden transcripts: inputs in, rendered LINE messages, effects and state out, per turn. Read them in
+ * review as the conversation; re-generate with `UPDATE_GOLDEN=1 npx jest test/conversation`.
+ */
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const GOLDEN_DIR = path.join(__dirname, 'golden');
+
+type Turn = { input: Input; after?: string };
+type Scenario = { name: string; description: string; state?: ConversationState; turns: Turn[] };
+
+const text = (t: string, after?: string): Turn => ({
+  input: { kind: 'text', text: t },
+  ...(after ? { after } : {}),
+});
+const tap = (data: string, after?: string): Turn => ({
+  input: { kind: 'postback', data },
+  ...(after ? { after } : {}),
+});
+const photo = (mediaId: string, set?: { id: string; index: number; total: number }): Turn => ({
+  input: { kind: 'image', mediaId, ...(set ? { imageSet: set } : {}) },
+  after: '2s',
+});
+const place: Turn = {
+  input: { kind: 'location', lat: 16.6423, lng: 101.0176, address: 'Khao Kho, Phetchabun' },
+};
+const tick = (after: string): Turn => ({ input: { kind: 'timeout' }, after });
+
+const scenarios: Scenario[] = [
+  {
+    name: 'welcome-th-consent',
+    description: 'A new Thai user follows, keeps Thai, agrees to both consents and reaches the menu',
+    turns: [
+      { input: { kind: 'follow', profileLanguage: 'th' } },
+      tap('a:language:th'),
+      tap('a:consent:agree'),
+      tap('a:sensitive:agree'),
+    ],
+  },
+  {
+    name: 'welcome-en-decline',
+    description:
+      'An English profile: English is preselected; the user declines and gets information and a phone number only',
+    turns: [
+      { input: { kind: 'follow', profileLanguage: 'en-US' } },
+      tap('a:language:en'),
+      tap('a:consent:decline'),
+      tap('a:limited:phone'),
+      text('roof leaking'),
+    ],
+  },
+  {
+    name: 'welcome-hmn-no-sensitive',
+    description: 'A Hmong user agrees to the notice but not to sensitive data',
+    turns: [
+      { input: { kind: 'follow', profileLanguage: 'hmn' } },
+      text('Hmoob'),
+      text('1'),
+      tap('a:sensitive:decline'),
+    ],
+  },
+  {
+    name: 'report-th-happy',
+    description:
+      'Thai resident: free text picks the roof, two photos sent at once, shared location, Thai digits',
+    state: consentedState('th'),
+    turns: [
+      text('หลังคารั่วครับ'),
+      text('ฝนตกแล้วน้ำรั่วเข้าห้องนอน'),
+      photo('m-1', { id: 'set-1', index: 1, total: 2 }),
+      photo('m-2', { id: 'set-1', index: 2, total: 2 }),
+      tap('a:photos:__done'),
+      place,
+      text('๕'),
+      tap('a:vulnerable:elderly'),
+      tap('a:vulnerable:under5'),
+      tap('a:vulnerable:__done'),
+      tap('a:tenure:own'),
+      text('๐๘๑-๒๓๔-๕๖๗๘'),
+      tap('a:summary:confirm'),
+    ],
+  },
+  {
+    name: 'report-en-wrong-inputs-back-edit',
+    description:
+      'English: wrong kinds and values, three failures, back, skip, typed place, and an edit from the summary',
+    state: consentedState('en'),
+    turns: [
+      tap('cmd:menu'),
+      tap('a:full:report'),
+      { input: { kind: 'sticker' } },
+      text('banana'),
+      text('carrots'),
+      tap('a:category:walls'),
+      { input: { kind: 'audio', mediaId: 'v-1' } },
+      text('back'),
+      text('The wall cracked after the rain'),
+      tap('a:photos:__skip'),
+      text('Ban Khek Noi, Khek Noi, Khao Kho, Phetchabun'),
+      text('forty'),
+      text('40'),
+      text('6'),
+      tap('a:vulnerable:none'),
+      tap('a:tenure:public_land'),
+      text('12345'),
+      text('skip'),
+      tap('edit:location'),
+      place,
+      tap('a:summary:confirm'),
+    ],
+  },
+  {
+    name: 'report-hmn-happy',
+    description: 'Hmong resident without sensitive consent: the vulnerable-members question is not asked',
+    state: consentedState('hmn', false),
+    turns: [
+      text('lub ru tsev xau'),
+      text('Nag los ces dej xau rau hauv tsev'),
+      photo('m-1'),
+      text('tiav lawm'),
+      place,
+      text('7'),
+      tap('a:tenure:not_sure'),
+      text('+66 81 234 5678'),
+      text('pom zoo'),
+    ],
+  },
+  {
+    name: 'report-household-en',
+    description:
+      'An English volunteer reports for a household that agreed, with two photos and a location, then a second household that was not told',
+    state: consentedState('en'),
+    turns: [
+      tap('cmd:menu'),
+      tap('a:full:household'),
+      text('Somchai Saetang'),
+      tap('a:relation:health_volunteer'),
+      text('yes'),
+      tap('a:category:unsafe'),
+      text('The house leans and the posts are rotten'),
+      photo('h-1', { id: 'set-2', index: 1, total: 2 }),
+      photo('h-2', { id: 'set-2', index: 2, total: 2 }),
+      tap('a:photos:__done'),
+      place,
+      text('6'),
+      tap('a:household_sensitive:yes'),
+      tap('a:vulnerable:disabled'),
+      tap('a:vulnerable:__done'),
+      tap('a:tenure:public_land'),
+      text('0891234567'),
+      tap('a:summary:confirm'),
+      tap('a:another:yes'),
+      text('Nuan Saetang'),
+      tap('a:relation:neighbour'),
+      tap('a:informed:no'),
+    ],
+  },
+  {
+    name: 'resume-after-days-th',
+    description:
+      'A Thai user leaves mid-report and comes back three days later: continue, then later start over',
+    state: consentedState('th'),
+    turns: [
+      tap('flow:report-need'),
+      tap('a:category:water'),
+      text('บ่อน้ำแห้ง', '3d'),
+      tap('resume:continue'),
+      text('บ่อน้ำแห้ง ไม่มีน้ำใช้'),
+      text('สวัสดี', '5h'),
+      tap('resume:restart'),
+    ],
+  },
+  {
+    name: 'expiry-en',
+    description:
+      'An unfinished English report gets one reminder, then expires keeping nothing (its photo is discarded)',
+    state: consentedState('en'),
+    turns: [
+      text('my floor is broken'),
+      text('Termites ate the floor boards'),
+      photo('m-9'),
+      tick('1h'),
+      tick('24h'),
+      tick('12h'),
+      tick('24h'),
+      text('hello', '1h'),
+    ],
+  },
+  {
+    name: 'photo-first-th',
+    description: 'Photos and a location sent before any report are kept and used by the report that follows',
+    state: consentedState('th'),
+    turns: [
+      photo('m-1', { id: 'set-7', index: 1, total: 2 }),
+      photo('m-2', { id: 'set-7', index: 2, total: 2 }),
+      place,
+      tap('flow:report-need'),
+      tap('a:category:disaster'),
+      text('น้ำท่วมบ้าน'),
+      tap('a:photos:__done'),
+      text('4'),
+    ],
+  },
+  {
+    name: 'cancel-and-staff-th',
+    description:
+      'Cancel mid-report discards it; talking to staff makes the bot quiet until the hand-off times out',
+    state: consentedState('th'),
+    turns: [text('ห้องน้ำพัง'), text('ยกเลิก'), text('คุยกับเจ้าหน้าที่'), text('มีใครอยู่ไหม'), tick('49h')],
+  },
+  {
+    name: 'my-data-delete-en',
+    description:
+      'An English user deletes their data after a confirmation; the menu then offers consent again',
+    state: consentedState('en'),
+    turns: [tap('flow:my-data'), tap('a:what:delete'), text('yes')],
+  },
+];
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const duration = (after = '1m') => Number(after.slice(0, -1)) * UNITS[after.slice(-1)]!;
+
+function checkLineLimits(messages: messagingApi.Message[]) {
+  expect(messages.length).toBeLessThanOrEqual(5);
+  for (const message of messages) {
+    if (message.type === 'text') expect(message.text.length).toBeLessThanOrEqual(LIMITS.text);
+    if (message.type === 'flex') expect(message.altText.length).toBeLessThanOrEqual(LIMITS.altText);
+    const items = message.quickReply?.items ?? [];
+    expect(items.length).toBeLessThanOrEqual(LIMITS.quickReplies);
+    for (const item of items) {
+      const action = item.action as { label?: string; data?: string };
+      expect((action.label ?? '').length).toBeLessThanOrEqual(LIMITS.label);
+      expect((action.data ?? '').length).toBeLessThanOrEqual(LIMITS.data);
+    }
+  }
+  // No message without a way on.
+  if (messages.length > 0) expect(messages.at(-1)?.quickReply?.items?.length ?? 0).toBeGreaterThan(0);
+}
+
+describe('golden conversations', () => {
+  it.each(scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
+    const conversation = new Conversation(scenario.state);
+    const turns = [];
+    for (const turn of scenario.turns) {
+      const result = conversation.send(turn.input, duration(turn.after));
+      const messages = await render(result, result.state.language ?? 'th');
+      checkLineLimits(messages);
+      turns.push({
+        at: conversation.now.toISOString(),
+        input: turn.input,
+        reply: messages,
+        effects: result.effects.filter((effect) => effect.type !== 'send'),
+        state: result.state,
+      });
+    }
+    const transcript = {
+      name: scenario.name,
+      description: scenario.description,
+      start: START,
+      initialState: scenario.state ?? null,
+      turns,
+    };
+    const file = path.join(GOLDEN_DIR, `${scenario.name}.json`);
+    if (UPDATE || !existsSync(file)) {
+      if (!UPDATE) throw new Error(`no golden file ${file}: run UPDATE_GOLDEN=1 npx jest test/conversation`);
+      writeFileSync(file, `${JSON.stringify(transcript, null, 2)}\n`);
+    }
+    expect(JSON.parse(JSON.stringify(transcript))).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+  });
+});
