@@ -1,0 +1,38 @@
+import { buildEvent, type EventOptions } from '../line/webhook-client';
+import type { SandboxAction } from './actions';
+
+/**
+ * The LINE webhook event for one page action, as LINE sends it for a one-to-one chat. `options`
+ * carries the reply token (the emulator's, so the bot's reply works), event id and timestamp.
+ */
+export function eventForAction(
+  action: SandboxAction,
+  options: EventOptions & { messageId: string },
+  /** A follow after a block says `isUnblocked`, as on LINE. */
+  wasBlocked: boolean,
+) {
+  switch (action.type) {
+    case 'text':
+      return buildEvent.text({ ...options, text: action.text });
+    case 'sticker':
+      return buildEvent.sticker({ ...options, packageId: action.packageId, stickerId: action.stickerId });
+    case 'location':
+      return buildEvent.location({
+        ...options,
+        latitude: action.latitude,
+        longitude: action.longitude,
+        ...(action.title ? { title: action.title } : {}),
+        ...(action.address ? { address: action.address } : {}),
+      });
+    case 'postback':
+      return buildEvent.postback({
+        ...options,
+        data: action.data,
+        ...(action.params ? { params: action.params } : {}),
+      });
+    case 'follow':
+      return buildEvent.follow({ ...options, isUnblocked: wasBlocked });
+    case 'unfollow':
+      return buildEvent.unfollow(options);
+  }
+}
