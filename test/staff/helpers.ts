@@ -1,0 +1,74 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../src/app';
+import type { Database } from '../../src/db/connection';
+import { createErrorSink } from '../../src/errors';
+import { ApiRegistry } from '../../src/http/openapi';
+import { staffModels } from '../../src/staff/models';
+import { auditModel } from '../../src/audit/model';
+import { hashPassword } from '../../src/staff/password';
+import type { Role } from '../../src/staff/permissions';
+import { staffApiRouters } from '../../src/staff/routers';
+import type { LoginLimits } from '../../src/staff/throttle';
+import { testLogger } from '../helpers/logger';
+
+export const PASSWORD = 'correct horse battery staple';
+
+/** A clock tests move by hand. */
+export function manualClock(start = new Date('2026-03-01T08:00:00Z')) {
+  let now = start;
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now = new Date(now.getTime() + ms);
+    },
+  };
+}
+
+export async function buildStaffApp(
+  database: Database,
+  options: { clock?: () => Date; loginLimits?: Partial<LoginLimits> } = {},
+): Promise<{ app: Express; api: ApiRegistry }> {
+  const api = new ApiRegistry();
+  const routers = staffApiRouters({
+    connection: database.connection,
+    logger: testLogger,
+    api,
+    clock: options.clock,
+    loginLimits: options.loginLimits,
+  });
+  auditModel(database.connection);
+  staffModels(database.connection);
+  await database.ensureIndexes();
+  const app = createApp({
+    logger: testLogger,
+    reportError: createErrorSink(testLogger),
+    isReady: async () => true,
+    routers,
+  });
+  return { app, api };
+}
+
+let counter = 0;
+
+export async function addStaff(
+  database: Database,
+  role: Role,
+  fields: { email?: string; provinces?: string[]; active?: boolean } = {},
+) {
+  counter += 1;
+  const doc = await staffModels(database.connection).Staff.create({
+    email: fields.email ?? `${role}${counter}@example.org`,
+    name: `${role} ${counter}`,
+    role,
+    provinces: fields.provinces ?? (role === 'caseworker' ? ['50'] : []),
+    active: fields.active ?? true,
+    passwordHash: await hashPassword(PASSWORD),
+  });
+  return { id: doc._id.toHexString(), email: doc.email };
+}
+
+export async function login(app: Express, email: string, password = PASSWORD): Promise<string> {
+  const res = await request(app).post('/api/auth/login').send({ email, password }).expect(200);
+  return res.body.token as string;
+}
