@@ -63,8 +63,15 @@ function printWelcome(base: string, lineMode: 'line' | 'sandbox'): void {
     `  NeedLine is running at ${base}`,
     `    health:    ${base}/healthz   readiness: ${base}/readyz`,
   ];
-  if (lineMode === 'line')
+  if (lineMode === 'sandbox') {
+    lines.push(
+      '',
+      '  Sandbox mode (no LINE credentials): chat with the bot as a simulated LINE user at',
+      `    ${base}/sandbox`,
+    );
+  } else {
     lines.push(`    LINE webhook URL to set in the LINE Developers console: <PUBLIC_BASE_URL>/webhook`);
+  }
   lines.push('');
   process.stdout.write(lines.join('\n') + '\n');
 }

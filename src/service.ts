@@ -1,16 +1,39 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Router } from 'express';
+import { allFlows } from '../flows';
 import { createApp } from './app';
+import { caseModels } from './cases/create-case';
+import { createBotHandler } from './bot/handler';
+import { consentModel } from './bot/consents';
+import { enqueueDueTimeouts } from './bot/timeouts';
 import type { Config } from './config';
+import { createEngine, stateSchema } from './conversation';
 import { connectDatabase, type Database } from './db/connection';
 import { resolveDatabaseServer, type DatabaseServer } from './db/server-resolver';
 import { createErrorSink } from './errors';
+import { createI18n, loadResources } from './i18n';
+import { ingestionModels } from './ingestion/models';
+import { createProcessor, purgeProcessedEvents, type Processor } from './ingestion/processor';
+import { webhookRouter } from './ingestion/webhook-router';
+import { createScheduler, jobTickModel, purgeJobTicks, type Job } from './jobs/scheduler';
+import { startLineEmulator, type LineEmulator } from './line/emulator';
+import { createLineApi } from './line/line-api';
+import { createSender, type Sender } from './line/sender';
 import type { Logger } from './logger';
+import { retryPendingMedia } from './media/media-store';
+import { mediaModels } from './media/models';
+import { sandboxRouter } from './sandbox/router';
 
 export type Service = {
   url: string;
   database: Database;
   databaseServer: DatabaseServer;
+  /** Sandbox mode only: the in-process LINE emulator and the channel secret events are signed with. */
+  sandbox?: { emulator: LineEmulator; channelSecret: string };
+  processor: Processor;
+  sender: Sender;
   /** Stop accepting, finish in-flight requests and work, close the database. */
   stop(): Promise<void>;
 };
@@ -24,11 +47,24 @@ export type ServiceOptions = {
   databaseServer?: DatabaseServer;
   /** How long in-flight requests may take to finish on stop. */
   drainMs?: number;
+  /** Scheduled jobs (off in tests that drive the jobs by hand). */
+  jobs?: boolean;
+  instanceId?: string;
+  /** Overrides PORT (0: any free port, for tests). */
+  port?: number;
 };
+
+const DAY_MS = 24 * 3600 * 1000;
 
 export async function startService(options: ServiceOptions): Promise<Service> {
   const { config, logger } = options;
   const reportError = createErrorSink(logger);
+  const instanceId = options.instanceId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
+
+  // Flows and locales first: a broken flow stops the service before anything is started.
+  const resources = loadResources();
+  const engine = createEngine(allFlows, resources, config.DEFAULT_LOCALE);
+  const i18n = await createI18n(config.DEFAULT_LOCALE, resources);
 
   const databaseServer =
     options.databaseServer ??
@@ -41,20 +77,138 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   logger.info({ database: databaseServer.kind }, `database: ${databaseServer.description}`);
 
   const database = await connectDatabase(databaseServer.uri, options.dbName);
+  const connection = database.connection;
+  const models = ingestionModels(connection);
+  const media = mediaModels(connection);
+  const cases = caseModels(connection);
+  const consents = consentModel(connection);
+  jobTickModel(connection);
   await database.ensureIndexes();
 
-  const app = createApp({ logger, reportError, isReady: () => database.ping() });
-  const server = await listen(app, config.PORT);
-  const port = (server.address() as AddressInfo).port;
+  const sandbox =
+    config.lineMode === 'sandbox'
+      ? {
+          emulator: await startLineEmulator({ allowHttpMediaUrls: true }),
+          channelSecret: randomBytes(16).toString('hex'),
+        }
+      : undefined;
+  const api = createLineApi(
+    sandbox
+      ? {
+          channelAccessToken: sandbox.emulator.channelAccessToken,
+          apiBaseUrl: sandbox.emulator.url,
+          dataApiBaseUrl: sandbox.emulator.url,
+        }
+      : {
+          channelAccessToken: config.LINE_CHANNEL_ACCESS_TOKEN!,
+          apiBaseUrl: config.LINE_API_BASE_URL,
+          dataApiBaseUrl: config.LINE_DATA_API_BASE_URL,
+        },
+  );
+  const channelSecret = sandbox?.channelSecret ?? config.LINE_CHANNEL_SECRET!;
+
+  const sender = createSender({ models, api, logger, instanceId });
+  const handler = createBotHandler({
+    engine,
+    i18n,
+    api,
+    models,
+    media,
+    cases,
+    consents,
+    logger,
+    defaultLocale: config.DEFAULT_LOCALE,
+  });
+  const processor = createProcessor({
+    models,
+    sender,
+    handler,
+    logger,
+    reportError,
+    instanceId,
+    apology: (context) => {
+      const userId = context.event.source?.userId;
+      if (!userId || context.chatKey !== `user:${userId}`) return undefined;
+      const state = stateSchema.safeParse(context.state);
+      const language = (state.success ? state.data.language : null) ?? config.DEFAULT_LOCALE;
+      return {
+        id: `${context.eventId}:apology`,
+        to: userId,
+        purpose: 'apology',
+        eventId: context.eventId,
+        messages: [{ type: 'text', text: i18n.getFixedT(language)('line:apology') }],
+        replyToken: context.replyToken,
+        replyTokenExpiresAt: context.replyTokenExpiresAt,
+      };
+    },
+  });
+
+  let url = '';
+  const routers: Router[] = [
+    webhookRouter({ channelSecret, models, logger, onAccepted: (chatKeys) => processor.kick(chatKeys) }),
+  ];
+  if (sandbox) {
+    routers.push(
+      sandboxRouter({
+        emulator: sandbox.emulator,
+        channelSecret,
+        webhookUrl: () => `${url}/webhook`,
+        logger,
+      }),
+    );
+  }
+
+  const app = createApp({ logger, reportError, isReady: () => database.ping(), routers });
+  const server = await listen(app, options.port ?? config.PORT);
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  processor.start();
+
+  const scheduler = createScheduler({ connection, logger, reportError, instanceId });
+  const jobs: Job[] = [
+    {
+      name: 'flow-timeouts',
+      schedule: '* * * * *',
+      run: async (now) => {
+        const chatKeys = await enqueueDueTimeouts(models, now);
+        processor.kick(chatKeys);
+        return { chats: chatKeys.length };
+      },
+    },
+    {
+      name: 'pending-push-retries',
+      schedule: '* * * * *',
+      run: async () => ({ delivered: await sender.deliverDue() }),
+    },
+    {
+      name: 'media-retries',
+      schedule: '* * * * *',
+      run: async (now) => ({ stored: await retryPendingMedia(media, api, now) }),
+    },
+    {
+      name: 'purge-dedupe-markers',
+      schedule: '17 3 * * *',
+      run: async (now) => ({
+        events: await purgeProcessedEvents(models, new Date(now.getTime() - 7 * DAY_MS)),
+        jobTicks: await purgeJobTicks(connection, new Date(now.getTime() - 7 * DAY_MS)),
+      }),
+    },
+  ];
+  if (options.jobs !== false) scheduler.start(jobs);
 
   let stopping: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     database,
     databaseServer,
+    sandbox,
+    processor,
+    sender,
     stop() {
       stopping ??= (async () => {
         await closeServer(server, options.drainMs ?? 8000);
+        await scheduler.stop();
+        await processor.stop();
+        await sandbox?.emulator.stop();
         await database.close();
         if (!options.databaseServer) await databaseServer.stop();
       })();

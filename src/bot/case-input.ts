@@ -1,0 +1,94 @@
+import type { AnswerValue, Effect } from '../conversation';
+import { CATEGORIES, TENURES, VULNERABLE_MEMBERS, type CaseInput } from '../cases/case-schema';
+import { consentId } from './consents';
+
+type CreateCase = Extract<Effect, { type: 'createCase' }>;
+
+/** The flows' answer values where they differ from the case model's names. */
+const CATEGORY_ALIASES: Record<string, string> = { unsafe: 'unsafe_or_no_home', disaster: 'disaster_damage' };
+const VULNERABLE_ALIASES: Record<string, string> = { under5: 'child_under_5' };
+
+/** Turns the answers a user confirmed into the case model's input: pure, nothing computed. */
+export function caseInputFrom(effect: CreateCase, lineUserId: string): CaseInput {
+  const a = effect.answers;
+  const category = pick(CATEGORIES, CATEGORY_ALIASES[str(a.category)] ?? str(a.category)) ?? 'other';
+  const vulnerable = arr(a.vulnerable)
+    .map((value) => VULNERABLE_ALIASES[value] ?? value)
+    .filter((value): value is (typeof VULNERABLE_MEMBERS)[number] =>
+      (VULNERABLE_MEMBERS as readonly string[]).includes(value),
+    );
+  const tenure = pick(TENURES, str(a.tenure)) ?? 'not_sure';
+  const size = typeof a.householdSize === 'number' ? a.householdSize : Number(a.householdSize) || 1;
+  const phone = str(a.phone) || undefined;
+  const byVolunteer = effect.flowId === 'report-household';
+  const description = a.description as { text?: string; mediaId?: string } | undefined;
+
+  return {
+    intakeId: effect.intakeId,
+    consentId: consentId(lineUserId, effect.consent.at),
+    language: effect.language,
+    reporter: { lineUserId },
+    reportedBy: byVolunteer ? 'volunteer' : 'self',
+    ...(byVolunteer
+      ? {
+          volunteer: {
+            lineUserId,
+            relation: str(a.relation) || 'volunteer',
+            householdInformed: true as const,
+          },
+        }
+      : {}),
+    household: {
+      ...(str(a.headName) ? { headName: str(a.headName) } : {}),
+      size: Math.min(Math.max(Math.round(size), 1), 50),
+      vulnerable,
+      tenure,
+      ...(phone ? { phone } : {}),
+    },
+    category,
+    description: description?.mediaId
+      ? { voiceMediaId: description.mediaId, ...(description.text ? { text: description.text } : {}) }
+      : { text: description?.text || '-' },
+    mediaIds: arr(a.photos),
+    location: locationFrom(a.location),
+  };
+}
+
+function locationFrom(value: AnswerValue | undefined): CaseInput['location'] {
+  if (value && typeof value === 'object' && 'lat' in value && typeof value.lat === 'number') {
+    return { lat: value.lat, lng: value.lng };
+  }
+  if (value && typeof value === 'object' && 'typed' in value && typeof value.typed === 'string') {
+    return { typedAddress: splitTypedAddress(value.typed) };
+  }
+  return { typedAddress: { village: '-' } };
+}
+
+/** "village, subdistrict, district, province": the last part is the widest; fewer parts fill from the end. */
+export function splitTypedAddress(typed: string): NonNullable<CaseInput['location']['typedAddress']> {
+  // Thai addresses are often typed with spaces only: "บ้านเข็กน้อย เขาค้อ เพชรบูรณ์".
+  const separator = /[,\n]/.test(typed) ? /[,\n]+/ : /\s+/;
+  const parts = typed
+    .split(separator)
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const [province, district, subdistrict, ...rest] = parts.reverse();
+  return {
+    ...(province ? { province } : {}),
+    ...(district ? { district } : {}),
+    ...(subdistrict ? { subdistrict } : {}),
+    ...(rest.length > 0 ? { village: rest.reverse().join(', ') } : {}),
+  };
+}
+
+function str(value: AnswerValue | undefined): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
+function arr(value: AnswerValue | undefined): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function pick<T extends string>(allowed: readonly T[], value: string): T | undefined {
+  return (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+}

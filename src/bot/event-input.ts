@@ -1,0 +1,131 @@
+import type { Input } from '../conversation';
+import type { LineEvent } from '../ingestion/line-event';
+import { TIMEOUT_EVENT_TYPE } from '../ingestion/processor';
+import type { MediaKind } from '../media/media-store';
+
+/** What a LINE event asks of the bot, before any I/O: pure, so it is tested without LINE. */
+export type EventIntent =
+  | { kind: 'ignore'; reason: string }
+  | { kind: 'groupNotice' }
+  | { kind: 'follow' }
+  | { kind: 'unfollow' }
+  | { kind: 'unsend'; lineMessageId: string }
+  | {
+      kind: 'media';
+      lineMessageId: string;
+      mediaKind: MediaKind;
+      fileName?: string;
+      imageSet?: { id: string; index: number; total: number };
+    }
+  | { kind: 'input'; input: Input };
+
+type Message = {
+  id?: string;
+  type?: string;
+  text?: string;
+  latitude?: number;
+  longitude?: number;
+  title?: string;
+  address?: string;
+  fileName?: string;
+  imageSet?: { id: string; index?: number; total?: number };
+};
+
+export function intentOf(event: LineEvent): EventIntent {
+  if (event.mode === 'standby') return { kind: 'ignore', reason: 'standby: another channel answers' };
+  const sourceType = event.source?.type;
+  if (sourceType === 'group' || sourceType === 'room') {
+    // One line in answer to a message or an invitation; silence for everything else in groups.
+    return (event.type === 'message' || event.type === 'join') && event.replyToken
+      ? { kind: 'groupNotice' }
+      : { kind: 'ignore', reason: 'group or room' };
+  }
+  if (!event.source?.userId) return { kind: 'ignore', reason: 'no user' };
+
+  switch (event.type) {
+    case TIMEOUT_EVENT_TYPE:
+      return { kind: 'input', input: { kind: 'timeout' } };
+    case 'follow':
+      return { kind: 'follow' };
+    case 'unfollow':
+      return { kind: 'unfollow' };
+    case 'unsend': {
+      const messageId = (event as { unsend?: { messageId?: string } }).unsend?.messageId;
+      return messageId
+        ? { kind: 'unsend', lineMessageId: messageId }
+        : { kind: 'ignore', reason: 'unsend without id' };
+    }
+    case 'postback': {
+      const postback = (event as { postback?: { data?: string; params?: Record<string, string> } }).postback;
+      if (!postback?.data) return { kind: 'ignore', reason: 'postback without data' };
+      const params = postback.params;
+      const picked =
+        params && (params.date || params.time || params.datetime)
+          ? { date: params.date, time: params.time, datetime: params.datetime }
+          : undefined;
+      return {
+        kind: 'input',
+        input: { kind: 'postback', data: postback.data, ...(picked ? { params: picked } : {}) },
+      };
+    }
+    case 'message':
+      return messageIntent((event as { message?: Message }).message);
+    default:
+      return { kind: 'ignore', reason: `event type ${event.type}` };
+  }
+}
+
+function messageIntent(message: Message | undefined): EventIntent {
+  if (!message?.type) return { kind: 'ignore', reason: 'message without type' };
+  switch (message.type) {
+    case 'text':
+      return { kind: 'input', input: { kind: 'text', text: message.text ?? '' } };
+    case 'location':
+      if (typeof message.latitude !== 'number' || typeof message.longitude !== 'number') {
+        return { kind: 'input', input: { kind: 'sticker' } };
+      }
+      return {
+        kind: 'input',
+        input: {
+          kind: 'location',
+          lat: message.latitude,
+          lng: message.longitude,
+          ...(message.title ? { title: message.title } : {}),
+          ...(message.address ? { address: message.address } : {}),
+        },
+      };
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'file':
+      if (!message.id) return { kind: 'ignore', reason: 'media without id' };
+      return {
+        kind: 'media',
+        lineMessageId: message.id,
+        mediaKind: message.type,
+        ...(message.fileName ? { fileName: message.fileName } : {}),
+        ...(message.imageSet?.index && message.imageSet.total
+          ? {
+              imageSet: {
+                id: message.imageSet.id,
+                index: message.imageSet.index,
+                total: message.imageSet.total,
+              },
+            }
+          : {}),
+      };
+    default:
+      // Stickers, emoji-only and future kinds: the engine answers "not what I asked" with the menu at hand.
+      return { kind: 'input', input: { kind: 'sticker' } };
+  }
+}
+
+/** The engine's input for stored media. */
+export function mediaInput(
+  mediaKind: MediaKind,
+  mediaId: string,
+  imageSet?: { id: string; index: number; total: number },
+): Input {
+  if (mediaKind === 'image') return { kind: 'image', mediaId, ...(imageSet ? { imageSet } : {}) };
+  return { kind: mediaKind, mediaId };
+}

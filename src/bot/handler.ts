@@ -1,0 +1,275 @@
+import type { messagingApi } from '@line/bot-sdk';
+import type { i18n } from 'i18next';
+import { createCase, type CaseModels } from '../cases/create-case';
+import {
+  initialState,
+  nextTimeoutAt,
+  renderMessages,
+  stateSchema,
+  step,
+  type ConversationState,
+  type Effect,
+  type Engine,
+  type Input,
+} from '../conversation';
+import type { EventHandler, HandlerContext } from '../ingestion/processor';
+import type { IngestionModels } from '../ingestion/models';
+import type { LineApi } from '../line/line-api';
+import type { OutgoingBatch } from '../line/sender';
+import type { Logger } from '../logger';
+import { captureLineMedia, deleteMedia, lineMediaId } from '../media/media-store';
+import type { MediaModels } from '../media/models';
+import { caseInputFrom } from './case-input';
+import { consentId, type ConsentModel } from './consents';
+import { intentOf, mediaInput } from './event-input';
+import { casesCarousel, eraseUserData, myDataSummary } from './my-data';
+
+export type BotDeps = {
+  engine: Engine;
+  i18n: i18n;
+  api: LineApi;
+  models: IngestionModels;
+  media: MediaModels;
+  cases: CaseModels;
+  consents: ConsentModel;
+  logger: Logger;
+  defaultLocale: string;
+  /** Side effects handled elsewhere (rich menus, hand-off inbox); optional hooks. */
+  onEffect?: (effect: Effect, lineUserId: string) => Promise<void>;
+};
+
+/**
+ * The bot: turns one stored LINE event into the engine's input, runs the engine, performs its
+ * effects idempotently (keyed by the event) and returns the new state and the messages to send.
+ */
+export function createBotHandler(deps: BotDeps): EventHandler {
+  const { logger } = deps;
+
+  return async (context) => {
+    const intent = intentOf(context.event);
+    const state = readState(context.state);
+    const unchanged = { state: context.state, outbox: [] };
+
+    switch (intent.kind) {
+      case 'ignore':
+        logger.debug({ eventType: context.event.type, reason: intent.reason }, 'event ignored');
+        return unchanged;
+      case 'groupNotice': {
+        const to = context.chatKey.split(':')[1] ?? '';
+        return {
+          state: context.state,
+          outbox: [
+            reply(context, to, 'group', [text(deps, deps.defaultLocale, 'line:group_not_supported')], true),
+          ],
+        };
+      }
+      case 'unfollow':
+        // Every later push to this user is skipped by the sender.
+        await deps.models.LineUser.updateOne(
+          { _id: userIdOf(context) },
+          { $set: { followed: false, unfollowedAt: context.receivedAt } },
+          { upsert: true },
+        );
+        return unchanged;
+      case 'unsend': {
+        // The photo leaves the report in progress and the database.
+        const mediaId = lineMediaId(intent.lineMessageId);
+        await deleteMedia(deps.media, mediaId);
+        return { state: withoutMedia(state, mediaId), outbox: [] };
+      }
+      default:
+        break;
+    }
+
+    const userId = userIdOf(context);
+    let input: Input;
+    const extra: messagingApi.Message[] = [];
+    if (intent.kind === 'follow') {
+      const profile = await deps.api.call(({ client }) => client.getProfile(userId)).catch(() => undefined);
+      await deps.models.LineUser.updateOne(
+        { _id: userId },
+        {
+          $set: {
+            followed: true,
+            followedAt: context.receivedAt,
+            profileFetchedAt: context.receivedAt,
+            ...(profile?.language ? { language: profile.language } : {}),
+          },
+        },
+        { upsert: true },
+      );
+      input = { kind: 'follow', ...(profile?.language ? { profileLanguage: profile.language } : {}) };
+    } else if (intent.kind === 'media') {
+      const captured = await captureLineMedia(deps.media, deps.api, {
+        lineMessageId: intent.lineMessageId,
+        kind: intent.mediaKind,
+        chatKey: context.chatKey,
+        userId,
+        fileName: intent.fileName,
+        imageSet: intent.imageSet,
+        now: context.receivedAt,
+      });
+      if (
+        captured.status === 'too_large' ||
+        captured.status === 'unsupported' ||
+        captured.status === 'unavailable'
+      ) {
+        const language = state.language ?? deps.defaultLocale;
+        return {
+          state: context.state,
+          outbox: [
+            reply(context, userId, 'conversation', [text(deps, language, `line:media.${captured.status}`)]),
+          ],
+        };
+      }
+      // 'pending' (LINE still preparing a video): the retry job stores it; the report keeps the id.
+      input = mediaInput(intent.mediaKind, captured.mediaId, intent.imageSet);
+    } else {
+      input = intent.input;
+    }
+
+    // The event's own time and id make the engine's output the same on every retry.
+    let counter = 0;
+    const result = step(
+      deps.engine,
+      state,
+      input,
+      { now: () => new Date(context.event.timestamp) },
+      { next: () => `${context.eventId}-${counter++}` },
+    );
+    const language = result.state.language ?? deps.defaultLocale;
+    const t = deps.i18n.getFixedT(language);
+
+    for (const effect of result.effects) {
+      switch (effect.type) {
+        case 'send':
+          extra.push(...renderMessages(effect.messages, t, language));
+          break;
+        case 'createCase': {
+          const created = await createCase(
+            deps.cases,
+            caseInputFrom(effect, userId),
+            () => new Date(context.event.timestamp),
+          );
+          extra.push(
+            ...renderMessages(
+              [
+                {
+                  kind: 'caseCreated',
+                  reference: created.case.reference,
+                  createdAt: created.case.createdAt.toISOString(),
+                },
+              ],
+              t,
+              language,
+            ),
+          );
+          break;
+        }
+        case 'recordConsent':
+          await deps.consents
+            .updateOne(
+              { _id: consentId(userId, effect.at) },
+              {
+                $setOnInsert: {
+                  lineUserId: userId,
+                  noticeVersion: effect.noticeVersion,
+                  sensitive: effect.sensitive,
+                  language: effect.language,
+                  givenAt: new Date(effect.at),
+                },
+              },
+              { upsert: true },
+            )
+            .catch(ignoreDuplicate);
+          break;
+        case 'withdrawConsent':
+          await deps.consents.updateMany(
+            { lineUserId: userId, withdrawnAt: null },
+            { $set: { withdrawnAt: new Date(effect.at) } },
+          );
+          break;
+        case 'deleteMyData': {
+          const erased = await eraseUserData(deps, userId);
+          extra.push({ type: 'text', text: t('line:my_data.deleted', erased) });
+          break;
+        }
+        case 'showCases':
+          extra.push(await casesCarousel(deps, userId, language));
+          break;
+        case 'showMyData':
+          extra.push(await myDataSummary(deps, userId, result.state, language));
+          break;
+        case 'discardMedia':
+          for (const mediaId of effect.mediaIds) await deleteMedia(deps.media, mediaId);
+          break;
+        default:
+          await deps.onEffect?.(effect, userId);
+      }
+    }
+
+    // The engine puts quick replies on its last message; cards we add go before it so they stay last.
+    const messages = reorderForQuickReplies(extra);
+    return {
+      state: result.state as unknown as Record<string, unknown>,
+      outbox: messages.length > 0 ? [reply(context, userId, 'conversation', messages)] : [],
+      wakeAt: nextTimeoutAt(result.state),
+    };
+  };
+}
+
+function readState(raw: Record<string, unknown>): ConversationState {
+  const parsed = stateSchema.safeParse(raw);
+  return parsed.success ? parsed.data : initialState();
+}
+
+function userIdOf(context: HandlerContext): string {
+  return context.event.source?.userId ?? '';
+}
+
+function text(deps: BotDeps, language: string, key: string): messagingApi.Message {
+  return { type: 'text', text: deps.i18n.getFixedT(language)(key) };
+}
+
+function reply(
+  context: HandlerContext,
+  to: string,
+  purpose: string,
+  messages: messagingApi.Message[],
+  replyOnly = false,
+): OutgoingBatch {
+  return {
+    id: `${context.eventId}:reply`,
+    to,
+    purpose,
+    eventId: context.eventId,
+    messages,
+    replyToken: context.replyToken,
+    replyTokenExpiresAt: context.replyTokenExpiresAt,
+    replyOnly,
+  };
+}
+
+/** A photo the user unsent disappears from what the report in progress and the early photos hold. */
+function withoutMedia(state: ConversationState, mediaId: string): Record<string, unknown> {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.filter((item) => item !== mediaId).map(strip);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, strip(item)]));
+    }
+    return value;
+  };
+  return strip(state) as Record<string, unknown>;
+}
+
+/** Keeps the message that carries quick replies last: LINE shows them only on the last message. */
+function reorderForQuickReplies(messages: messagingApi.Message[]): messagingApi.Message[] {
+  const index = messages.findIndex((message) => 'quickReply' in message && message.quickReply);
+  if (index < 0 || index === messages.length - 1) return messages;
+  const withQuickReplies = messages[index]!;
+  return [...messages.slice(0, index), ...messages.slice(index + 1), withQuickReplies];
+}
+
+function ignoreDuplicate(error: { code?: number }): void {
+  if (error.code !== 11000) throw error;
+}

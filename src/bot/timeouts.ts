@@ -1,0 +1,40 @@
+import { TIMEOUT_EVENT_TYPE } from '../ingestion/processor';
+import type { IngestionModels } from '../ingestion/models';
+
+/**
+ * For the scheduled job: a chat whose `wakeAt` has come gets a synthetic timeout event, processed
+ * in order with the user's own events. Its id is fixed per chat and wake time, so two instances
+ * (or two ticks) store it once.
+ */
+export async function enqueueDueTimeouts(models: IngestionModels, now: Date, limit = 500): Promise<string[]> {
+  const due = await models.Chat.find({ wakeAt: { $lte: now } }, { _id: 1, wakeAt: 1 }, { limit, lean: true });
+  const chatKeys: string[] = [];
+  for (const chat of due) {
+    const userId = chat._id.startsWith('user:') ? chat._id.slice('user:'.length) : undefined;
+    if (!userId || !chat.wakeAt) continue;
+    const event = {
+      type: TIMEOUT_EVENT_TYPE,
+      timestamp: chat.wakeAt.getTime(),
+      mode: 'active',
+      source: { type: 'user', userId },
+    };
+    try {
+      await models.InboundEvent.create({
+        _id: `timeout:${chat._id}:${chat.wakeAt.getTime()}`,
+        chatKey: chat._id,
+        userId,
+        type: TIMEOUT_EVENT_TYPE,
+        timestamp: event.timestamp,
+        receivedAt: now,
+        payload: JSON.stringify(event),
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+      });
+      chatKeys.push(chat._id);
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+    }
+  }
+  return chatKeys;
+}
