@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       ? 'sandbox mode: no LINE credentials, so NeedLine talks to its built-in LINE emulator'
       : 'LINE mode: connected to a real LINE channel',
   );
-  printWelcome(base, config.lineMode);
+  printWelcome(base, service);
 
   let shuttingDown = false;
   const shutdown = (signal: string) => {
@@ -57,18 +57,25 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-function printWelcome(base: string, lineMode: 'line' | 'sandbox'): void {
+function printWelcome(base: string, service: Service): void {
   const lines = [
     '',
     `  NeedLine is running at ${base}`,
     `    health:    ${base}/healthz   readiness: ${base}/readyz`,
   ];
-  if (lineMode === 'sandbox') {
+  lines.push(`    staff API: ${base}/api (described at ${base}/api/openapi.json)`);
+  if (service.sandbox) {
     lines.push(
       '',
       '  Sandbox mode (no LINE credentials): chat with the bot as a simulated LINE user at',
       `    ${base}/sandbox`,
     );
+    if (service.sandbox.admin) {
+      lines.push(
+        `  Sandbox staff login: ${service.sandbox.admin.email} / ${service.sandbox.admin.password}`,
+        '    (kept in the data folder; set ADMIN_EMAIL and ADMIN_PASSWORD for a real deployment)',
+      );
+    }
   } else {
     lines.push(`    LINE webhook URL to set in the LINE Developers console: <PUBLIC_BASE_URL>/webhook`);
   }

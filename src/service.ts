@@ -25,13 +25,20 @@ import type { Logger } from './logger';
 import { retryPendingMedia } from './media/media-store';
 import { mediaModels } from './media/models';
 import { sandboxRouter } from './sandbox/router';
+import { createAuditLog } from './audit/audit-log';
+import { ApiRegistry } from './http/openapi';
+import { ensureFirstAdmin } from './staff/first-admin';
+import { staffModels } from './staff/models';
+import { purgeExpiredAuth } from './staff/purge';
+import { staffApiRouters } from './staff/routers';
+import { sandboxAdmin } from './sandbox/sandbox-admin';
 
 export type Service = {
   url: string;
   database: Database;
   databaseServer: DatabaseServer;
   /** Sandbox mode only: the in-process LINE emulator and the channel secret events are signed with. */
-  sandbox?: { emulator: LineEmulator; channelSecret: string };
+  sandbox?: { emulator: LineEmulator; channelSecret: string; admin?: { email: string; password: string } };
   processor: Processor;
   sender: Sender;
   /** Stop accepting, finish in-flight requests and work, close the database. */
@@ -83,13 +90,32 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const cases = caseModels(connection);
   const consents = consentModel(connection);
   jobTickModel(connection);
+  const audit = createAuditLog(connection);
+  const apiRegistry = new ApiRegistry();
+  // Built before the indexes: building a router registers its models.
+  const staffRouters = staffApiRouters({ connection, logger, api: apiRegistry });
   await database.ensureIndexes();
+
+  // The first admin: from the environment, or in sandbox mode a generated login kept in the data folder.
+  const firstAdmin =
+    config.ADMIN_EMAIL && config.ADMIN_PASSWORD
+      ? { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }
+      : config.lineMode === 'sandbox'
+        ? sandboxAdmin(config.NEEDLINE_DATA_DIR)
+        : undefined;
+  if (firstAdmin) {
+    const outcome = await ensureFirstAdmin(staffModels(connection), firstAdmin, audit);
+    logger.info({ outcome }, 'first admin checked');
+  } else {
+    logger.warn('no ADMIN_EMAIL/ADMIN_PASSWORD: no admin is created if none exists yet');
+  }
 
   const sandbox =
     config.lineMode === 'sandbox'
       ? {
           emulator: await startLineEmulator({ allowHttpMediaUrls: true }),
           channelSecret: randomBytes(16).toString('hex'),
+          admin: config.ADMIN_EMAIL ? undefined : firstAdmin,
         }
       : undefined;
   const api = createLineApi(
@@ -146,6 +172,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   let url = '';
   const routers: Router[] = [
     webhookRouter({ channelSecret, models, logger, onAccepted: (chatKeys) => processor.kick(chatKeys) }),
+    ...staffRouters,
   ];
   if (sandbox) {
     routers.push(
@@ -183,6 +210,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       name: 'media-retries',
       schedule: '* * * * *',
       run: async (now) => ({ stored: await retryPendingMedia(media, api, now) }),
+    },
+    {
+      name: 'auth-purge',
+      schedule: '7 * * * *',
+      run: async (now) => purgeExpiredAuth(staffModels(connection), now),
     },
     {
       name: 'purge-dedupe-markers',
