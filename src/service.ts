@@ -32,6 +32,8 @@ import { staffModels } from './staff/models';
 import { purgeExpiredAuth } from './staff/purge';
 import { staffApiRouters } from './staff/routers';
 import { sandboxAdmin } from './sandbox/sandbox-admin';
+import { handoffModel } from './handoffs/model';
+import { handoffRouter } from './handoffs/router';
 
 export type Service = {
   url: string;
@@ -89,6 +91,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const media = mediaModels(connection);
   const cases = caseModels(connection);
   const consents = consentModel(connection);
+  const handoffs = handoffModel(connection);
   jobTickModel(connection);
   const audit = createAuditLog(connection);
   const apiRegistry = new ApiRegistry();
@@ -136,6 +139,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const sender = createSender({ models, api, logger, instanceId });
   const handler = createBotHandler({
     engine,
+    handoffs,
     i18n,
     api,
     models,
@@ -173,6 +177,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const routers: Router[] = [
     webhookRouter({ channelSecret, models, logger, onAccepted: (chatKeys) => processor.kick(chatKeys) }),
     ...staffRouters,
+    handoffRouter({ connection, logger, api: apiRegistry, models, sender, processor }),
   ];
   if (sandbox) {
     routers.push(

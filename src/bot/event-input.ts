@@ -1,6 +1,7 @@
 import type { Input } from '../conversation';
 import type { LineEvent } from '../ingestion/line-event';
 import { TIMEOUT_EVENT_TYPE } from '../ingestion/processor';
+import { HANDOFF_CLOSED_EVENT_TYPE } from '../handoffs/model';
 import type { MediaKind } from '../media/media-store';
 
 /** What a LINE event asks of the bot, before any I/O: pure, so it is tested without LINE. */
@@ -45,6 +46,9 @@ export function intentOf(event: LineEvent): EventIntent {
   switch (event.type) {
     case TIMEOUT_EVENT_TYPE:
       return { kind: 'input', input: { kind: 'timeout' } };
+    case HANDOFF_CLOSED_EVENT_TYPE:
+      // Staff gave the conversation back: the same way back as the user's own "menu".
+      return { kind: 'input', input: { kind: 'postback', data: 'cmd:menu' } };
     case 'follow':
       return { kind: 'follow' };
     case 'unfollow':

@@ -21,6 +21,7 @@ import { captureLineMedia, deleteMedia, lineMediaId } from '../media/media-store
 import type { MediaModels } from '../media/models';
 import { caseInputFrom } from './case-input';
 import { consentId, type ConsentModel } from './consents';
+import type { HandoffModel } from '../handoffs/model';
 import { intentOf, mediaInput } from './event-input';
 import { casesCarousel, eraseUserData, myDataSummary } from './my-data';
 
@@ -32,6 +33,7 @@ export type BotDeps = {
   media: MediaModels;
   cases: CaseModels;
   consents: ConsentModel;
+  handoffs: HandoffModel;
   logger: Logger;
   defaultLocale: string;
   /** Side effects handled elsewhere (rich menus, hand-off inbox); optional hooks. */
@@ -100,6 +102,10 @@ export function createBotHandler(deps: BotDeps): EventHandler {
       );
       input = { kind: 'follow', ...(profile?.language ? { profileLanguage: profile.language } : {}) };
     } else if (intent.kind === 'media') {
+      // A download can take more than a second: show the typing dots meanwhile (cosmetic, failures ignored).
+      await deps.api
+        .call(({ client }) => client.showLoadingAnimation({ chatId: userId, loadingSeconds: 5 }))
+        .catch(() => undefined);
       const captured = await captureLineMedia(deps.media, deps.api, {
         lineMessageId: intent.lineMessageId,
         kind: intent.mediaKind,
@@ -199,6 +205,22 @@ export function createBotHandler(deps: BotDeps): EventHandler {
           break;
         case 'showMyData':
           extra.push(await myDataSummary(deps, userId, result.state, language));
+          break;
+        case 'handoff':
+          await deps.handoffs.updateOne(
+            { _id: userId },
+            {
+              $set: { status: 'open', since: new Date(effect.since) },
+              $unset: { closedAt: '', closedBy: '' },
+            },
+            { upsert: true },
+          );
+          break;
+        case 'endHandoff':
+          await deps.handoffs.updateOne(
+            { _id: userId },
+            { $set: { status: 'closed', closedAt: new Date(effect.at) } },
+          );
           break;
         case 'discardMedia':
           for (const mediaId of effect.mediaIds) await deleteMedia(deps.media, mediaId);

@@ -241,14 +241,7 @@ export function createSender(deps: SenderDeps) {
     return delivered;
   }
 
-  /** The typing dots while an answer takes more than a second; cosmetic, so failures are ignored. */
-  async function showLoading(userId: string, seconds = 5): Promise<void> {
-    await api
-      .call(({ client }) => client.showLoadingAnimation({ chatId: userId, loadingSeconds: seconds }))
-      .catch(() => undefined);
-  }
-
-  return { enqueue, deliver, deliverDue, showLoading };
+  return { enqueue, deliver, deliverDue };
 }
 
 export type OutboundRecord = OutboundMessageDoc;
