@@ -19,7 +19,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY locales ./locales
-COPY src/sandbox/public ./src/sandbox/public
+# Static files the compiled code reads beside its sources: console and sandbox pages, LINE's OpenAPI
+# description (emulator), rich-menu images, offline boundary data.
+COPY src ./src
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
