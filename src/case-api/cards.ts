@@ -1,0 +1,112 @@
+import type { messagingApi } from '@line/bot-sdk';
+import type { TFunction } from 'i18next';
+import type { CaseStatus } from '../cases/case-schema';
+import { clip } from '../conversation/render';
+import { formatDate } from '../conversation/text';
+
+const NS = 'notifications';
+
+/** What a card announces: a lifecycle change, or another report merged into the reader's case. */
+export type CardSubject =
+  | {
+      kind: 'status';
+      status: CaseStatus;
+      rescheduled?: boolean;
+      visitDate?: string;
+      reason?: string;
+      other?: string;
+    }
+  | { kind: 'merged'; other: string };
+
+const text = (value: string, extra: Partial<messagingApi.FlexText> = {}): messagingApi.FlexText => ({
+  type: 'text',
+  text: clip(value, 2000),
+  wrap: true,
+  ...extra,
+});
+
+/**
+ * The status card: reference, new status, what it means and what happens next, in the reader's
+ * language; a visit date in the Buddhist Era for Thai (formatDate does it).
+ */
+export function statusCard(
+  t: TFunction,
+  language: string,
+  reference: string,
+  subject: CardSubject,
+): messagingApi.FlexMessage {
+  const base =
+    subject.kind === 'merged' ? 'merged' : `status.${subject.rescheduled ? 'rescheduled' : subject.status}`;
+  const vars = { lng: language, ns: NS, other: subject.other ?? '', reference };
+  const title = t(`${base}.title`, vars);
+  const body: messagingApi.FlexComponent[] = [
+    text(t('card.reference', vars), { size: 'sm', color: '#888888' }),
+    text(title, { weight: 'bold', size: 'xl' }),
+    text(t(`${base}.meaning`, vars), { margin: 'md' }),
+  ];
+  if (subject.kind === 'status' && subject.visitDate)
+    body.push(
+      text(t('card.visitDate', { ...vars, date: formatDate(subject.visitDate, language) }), {
+        weight: 'bold',
+        margin: 'md',
+      }),
+    );
+  if (subject.kind === 'status' && subject.reason)
+    body.push(text(t('card.reason', { ...vars, reason: subject.reason }), { margin: 'md' }));
+  body.push(
+    { type: 'separator', margin: 'lg' },
+    text(t('card.next', vars), { size: 'sm', color: '#888888', margin: 'lg' }),
+    text(t(`${base}.next`, vars)),
+  );
+  return {
+    type: 'flex',
+    altText: clip(t('card.altText', { ...vars, status: title }), 400),
+    contents: { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: body } },
+  };
+}
+
+/** 1-5 postback buttons `rate:<reference>:<n>`; the conversation side records the answer. */
+export function ratingCard(t: TFunction, language: string, reference: string): messagingApi.FlexMessage {
+  const vars = { lng: language, ns: NS, reference };
+  const buttons: messagingApi.FlexComponent[] = [1, 2, 3, 4, 5].map((n) => ({
+    type: 'button',
+    style: n >= 4 ? 'primary' : 'secondary',
+    height: 'sm',
+    margin: 'sm',
+    action: {
+      type: 'postback',
+      label: clip(t('rating.button', { ...vars, n }), 20),
+      data: `rate:${reference}:${n}`,
+      displayText: t('rating.chosen', { ...vars, n }),
+    },
+  }));
+  return {
+    type: 'flex',
+    altText: clip(t('rating.altText', vars), 400),
+    contents: {
+      type: 'bubble',
+      body: {
+        type: 'box',
+        layout: 'vertical',
+        contents: [
+          text(t('rating.title', vars), { weight: 'bold', size: 'lg' }),
+          text(t('rating.body', vars)),
+        ],
+      },
+      footer: { type: 'box', layout: 'vertical', contents: buttons },
+    },
+  };
+}
+
+/** A staff note meant for the reporter, introduced so they know who speaks. */
+export function noteMessage(
+  t: TFunction,
+  language: string,
+  reference: string,
+  note: string,
+): messagingApi.TextMessage {
+  return {
+    type: 'text',
+    text: clip(`${t('note.header', { lng: language, ns: NS, reference })}\n${note}`, 5000),
+  };
+}

@@ -1,0 +1,206 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Case } from '../cases/case-schema';
+
+/** What the exports read: no timeline, keywords or factors, so each row stays small. */
+export const EXPORT_PROJECTION = {
+  _id: 0,
+  timeline: 0,
+  keywords: 0,
+  'priority.factors': 0,
+  possibleDuplicateOf: 0,
+  extraReporters: 0,
+} as const;
+
+export type ExportRow = Omit<Case, 'timeline' | 'keywords' | 'possibleDuplicateOf'>;
+
+const BANGKOK_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Bangkok',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The Bangkok calendar date, ISO (YYYY-MM-DD). */
+export const isoDay = (at: Date) => BANGKOK_DATE.format(at);
+
+/** The same day in the Buddhist Era as Thai forms write it: DD/MM/BBBB. */
+export function buddhistDay(day: string | Date): string {
+  const [year, month, date] = (typeof day === 'string' ? day : isoDay(day)).split('-');
+  return `${date}/${month}/${Number(year) + 543}`;
+}
+
+type Column = {
+  key: string;
+  hxl: string;
+  personal: boolean;
+  value: (row: ExportRow) => string | number | null;
+};
+
+export const EXPORT_COLUMNS: Column[] = [
+  { key: 'reference', hxl: '#meta+id', personal: false, value: (r) => r.reference },
+  { key: 'status', hxl: '#status', personal: false, value: (r) => r.status },
+  { key: 'category', hxl: '#sector+category', personal: false, value: (r) => r.category },
+  { key: 'priority_level', hxl: '#severity', personal: false, value: (r) => r.priority.level },
+  { key: 'priority_score', hxl: '#severity+num', personal: false, value: (r) => r.priority.score },
+  {
+    key: 'province_code',
+    hxl: '#adm1+code',
+    personal: false,
+    value: (r) => r.location.resolved.provinceCode ?? null,
+  },
+  { key: 'province', hxl: '#adm1+name', personal: false, value: (r) => r.location.resolved.province ?? null },
+  { key: 'district', hxl: '#adm2+name', personal: false, value: (r) => r.location.resolved.district ?? null },
+  {
+    key: 'subdistrict',
+    hxl: '#adm3+name',
+    personal: false,
+    value: (r) => r.location.resolved.subdistrict ?? null,
+  },
+  { key: 'household_size', hxl: '#affected+ind+num', personal: false, value: (r) => r.household.size },
+  { key: 'reported_by', hxl: '#meta+source', personal: false, value: (r) => r.reportedBy },
+  { key: 'created_at', hxl: '#date+reported', personal: false, value: (r) => r.createdAt.toISOString() },
+  {
+    key: 'created_date_be',
+    hxl: '#date+reported+be',
+    personal: false,
+    value: (r) => buddhistDay(r.createdAt),
+  },
+  { key: 'updated_at', hxl: '#date+updated', personal: false, value: (r) => r.updatedAt.toISOString() },
+  { key: 'visit_date', hxl: '#date+visit', personal: false, value: (r) => r.visitDate ?? null },
+  {
+    key: 'visit_date_be',
+    hxl: '#date+visit+be',
+    personal: false,
+    value: (r) => (r.visitDate ? buddhistDay(r.visitDate) : null),
+  },
+  {
+    key: 'completed_at',
+    hxl: '#date+completed',
+    personal: false,
+    value: (r) => r.completedAt?.toISOString() ?? null,
+  },
+  { key: 'assignee_id', hxl: '#contact+id+staff', personal: false, value: (r) => r.assigneeId ?? null },
+  { key: 'head_name', hxl: '#contact+name', personal: true, value: (r) => r.household.headName ?? null },
+  { key: 'phone', hxl: '#contact+phone', personal: true, value: (r) => r.household.phone ?? null },
+  {
+    key: 'village',
+    hxl: '#loc+name',
+    personal: true,
+    value: (r) => r.location.typedAddress?.village ?? null,
+  },
+  { key: 'lat', hxl: '#geo+lat', personal: true, value: (r) => r.location.lat ?? null },
+  { key: 'lng', hxl: '#geo+lon', personal: true, value: (r) => r.location.lng ?? null },
+  { key: 'description', hxl: '#description', personal: true, value: (r) => r.description.text ?? null },
+];
+
+export const exportColumns = (personal: boolean) => EXPORT_COLUMNS.filter((c) => personal || !c.personal);
+
+/**
+ * A CSV cell: quoted when needed, and text that a spreadsheet would run as a formula (=, +, @,
+ * a leading minus before a non-digit) is prefixed with an apostrophe.
+ */
+export function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+@\t\r]|^-(?!\d)/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+const FLUSH_BYTES = 64 * 1024;
+
+/** Writes and waits while the client is slower than the database, so memory stays flat. */
+async function write(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+/** UTF-8 with BOM (Excel then reads Thai), header, optional HXL row, one line per case. */
+export async function writeCsv(
+  out: Writable,
+  rows: AsyncIterable<ExportRow>,
+  options: { personal: boolean; hxl: boolean },
+): Promise<number> {
+  const columns = exportColumns(options.personal);
+  let buffer = `\uFEFF${columns.map((c) => c.key).join(',')}\r\n`;
+  if (options.hxl) buffer += `${columns.map((c) => c.hxl).join(',')}\r\n`;
+  let count = 0;
+  for await (const row of rows) {
+    buffer += `${columns.map((c) => csvCell(c.value(row))).join(',')}\r\n`;
+    count++;
+    if (buffer.length >= FLUSH_BYTES) {
+      await write(out, buffer);
+      buffer = '';
+    }
+  }
+  await write(out, buffer);
+  return count;
+}
+
+/** A streamed workbook: rows are committed (written out) one by one, never held. */
+export async function writeXlsx(
+  out: Writable,
+  rows: AsyncIterable<ExportRow>,
+  options: { personal: boolean; hxl: boolean },
+): Promise<number> {
+  const columns = exportColumns(options.personal);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: false,
+    useSharedStrings: false,
+  });
+  const sheet = workbook.addWorksheet('cases');
+  sheet.addRow(columns.map((c) => c.key)).commit();
+  if (options.hxl) sheet.addRow(columns.map((c) => c.hxl)).commit();
+  let count = 0;
+  for await (const row of rows) {
+    sheet.addRow(columns.map((c) => c.value(row))).commit();
+    count++;
+  }
+  sheet.commit();
+  await workbook.commit();
+  return count;
+}
+
+/** Masked readers get points rounded to 0.01° (about a kilometre): enough for a map, not a house. */
+const roughly = (value: number) => Math.round(value * 100) / 100;
+
+export async function writeGeoJson(
+  out: Writable,
+  rows: AsyncIterable<ExportRow>,
+  options: { personal: boolean },
+): Promise<number> {
+  let buffer = '{"type":"FeatureCollection","features":[';
+  let count = 0;
+  for await (const row of rows) {
+    const { lat, lng } = row.location;
+    if (lat === undefined || lng === undefined) continue;
+    const feature = {
+      type: 'Feature',
+      geometry: {
+        type: 'Point',
+        coordinates: options.personal ? [lng, lat] : [roughly(lng), roughly(lat)],
+      },
+      properties: {
+        reference: row.reference,
+        status: row.status,
+        category: row.category,
+        priority: row.priority.level,
+        provinceCode: row.location.resolved.provinceCode ?? null,
+        province: row.location.resolved.province ?? null,
+        district: row.location.resolved.district ?? null,
+        createdAt: row.createdAt.toISOString(),
+        ...(options.personal ? { headName: row.household.headName ?? null } : {}),
+        exact: options.personal,
+      },
+    };
+    buffer += `${count === 0 ? '' : ','}${JSON.stringify(feature)}`;
+    count++;
+    if (buffer.length >= FLUSH_BYTES) {
+      await write(out, buffer);
+      buffer = '';
+    }
+  }
+  await write(out, `${buffer}]}`);
+  return count;
+}

@@ -1,0 +1,136 @@
+import type { messagingApi } from '@line/bot-sdk';
+import type { i18n } from 'i18next';
+import type { Case } from '../cases/case-schema';
+import type { IngestionModels } from '../ingestion/models';
+import type { Sender } from '../line/sender';
+import { ratingCard, statusCard, noteMessage, type CardSubject } from './cards';
+import { isDuplicateKey, type CaseApiModels, type CaseChangeDoc } from './models';
+
+const LANGUAGES = ['th', 'en', 'hmn'];
+/** Status updates go out before broadcasts when the quota is short. */
+const STATUS_PRIORITY = 10;
+
+export type Recipient = { lineUserId: string; language: string };
+
+export type NotifierDeps = {
+  models: CaseApiModels;
+  ingestion: IngestionModels;
+  sender: Sender;
+  i18n: i18n;
+  clock: () => Date;
+};
+
+type CaseRecipients = Pick<Case, 'reporter' | 'volunteer' | 'extraReporters' | 'language'>;
+
+/**
+ * Who hears about a case: the reporter, the volunteer who reported for the household, and the
+ * reporters of cases merged into it; each once, in their language; never anyone who unfollowed.
+ */
+export async function recipientsOf(ingestion: IngestionModels, record: CaseRecipients): Promise<Recipient[]> {
+  const ids = [
+    ...new Set([
+      record.reporter.lineUserId,
+      ...(record.volunteer ? [record.volunteer.lineUserId] : []),
+      ...(record.extraReporters ?? []).map((r) => r.lineUserId),
+    ]),
+  ];
+  const users = await ingestion.LineUser.find({ _id: { $in: ids } }, { followed: 1, language: 1 }).lean();
+  const known = new Map(users.map((user) => [user._id, user]));
+  return ids.flatMap((lineUserId) => {
+    const user = known.get(lineUserId);
+    if (user?.followed === false) return [];
+    const language = [user?.language, record.language].find((l) => l && LANGUAGES.includes(l)) ?? 'th';
+    return [{ lineUserId, language }];
+  });
+}
+
+export function createNotifier(deps: NotifierDeps) {
+  const t = deps.i18n.t.bind(deps.i18n);
+
+  /**
+   * Queues then delivers one message batch per recipient, exactly once: the outbound id is
+   * deterministic (a second enqueue is a no-op) and only the caller whose unique insert of the
+   * guard wins delivers now; anything queued but not delivered is left to the sender's retry job.
+   */
+  async function send(
+    reference: string,
+    id: string,
+    recipient: Recipient,
+    purpose: string,
+    messages: messagingApi.Message[],
+  ): Promise<boolean> {
+    const outboundId = `${id}:${recipient.lineUserId}`;
+    await deps.sender.enqueue({
+      id: outboundId,
+      to: recipient.lineUserId,
+      purpose,
+      messages,
+      caseReference: reference,
+      priority: STATUS_PRIORITY,
+    });
+    try {
+      await deps.models.CaseNotification.create({
+        _id: outboundId,
+        reference,
+        to: recipient.lineUserId,
+        at: deps.clock(),
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+    await deps.sender.deliver(outboundId);
+    return true;
+  }
+
+  async function notifyChange(
+    record: CaseRecipients & { reference: string },
+    change: CaseChangeDoc,
+  ): Promise<number> {
+    const subject: CardSubject = {
+      kind: 'status',
+      status: change.to,
+      rescheduled: change.from === change.to,
+      visitDate: change.visitDate,
+      reason: change.reason,
+      other: change.duplicateOf,
+    };
+    let sent = 0;
+    for (const recipient of await recipientsOf(deps.ingestion, record)) {
+      const messages: messagingApi.Message[] = [statusCard(t, recipient.language, record.reference, subject)];
+      if (change.to === 'completed') messages.push(ratingCard(t, recipient.language, record.reference));
+      if (await send(record.reference, `case-status:${change._id}`, recipient, 'case_status', messages))
+        sent++;
+    }
+    await deps.models.CaseChange.updateOne({ _id: change._id }, { $set: { notifiedAt: deps.clock() } });
+    return sent;
+  }
+
+  async function notifyMerged(record: CaseRecipients & { reference: string }, mergedReference: string) {
+    for (const recipient of await recipientsOf(deps.ingestion, record)) {
+      const card = statusCard(t, recipient.language, record.reference, {
+        kind: 'merged',
+        other: mergedReference,
+      });
+      await send(
+        record.reference,
+        `case-merged:${mergedReference}:${record.reference}`,
+        recipient,
+        'case_merged',
+        [card],
+      );
+    }
+  }
+
+  async function notifyNote(record: CaseRecipients & { reference: string }, noteId: string, note: string) {
+    for (const recipient of await recipientsOf(deps.ingestion, record)) {
+      await send(record.reference, `case-note:${noteId}`, recipient, 'case_note', [
+        noteMessage(t, recipient.language, record.reference, note),
+      ]);
+    }
+  }
+
+  return { notifyChange, notifyMerged, notifyNote };
+}
+
+export type Notifier = ReturnType<typeof createNotifier>;

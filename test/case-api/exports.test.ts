@@ -1,0 +1,156 @@
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { createAuditLog } from '../../src/audit/audit-log';
+import { buddhistDay, csvCell } from '../../src/case-api/exports';
+import type { Database } from '../../src/db/connection';
+import { dropTestDatabase, openTestDatabase } from '../helpers/db';
+import { addCase, bearer, buildCaseApiApp, type CaseApiHarness } from './helpers';
+
+let database: Database;
+let h: CaseApiHarness;
+const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
+  const parts: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => parts.push(chunk));
+  res.on('end', () => done(null, Buffer.concat(parts)));
+};
+
+beforeAll(async () => {
+  database = await openTestDatabase('caseexport');
+  h = await buildCaseApiApp(database);
+  await addCase(
+    database,
+    { description: { text: '=HYPERLINK("x") หลังคา, "รั่ว"' } },
+    new Date('2026-01-15T20:00:00Z'),
+  );
+  await addCase(database, { category: 'water' }, new Date('2026-02-01T03:00:00Z'));
+  await addCase(database, {
+    category: 'water',
+    location: { typedAddress: { province: 'เชียงใหม่', district: 'เมืองเชียงใหม่' } },
+  });
+});
+afterAll(async () => {
+  await h.stop();
+  await dropTestDatabase(database);
+});
+
+describe('exports', () => {
+  it('formats cells and Buddhist-Era dates', () => {
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('=1+1')).toBe("'=1+1");
+    expect(csvCell('-5')).toBe('-5');
+    expect(csvCell(null)).toBe('');
+    expect(buddhistDay('2026-12-24')).toBe('24/12/2569');
+    // 20:00 UTC is already the next day in Bangkok.
+    expect(buddhistDay(new Date('2026-01-15T20:00:00Z'))).toBe('16/01/2569');
+  });
+
+  it('streams CSV with BOM, header, HXL row and personal columns for staff who may see them', async () => {
+    const res = await request(h.app)
+      .get('/api/cases/export.csv')
+      .query({ hxl: '1' })
+      .set(bearer(h.tokens.coordinator))
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(/attachment; filename="needline-cases-.*\.csv"/);
+    const bytes = res.body as Buffer;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
+    expect(lines[0]!.split(',')).toEqual(
+      expect.arrayContaining([
+        'reference',
+        'status',
+        'created_at',
+        'created_date_be',
+        'head_name',
+        'phone',
+        'description',
+      ]),
+    );
+    expect(lines[1]).toMatch(/^#meta\+id,#status,/);
+    expect(lines).toHaveLength(2 + 3);
+    const january = lines.find((line) => line.includes('2026-01-15T20:00:00.000Z'))!;
+    expect(january).toContain('16/01/2569');
+    expect(january).toContain(`"'=HYPERLINK(""x"") หลังคา, ""รั่ว"""`);
+    expect(january).toContain('นางคำ');
+
+    const audit = createAuditLog(database.connection);
+    expect(
+      (await audit.list({ action: 'personal_data.read', targetId: 'export.csv', limit: 5 })).items,
+    ).toHaveLength(1);
+    expect((await audit.list({ action: 'case.export', limit: 5 })).items[0]?.details).toMatchObject({
+      rows: 3,
+      personal: true,
+    });
+  });
+
+  it('leaves personal columns out for viewers and applies the filters', async () => {
+    const res = await request(h.app)
+      .get('/api/cases/export.csv')
+      .query({ category: 'water' })
+      .set(bearer(h.tokens.viewer))
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    const text = (res.body as Buffer).toString('utf8');
+    const lines = text.slice(1).trimEnd().split('\r\n');
+    expect(lines[0]).not.toMatch(/head_name|phone|description|lat|village/);
+    expect(lines).toHaveLength(3);
+    expect(text).not.toContain('นางคำ');
+    expect(text).not.toContain('#meta');
+  });
+
+  it('streams an xlsx workbook a spreadsheet can open', async () => {
+    const res = await request(h.app)
+      .get('/api/cases/export.xlsx')
+      .query({ hxl: '1' })
+      .set(bearer(h.tokens.admin))
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.body as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('cases')!;
+    expect(sheet.rowCount).toBe(5);
+    expect(sheet.getRow(1).getCell(1).value).toBe('reference');
+    expect(sheet.getRow(2).getCell(1).value).toBe('#meta+id');
+    expect(String(sheet.getRow(3).getCell(1).value)).toMatch(/^NL-\d{4}-\d{6}$/);
+  });
+
+  it('gives GeoJSON points, exact for staff and rounded for viewers', async () => {
+    const staff = await request(h.app)
+      .get('/api/cases/export.geojson')
+      .set(bearer(h.tokens.admin))
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect(staff.headers['content-type']).toBe('application/geo+json');
+    const collection = JSON.parse((staff.body as Buffer).toString('utf8'));
+    expect(collection.type).toBe('FeatureCollection');
+    // The third case has only a typed address: no point.
+    expect(collection.features).toHaveLength(2);
+    for (const feature of collection.features) {
+      expect(feature).toMatchObject({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [expect.any(Number), expect.any(Number)] },
+      });
+      expect(feature.properties.reference).toMatch(/^NL-/);
+      expect(feature.properties.exact).toBe(true);
+    }
+    const viewer = await request(h.app)
+      .get('/api/cases/export.geojson')
+      .set(bearer(h.tokens.viewer))
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    const masked = JSON.parse((viewer.body as Buffer).toString('utf8'));
+    for (const feature of masked.features) {
+      const [lng, lat] = feature.geometry.coordinates as number[];
+      expect(Math.round(lng! * 100) / 100).toBe(lng);
+      expect(Math.round(lat! * 100) / 100).toBe(lat);
+      expect(feature.properties.headName).toBeUndefined();
+    }
+  });
+});
