@@ -1,3 +1,4 @@
+import { areaCases } from './area-cases';
 import { language } from './language';
 import { menu } from './menu';
 import { myCases } from './my-cases';
@@ -5,7 +6,19 @@ import { myData } from './my-data';
 import { reportHousehold } from './report-household';
 import { reportNeed } from './report-need';
 import { talkToStaff } from './talk-to-staff';
+import { volunteerRegister } from './volunteer-register';
 import { welcome } from './welcome';
 
 /** Every flow, validated at start by `createEngine`. Order matters for keyword triggers. */
-export const allFlows = [welcome, menu, reportNeed, reportHousehold, myCases, myData, talkToStaff, language];
+export const allFlows = [
+  welcome,
+  menu,
+  reportNeed,
+  reportHousehold,
+  myCases,
+  myData,
+  talkToStaff,
+  language,
+  volunteerRegister,
+  areaCases,
+];

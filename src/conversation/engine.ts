@@ -486,6 +486,15 @@ class Turn {
       case 'showMyData':
         this.effects.push({ type: effect.type });
         return;
+      case 'host':
+        this.effects.push({
+          type: 'host',
+          action: effect.action,
+          runId: run.id,
+          language: this.language(),
+          answers: { ...run.answers },
+        });
+        return;
     }
   }
 

@@ -46,5 +46,7 @@ export type Effect =
   | { type: 'deleteMyData'; at: string }
   | { type: 'showCases' }
   | { type: 'showMyData' }
+  /** A flow's `host` effect: `runId` is stable for the run, so the host can act on it at most once. */
+  | { type: 'host'; action: string; runId: string; language: string; answers: Record<string, AnswerValue> }
   /** Media received but never confirmed (cancelled or expired): the host deletes what it downloaded. */
   | { type: 'discardMedia'; mediaIds: string[] };

@@ -68,6 +68,8 @@ export const flowEffectSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('deleteMyData') }),
   z.object({ type: z.literal('showCases') }),
   z.object({ type: z.literal('showMyData') }),
+  /** Work for a feature outside the engine (e.g. `volunteer.register`): the host gets the answers so far. */
+  z.object({ type: z.literal('host'), action: z.string().regex(/^[a-z][a-zA-Z0-9.]{0,63}$/) }),
 ]);
 export type FlowEffect = z.infer<typeof flowEffectSchema>;
 
