@@ -1,0 +1,588 @@
+/* One case: what the household told us, media, place, timeline, messages, and what staff may change. */
+/* global window, L */
+import { api, mediaUrl } from '../api.js';
+import { field, h, replace, select } from '../dom.js';
+import { currentLanguage, formatDate, label, t } from '../i18n.js';
+import { state } from '../state.js';
+import { priorityBadge, statusBadge } from './filters.js';
+
+const dl = (pairs) =>
+  h(
+    'dl',
+    { class: 'facts' },
+    pairs.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value ?? '—')]),
+  );
+
+const masked = (c, value) => (c.masked ? h('span', { class: 'masked' }, t('case.masked')) : (value ?? '—'));
+
+export async function render({ params, toast, errorText }) {
+  const reference = params[0];
+  const c = await api(`/api/cases/${encodeURIComponent(reference)}`);
+  const reload = () => window.dispatchEvent(new window.HashChangeEvent('hashchange'));
+  const run = async (what, call) => {
+    try {
+      await call();
+      toast(t(`case.done.${what}`));
+      reload();
+    } catch (error) {
+      toast(errorText(error), 'bad');
+    }
+  };
+
+  const page = h(
+    'article',
+    { class: 'page case', 'data-reference': c.reference },
+    h('p', {}, h('a', { href: '#/cases' }, '← ' + t('nav.cases'))),
+    h(
+      'header',
+      { class: 'case-head' },
+      h('h1', {}, c.reference),
+      statusBadge(c.status),
+      priorityBadge(c.priority),
+      c.possibleDuplicateOf.length > 0
+        ? h('span', { class: 'badge dup', role: 'note' }, '⚑ ' + t('case.duplicateFlag'))
+        : null,
+      c.duplicateOf
+        ? h('span', { class: 'badge dup' }, t('case.duplicateOf', { reference: c.duplicateOf }))
+        : null,
+    ),
+    h(
+      'div',
+      { class: 'columns' },
+      h(
+        'div',
+        {},
+        section(
+          t('case.summary'),
+          dl([
+            [t('case.category'), label('category', c.category)],
+            [t('case.place'), [c.province.district, c.province.name].filter(Boolean).join(', ') || '—'],
+            [t('case.village'), masked(c, c.personal && c.personal.village)],
+            [t('case.created'), formatDate(c.createdAt)],
+            [t('case.visit'), c.visitDate ? formatDate(c.visitDate) : '—'],
+            [t('case.assignee'), assigneeName(c.assigneeId)],
+            c.declineReason ? [t('case.declineReason'), c.declineReason] : null,
+          ]),
+        ),
+        section(
+          t('case.household'),
+          dl([
+            [t('case.headName'), masked(c, c.personal && c.personal.headName)],
+            [t('case.phone'), masked(c, c.personal && c.personal.phone)],
+            [t('case.size'), String(c.household.size)],
+            [
+              t('case.vulnerable'),
+              c.household.vulnerable.map((v) => label('vulnerable', v)).join(', ') || '—',
+            ],
+            [t('case.tenure'), label('tenure', c.household.tenure)],
+            c.personal && c.personal.volunteerLineUserId
+              ? [t('case.reportedBy'), t('case.byVolunteer')]
+              : null,
+          ]),
+        ),
+        section(
+          t('case.answers'),
+          h('p', { class: 'description' }, masked(c, c.personal && c.personal.description)),
+          c.priorityFactors.length > 0
+            ? h(
+                'ul',
+                { class: 'factors', 'aria-label': t('case.factors') },
+                c.priorityFactors.map((f) =>
+                  h('li', {}, `${label('factor', f.key.replace(/^priority\.factor\./, ''))} (+${f.points})`),
+                ),
+              )
+            : null,
+        ),
+        section(t('case.media'), mediaGallery(c)),
+        section(t('case.location'), locationMap(c)),
+      ),
+      h(
+        'div',
+        {},
+        actions(c, run),
+        section(t('case.timeline'), timeline(c)),
+        section(t('case.messages'), messages(c)),
+      ),
+    ),
+  );
+  return page;
+}
+
+const section = (title, ...content) => h('section', { class: 'card' }, h('h2', {}, title), ...content);
+
+function assigneeName(id) {
+  if (!id) return t('case.unassigned');
+  if (state.me && id === state.me.staff.id) return `${state.me.staff.name} (${t('case.you')})`;
+  return id;
+}
+
+function mediaGallery(c) {
+  if (c.masked) return h('p', { class: 'masked' }, t('case.mediaMasked'));
+  if (c.media.length === 0) return h('p', { class: 'empty' }, t('case.noMedia'));
+  const dialog = h('dialog', { class: 'viewer', 'aria-label': t('case.photo') });
+  const list = h('ul', { class: 'gallery' });
+  for (const [index, item] of c.media.entries()) {
+    const li = h('li', {}, h('span', { class: 'loading' }, '…'));
+    list.append(li);
+    mediaUrl(item.url).then(
+      (blob) => {
+        if (item.kind === 'audio' || blob.type.startsWith('audio/')) {
+          replace(li, h('audio', { controls: true, src: blob.url, 'aria-label': t('case.voice') }));
+        } else if (item.kind === 'video' || blob.type.startsWith('video/')) {
+          replace(li, h('video', { controls: true, src: blob.url, 'aria-label': t('case.video') }));
+        } else {
+          const alt = t('case.photoN', { n: index + 1 });
+          replace(
+            li,
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'thumb',
+                onclick: () => {
+                  replace(
+                    dialog,
+                    h('img', { src: blob.url, alt }),
+                    h('form', { method: 'dialog' }, h('button', { type: 'submit' }, t('app.close'))),
+                  );
+                  dialog.showModal();
+                },
+              },
+              h('img', { src: blob.url, alt, loading: 'lazy' }),
+            ),
+          );
+        }
+      },
+      () => replace(li, h('span', { class: 'error' }, t('case.mediaFailed'))),
+    );
+  }
+  return [list, dialog];
+}
+
+function locationMap(c) {
+  const names = [c.personal && c.personal.village, c.province.district, c.province.name]
+    .filter(Boolean)
+    .join(', ');
+  const point =
+    c.personal && c.personal.lat !== null && c.personal.lng !== null
+      ? [c.personal.lat, c.personal.lng]
+      : null;
+  const box = h('div', {
+    class: 'map small',
+    role: 'img',
+    'aria-label': t('case.mapOf', { place: names || c.reference }),
+  });
+  if (point && window.L) {
+    // Leaflet needs the element in the page to measure it.
+    window.setTimeout(() => {
+      const map = L.map(box, { scrollWheelZoom: false }).setView(point, 14);
+      L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
+        maxZoom: 19,
+        attribution: '© OpenStreetMap',
+      }).addTo(map);
+      L.circleMarker(point, { radius: 9, color: '#7a2e00', fillColor: '#d9480f', fillOpacity: 0.9 }).addTo(
+        map,
+      );
+    }, 0);
+  }
+  return [
+    h('p', {}, names || '—'),
+    point
+      ? box
+      : h(
+          'p',
+          { class: c.masked ? 'masked' : 'empty' },
+          c.masked ? t('case.pointMasked') : t('case.noPoint'),
+        ),
+    point ? h('p', { class: 'hint' }, `${point[0].toFixed(5)}, ${point[1].toFixed(5)}`) : null,
+  ];
+}
+
+function timeline(c) {
+  return h(
+    'ol',
+    { class: 'timeline' },
+    [...c.timeline]
+      .reverse()
+      .map((entry) =>
+        h(
+          'li',
+          {},
+          h('time', { datetime: entry.at }, formatDate(entry.at)),
+          ' ',
+          h('strong', {}, label('timeline', entry.kind)),
+          entry.to ? [' → ', statusBadge(entry.to)] : null,
+          entry.reference ? ` ${entry.reference}` : null,
+          ` · ${label('actor', entry.actor)}`,
+          entry.visibility ? ` · ${label('visibility', entry.visibility)}` : null,
+          entry.text ? h('p', { class: 'note' }, entry.text) : null,
+        ),
+      ),
+  );
+}
+
+function messages(c) {
+  if (c.masked) return h('p', { class: 'masked' }, t('case.messagesMasked'));
+  if (c.messages.length === 0) return h('p', { class: 'empty' }, t('case.noMessages'));
+  return h(
+    'ol',
+    { class: 'messages', 'data-testid': 'messages' },
+    c.messages.map((m) =>
+      h(
+        'li',
+        { class: `bubble ${m.direction}` },
+        h(
+          'small',
+          {},
+          formatDate(m.at),
+          ' · ',
+          m.direction === 'out' ? t('case.sent') : t('case.received'),
+          m.status ? ` · ${label('delivery', m.status)}` : null,
+        ),
+        h('p', {}, m.text ?? '—'),
+      ),
+    ),
+  );
+}
+
+/** The card the reporter receives, from the same texts the service renders it with. */
+function reporterPreview(c, status, extra, language) {
+  const texts = (state.meta.reporterTexts || {})[language] || {};
+  const fallback = (state.meta.reporterTexts || {}).th || {};
+  const get = (path, vars = {}) => {
+    const find = (tree) => path.split('.').reduce((node, part) => (node ? node[part] : undefined), tree);
+    let value = find(texts) ?? find(fallback) ?? '';
+    for (const [name, v] of Object.entries({
+      reference: c.reference,
+      other: extra.duplicateOf || '',
+      ...vars,
+    }))
+      value = value.split(`{{${name}}}`).join(v);
+    return value;
+  };
+  const base = `status.${status}`;
+  return h(
+    'div',
+    { class: 'line-card', lang: language, 'data-testid': 'reporter-preview' },
+    h('small', {}, get('card.reference')),
+    h('strong', {}, get(`${base}.title`)),
+    h('p', {}, get(`${base}.meaning`)),
+    extra.visitDate
+      ? h('p', { class: 'strong' }, get('card.visitDate', { date: visitText(extra.visitDate, language) }))
+      : null,
+    extra.reason ? h('p', {}, get('card.reason', { reason: extra.reason })) : null,
+    h('hr'),
+    h('small', {}, get('card.next')),
+    h('p', {}, get(`${base}.next`)),
+  );
+}
+
+function visitText(date, language) {
+  const locale = language === 'th' ? 'th-TH-u-ca-buddhist' : language === 'en' ? 'en-GB' : 'en-GB';
+  return new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Bangkok', dateStyle: 'long' }).format(
+    new Date(`${date}T00:00:00+07:00`),
+  );
+}
+
+function actions(c, run) {
+  if (!state.can('cases.update') && !state.can('cases.notes')) return null;
+  const forms = [];
+  const next = state.meta.transitions[c.status] || [];
+
+  if (state.can('cases.update') && (next.length > 0 || c.status === 'visit_scheduled')) {
+    const options = c.status === 'visit_scheduled' ? [c.status, ...next] : next;
+    const status = select(
+      'status',
+      options.map((s) => [s, label('status', s)]),
+      options[0],
+      { 'data-testid': 'next-status' },
+    );
+    const visitDate = h('input', { type: 'date', name: 'visitDate', value: c.visitDate || '' });
+    const reason = h('textarea', { name: 'reason', rows: 2, maxlength: 1000 });
+    const duplicateOf = h('input', {
+      type: 'text',
+      name: 'duplicateOf',
+      pattern: 'NL-\\d{4}-\\d{6,}',
+      placeholder: 'NL-2569-000123',
+    });
+    const previewLanguage = select(
+      'previewLanguage',
+      [
+        ['th', 'ไทย'],
+        ['en', 'English'],
+        ['hmn', 'Hmoob'],
+      ],
+      currentLanguage(),
+    );
+    const preview = h('div', { class: 'preview', 'aria-live': 'polite' });
+    const extras = {
+      visit: field(t('case.visitDate'), visitDate),
+      reason: field(t('case.reason'), reason),
+      duplicate: field(t('case.duplicateOfField'), duplicateOf),
+    };
+    const update = () => {
+      extras.visit.hidden = status.value !== 'visit_scheduled';
+      extras.reason.hidden = status.value !== 'declined';
+      extras.duplicate.hidden = status.value !== 'duplicate';
+      visitDate.required = !extras.visit.hidden;
+      reason.required = !extras.reason.hidden;
+      duplicateOf.required = !extras.duplicate.hidden;
+      const extra = {
+        visitDate: status.value === 'visit_scheduled' ? visitDate.value : '',
+        reason: status.value === 'declined' ? reason.value.trim() : '',
+        duplicateOf: status.value === 'duplicate' ? duplicateOf.value.trim() : '',
+      };
+      const statusKey = status.value === c.status ? 'rescheduled' : status.value;
+      replace(
+        preview,
+        h('p', { class: 'hint' }, t('case.previewIntro')),
+        reporterPreview(c, statusKey, extra, previewLanguage.value),
+      );
+    };
+    for (const control of [status, visitDate, reason, duplicateOf, previewLanguage]) {
+      control.addEventListener('input', update);
+      control.addEventListener('change', update);
+    }
+    update();
+    forms.push(
+      h(
+        'form',
+        {
+          class: 'card',
+          'data-testid': 'status-form',
+          onsubmit: (event) => {
+            event.preventDefault();
+            const body = { status: status.value };
+            if (!extras.visit.hidden) body.visitDate = visitDate.value;
+            if (!extras.reason.hidden) body.reason = reason.value;
+            if (!extras.duplicate.hidden) body.duplicateOf = duplicateOf.value.trim();
+            run('status', () => api(`/api/cases/${c.reference}`, { method: 'PATCH', body }));
+          },
+        },
+        h('h2', {}, t('case.changeStatus')),
+        field(t('case.newStatus'), status),
+        extras.visit,
+        extras.reason,
+        extras.duplicate,
+        field(t('case.previewLanguage'), previewLanguage),
+        preview,
+        h('button', { type: 'submit' }, t('case.saveStatus')),
+      ),
+    );
+  }
+
+  if (state.can('cases.update')) {
+    const priority = select(
+      'priority',
+      state.meta.priorities.map((p) => [p, label('priority', p)]),
+      c.priority.level,
+    );
+    const rows = [field(t('case.priority'), priority)];
+    let assignee;
+    if (state.can('cases.assign')) {
+      assignee = h('input', {
+        type: 'text',
+        name: 'assigneeId',
+        value: c.assigneeId || '',
+        pattern: '[0-9a-fA-F]{24}',
+        size: 26,
+      });
+      rows.push(
+        field(t('case.assigneeId'), assignee, t('case.assigneeHint')),
+        h(
+          'button',
+          { type: 'button', class: 'link', onclick: () => (assignee.value = state.me.staff.id) },
+          t('case.assignMe'),
+        ),
+      );
+      if (state.can('staff.manage'))
+        api('/api/staff?active=true').then(
+          (list) => {
+            const picker = select(
+              'assigneePick',
+              [
+                ['', '—'],
+                ...list.items
+                  .filter((s) => s.role !== 'viewer')
+                  .map((s) => [s.id, `${s.name} (${label('roles', s.role)})`]),
+              ],
+              c.assigneeId || '',
+            );
+            picker.addEventListener('change', () => (assignee.value = picker.value));
+            assignee.parentElement.after(field(t('case.pickStaff'), picker));
+          },
+          () => {},
+        );
+    }
+    forms.push(
+      h(
+        'form',
+        {
+          class: 'card',
+          onsubmit: (event) => {
+            event.preventDefault();
+            const body = {};
+            if (priority.value !== c.priority.level) body.priority = priority.value;
+            if (assignee && assignee.value.trim() !== (c.assigneeId || ''))
+              body.assigneeId = assignee.value.trim() === '' ? null : assignee.value.trim();
+            if (Object.keys(body).length === 0) return;
+            run('saved', () => api(`/api/cases/${c.reference}`, { method: 'PATCH', body }));
+          },
+        },
+        h('h2', {}, t('case.assignTitle')),
+        rows,
+        h('button', { type: 'submit' }, t('app.save')),
+      ),
+    );
+  }
+
+  if (state.can('cases.notes')) {
+    const text = h('textarea', { name: 'text', rows: 3, required: true, maxlength: 5000 });
+    const visibility = select(
+      'visibility',
+      [
+        ['internal', label('visibility', 'internal')],
+        ['reporter', label('visibility', 'reporter')],
+      ],
+      'internal',
+    );
+    forms.push(
+      h(
+        'form',
+        {
+          class: 'card',
+          'data-testid': 'note-form',
+          onsubmit: (event) => {
+            event.preventDefault();
+            run('note', () =>
+              api(`/api/cases/${c.reference}/notes`, {
+                method: 'POST',
+                body: { text: text.value, visibility: visibility.value },
+              }),
+            );
+          },
+        },
+        h('h2', {}, t('case.noteTitle')),
+        field(t('case.noteText'), text),
+        field(t('case.noteVisibility'), visibility, t('case.noteHint')),
+        h('button', { type: 'submit' }, t('case.addNote')),
+      ),
+    );
+  }
+
+  if (state.can('cases.update')) {
+    const files = h('input', {
+      type: 'file',
+      name: 'photos',
+      accept: 'image/jpeg,image/png,image/gif,image/webp,image/heic',
+      multiple: true,
+      required: true,
+    });
+    forms.push(
+      h(
+        'form',
+        {
+          class: 'card',
+          onsubmit: (event) => {
+            event.preventDefault();
+            run('photo', async () => {
+              for (const file of files.files)
+                await api(`/api/cases/${c.reference}/photos`, { method: 'POST', body: file });
+            });
+          },
+        },
+        h('h2', {}, t('case.photosTitle')),
+        field(t('case.photosField'), files, t('case.photosHint')),
+        h('button', { type: 'submit' }, t('case.upload')),
+      ),
+    );
+  }
+
+  if (c.possibleDuplicateOf.length > 0 && (state.can('cases.merge') || state.can('cases.update'))) {
+    forms.push(
+      h(
+        'section',
+        { class: 'card' },
+        h('h2', {}, t('case.duplicatesTitle')),
+        h(
+          'ul',
+          { class: 'plain' },
+          c.possibleDuplicateOf.map((flag) =>
+            h(
+              'li',
+              {},
+              h('a', { href: `#/case/${flag.reference}` }, flag.reference),
+              ' · ',
+              flag.reasons.map((r) => label('dupReason', r)).join(', '),
+              h(
+                'div',
+                { class: 'actions' },
+                state.can('cases.merge')
+                  ? [
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          onclick: () =>
+                            confirmRun(
+                              t('case.confirmMerge', { from: c.reference, into: flag.reference }),
+                              () =>
+                                run('merged', () =>
+                                  api('/api/duplicates/merge', {
+                                    method: 'POST',
+                                    body: { from: c.reference, into: flag.reference },
+                                  }),
+                                ),
+                            ),
+                        },
+                        t('case.mergeInto', { reference: flag.reference }),
+                      ),
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'secondary',
+                          onclick: () =>
+                            confirmRun(
+                              t('case.confirmMerge', { from: flag.reference, into: c.reference }),
+                              () =>
+                                run('merged', () =>
+                                  api('/api/duplicates/merge', {
+                                    method: 'POST',
+                                    body: { from: flag.reference, into: c.reference },
+                                  }),
+                                ),
+                            ),
+                        },
+                        t('case.mergeHere', { reference: flag.reference }),
+                      ),
+                    ]
+                  : null,
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'secondary',
+                    onclick: () =>
+                      run('dismissed', () =>
+                        api('/api/duplicates/dismiss', {
+                          method: 'POST',
+                          body: { reference: c.reference, of: flag.reference },
+                        }),
+                      ),
+                  },
+                  t('case.dismiss'),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  return h('div', { class: 'edit', 'data-testid': 'case-actions' }, forms);
+}
+
+function confirmRun(question, action) {
+  if (window.confirm(question)) action();
+}

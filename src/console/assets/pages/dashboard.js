@@ -1,0 +1,139 @@
+/* The case figures as plain SVG charts: by status, category, province, priority; new per week; medians. */
+import { api } from '../api.js';
+import { h, svg } from '../dom.js';
+import { formatDate, formatNumber, label, t } from '../i18n.js';
+
+const BAR = 22;
+
+/** Horizontal bars with the numbers written out, so the chart reads without colour or hover. */
+function bars(title, entries) {
+  const max = Math.max(1, ...entries.map(([, n]) => n));
+  const width = 520;
+  const labelWidth = 170;
+  const height = entries.length * (BAR + 6) + 4;
+  const chart = svg(
+    'svg',
+    { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `${title.id}`, class: 'chart' },
+    entries.map(([name, n], i) => {
+      const y = i * (BAR + 6) + 2;
+      const w = Math.max(2, ((width - labelWidth - 60) * n) / max);
+      return svg(
+        'g',
+        {},
+        svg('text', { x: labelWidth - 8, y: y + BAR * 0.7, 'text-anchor': 'end', class: 'axis' }, name),
+        svg('rect', { x: labelWidth, y, width: w, height: BAR, rx: 3, class: 'bar' }),
+        svg('text', { x: labelWidth + w + 6, y: y + BAR * 0.7, class: 'value' }, formatNumber(n)),
+      );
+    }),
+  );
+  return h(
+    'figure',
+    { class: 'card' },
+    title,
+    entries.length === 0 ? h('p', { class: 'empty' }, t('dashboard.empty')) : chart,
+  );
+}
+
+let ids = 0;
+const caption = (text) => h('figcaption', { id: `chart${++ids}` }, text);
+const sortedEntries = (record, name) =>
+  Object.entries(record)
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, n]) => [name(key), n]);
+
+function weekly(weeks) {
+  const width = 520;
+  const height = 180;
+  const max = Math.max(1, ...weeks.map((w) => w.count));
+  const step = (width - 40) / Math.max(1, weeks.length);
+  const title = caption(t('dashboard.perWeek'));
+  return h(
+    'figure',
+    { class: 'card' },
+    title,
+    svg(
+      'svg',
+      { viewBox: `0 0 ${width} ${height + 30}`, role: 'img', 'aria-labelledby': title.id, class: 'chart' },
+      weeks.map((w, i) => {
+        const barHeight = (height - 20) * (w.count / max);
+        const x = 30 + i * step;
+        return svg(
+          'g',
+          {},
+          svg(
+            'rect',
+            { x, y: height - barHeight, width: step * 0.7, height: Math.max(1, barHeight), class: 'bar' },
+            svg('title', {}, `${w.week}: ${w.count}`),
+          ),
+          svg(
+            'text',
+            { x: x + step * 0.35, y: height - barHeight - 4, 'text-anchor': 'middle', class: 'value' },
+            String(w.count),
+          ),
+          i % 2 === 0
+            ? svg(
+                'text',
+                { x: x + step * 0.35, y: height + 16, 'text-anchor': 'middle', class: 'axis small' },
+                formatDate(w.week, false),
+              )
+            : null,
+        );
+      }),
+    ),
+  );
+}
+
+export async function render() {
+  const figures = await api('/api/dashboard?weeks=12');
+  const days = (n) => (n === null ? '—' : t('dashboard.days', { n: formatNumber(n) }));
+  return h(
+    'section',
+    { class: 'page' },
+    h('h1', {}, t('dashboard.title')),
+    h(
+      'div',
+      { class: 'kpis' },
+      h(
+        'div',
+        { class: 'card kpi' },
+        h('span', {}, t('dashboard.total')),
+        h('strong', { 'data-testid': 'kpi-total' }, formatNumber(figures.total)),
+      ),
+      h(
+        'div',
+        { class: 'card kpi' },
+        h('span', {}, t('dashboard.toFirstAction')),
+        h('strong', {}, days(figures.medianDaysToFirstAction)),
+        h('small', {}, t('dashboard.measured', { n: figures.measured.firstAction })),
+      ),
+      h(
+        'div',
+        { class: 'card kpi' },
+        h('span', {}, t('dashboard.toCompletion')),
+        h('strong', {}, days(figures.medianDaysToCompletion)),
+        h('small', {}, t('dashboard.measured', { n: figures.measured.completion })),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'charts' },
+      bars(
+        caption(t('dashboard.byStatus')),
+        sortedEntries(figures.byStatus, (k) => label('status', k)),
+      ),
+      bars(
+        caption(t('dashboard.byPriority')),
+        sortedEntries(figures.byPriority, (k) => label('priority', k)),
+      ),
+      bars(
+        caption(t('dashboard.byCategory')),
+        sortedEntries(figures.byCategory, (k) => label('category', k)),
+      ),
+      bars(
+        caption(t('dashboard.byProvince')),
+        sortedEntries(figures.byProvince, (k) => (k === 'unknown' ? t('dashboard.unknown') : k)),
+      ),
+      weekly(figures.newPerWeek),
+    ),
+  );
+}

@@ -1,0 +1,100 @@
+/* The case filter form, shared by the list, the map and the exports. */
+import { h, field, select } from '../dom.js';
+import { label, t } from '../i18n.js';
+import { state } from '../state.js';
+
+const any = () => ['', t('filters.any')];
+
+export function filterForm(onApply) {
+  const current = state.filters;
+  const { statuses, categories, priorities } = state.meta;
+  const q = h('input', { type: 'search', name: 'q', value: current.q || '', maxlength: 100 });
+  const status = select(
+    'status',
+    [any(), ...statuses.map((s) => [s, label('status', s)])],
+    current.status || '',
+  );
+  const category = select(
+    'category',
+    [any(), ...categories.map((c) => [c, label('category', c)])],
+    current.category || '',
+  );
+  const priority = select(
+    'priority',
+    [any(), ...priorities.map((p) => [p, label('priority', p)])],
+    current.priority || '',
+  );
+  const province = h('input', {
+    type: 'text',
+    name: 'province',
+    inputmode: 'numeric',
+    pattern: '\\d{2}(,\\d{2})*',
+    value: current.province || '',
+    size: 8,
+  });
+  const assignee = select(
+    'assignee',
+    [any(), ['none', t('filters.unassigned')], [state.me.staff.id, t('filters.mine')]],
+    current.assignee || '',
+  );
+  const from = h('input', { type: 'date', name: 'from', value: current.from || '' });
+  const to = h('input', { type: 'date', name: 'to', value: current.to || '' });
+  const read = () => ({
+    q: q.value,
+    status: status.value,
+    category: category.value,
+    priority: priority.value,
+    province: province.value.replace(/\s+/g, ''),
+    assignee: assignee.value,
+    from: from.value,
+    to: to.value,
+  });
+  return h(
+    'form',
+    {
+      class: 'filters',
+      role: 'search',
+      'aria-label': t('filters.label'),
+      onsubmit: (event) => {
+        event.preventDefault();
+        state.filters = read();
+        onApply(state.filters);
+      },
+    },
+    field(t('filters.q'), q),
+    field(t('filters.status'), status),
+    field(t('filters.category'), category),
+    field(t('filters.priority'), priority),
+    field(t('filters.province'), province, t('filters.provinceHint')),
+    field(t('filters.assignee'), assignee),
+    field(t('filters.from'), from),
+    field(t('filters.to'), to),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit' }, t('filters.apply')),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onclick: () => {
+            state.filters = {};
+            onApply({});
+          },
+        },
+        t('filters.clear'),
+      ),
+    ),
+  );
+}
+
+export const statusBadge = (status) =>
+  h('span', { class: `badge status-${status}`, 'data-status': status }, label('status', status));
+
+export const priorityBadge = (priority) =>
+  h(
+    'span',
+    { class: `badge priority-${priority.level}`, title: `${t('case.score')}: ${priority.score}` },
+    label('priority', priority.level),
+  );

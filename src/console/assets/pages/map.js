@@ -1,0 +1,142 @@
+/* All cases matching the filters as pins coloured by status or priority; a list beside it without tiles. */
+/* global window, L */
+import { api } from '../api.js';
+import { h, replace, select, field } from '../dom.js';
+import { label, t } from '../i18n.js';
+import { filterQuery, state } from '../state.js';
+import { filterForm, statusBadge } from './filters.js';
+
+const STATUS_COLOURS = {
+  new: '#c92a2a',
+  reviewing: '#e67700',
+  visit_scheduled: '#5f3dc4',
+  assessed: '#1864ab',
+  approved: '#087f5b',
+  in_progress: '#0b7285',
+  completed: '#2b8a3e',
+  declined: '#495057',
+  duplicate: '#868e96',
+  withdrawn: '#868e96',
+};
+const PRIORITY_COLOURS = { urgent: '#c92a2a', high: '#e67700', medium: '#1864ab', low: '#2b8a3e' };
+const THAILAND = [13.5, 101];
+
+export async function render({ errorText }) {
+  const colourBy = select(
+    'colourBy',
+    [
+      ['status', t('map.byStatus')],
+      ['priority', t('map.byPriority')],
+    ],
+    'status',
+  );
+  const box = h('div', { class: 'map large', role: 'region', 'aria-label': t('map.title') });
+  const legend = h('ul', { class: 'legend', 'aria-label': t('map.legend') });
+  const summary = h('p', { role: 'status' });
+  const list = h('details', { class: 'card' }, h('summary', {}, t('map.list')));
+  let map;
+  let layer;
+  let items = [];
+
+  async function load() {
+    try {
+      const collection = await api(`/api/cases/export.geojson?${filterQuery(state.filters)}`);
+      items = collection.features.map((feature) => ({
+        ...feature.properties,
+        point: [feature.geometry.coordinates[1], feature.geometry.coordinates[0]],
+      }));
+      draw();
+    } catch (error) {
+      summary.textContent = errorText(error);
+    }
+  }
+
+  const colourOf = (c) =>
+    colourBy.value === 'status' ? STATUS_COLOURS[c.status] : PRIORITY_COLOURS[c.priority];
+  const placeOf = (c) => [c.district, c.province].filter(Boolean).join(', ');
+
+  function draw() {
+    summary.textContent = t('map.summary', { shown: items.length });
+    const groups = colourBy.value === 'status' ? STATUS_COLOURS : PRIORITY_COLOURS;
+    replace(
+      legend,
+      Object.entries(groups).map(([key, colour]) =>
+        h(
+          'li',
+          {},
+          h('span', { class: 'swatch', style: `background:${colour}` }),
+          label(colourBy.value, key),
+        ),
+      ),
+    );
+    replace(
+      list,
+      h('summary', {}, t('map.list')),
+      h(
+        'ul',
+        { class: 'plain' },
+        items.map((c) =>
+          h(
+            'li',
+            {},
+            h('a', { href: `#/case/${c.reference}` }, c.reference),
+            ' ',
+            statusBadge(c.status),
+            ' ',
+            placeOf(c),
+          ),
+        ),
+      ),
+    );
+    if (!window.L) return;
+    if (!map) {
+      map = L.map(box).setView(THAILAND, 6);
+      L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
+        maxZoom: 19,
+        attribution: '© OpenStreetMap',
+      }).addTo(map);
+    }
+    if (layer) layer.remove();
+    layer = L.layerGroup(
+      items.map((c) =>
+        L.circleMarker(c.point, {
+          radius: 8,
+          color: '#212529',
+          weight: 1,
+          fillColor: colourOf(c),
+          fillOpacity: 0.9,
+        }).bindPopup(
+          h(
+            'div',
+            {},
+            h('a', { href: `#/case/${c.reference}` }, c.reference),
+            h('br'),
+            `${label('status', c.status)} · ${label('priority', c.priority)}`,
+            h('br'),
+            placeOf(c),
+          ),
+        ),
+      ),
+    ).addTo(map);
+    if (items.length > 0)
+      map.fitBounds(
+        items.map((c) => c.point),
+        { maxZoom: 13, padding: [20, 20] },
+      );
+  }
+
+  colourBy.addEventListener('change', draw);
+  window.setTimeout(load, 0);
+  return h(
+    'section',
+    { class: 'page' },
+    h('h1', {}, t('map.title')),
+    filterForm(load),
+    h('div', { class: 'toolbar' }, field(t('map.colourBy'), colourBy)),
+    summary,
+    state.can('cases.readPersonal') ? null : h('p', { class: 'hint' }, t('map.roughHint')),
+    box,
+    legend,
+    list,
+  );
+}

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { Router, type Response } from 'express';
+import { CASE_STATUSES, CATEGORIES, PRIORITY_LEVELS } from '../cases/case-schema';
+import { TRANSITIONS } from '../case-api/lifecycle';
+import { loadResources } from '../i18n';
+import { ROLES } from '../staff/permissions';
+
+export const CONSOLE_LANGUAGES = ['th', 'en'] as const;
+
+const ASSETS_DIR = findAssets();
+const LEAFLET_DIR = path.join(path.dirname(require.resolve('leaflet/package.json')), 'dist');
+
+// Only our own scripts; photos and voice arrive as blob: URLs fetched with the token; map tiles
+// come from OpenStreetMap when the browser is online.
+const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob: https://tile.openstreetmap.org",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/**
+ * The staff console: one static page and its ES modules, Leaflet from node_modules, the console
+ * strings per language and the fixed vocabulary (statuses, categories, the lifecycle). Everything
+ * else the page does goes through the documented staff API with the signed-in member's token.
+ */
+export function consoleRouter(): express.Router {
+  const router = Router();
+  const resources = loadResources();
+  const strings = Object.fromEntries(
+    CONSOLE_LANGUAGES.map((language) => [
+      language,
+      // The case vocabulary (statuses, categories...) is the one the bot uses, from the cases namespace.
+      JSON.stringify({
+        ...resources.th?.console,
+        ...resources[language]?.console,
+        vocab: { ...resources.th?.cases, ...resources[language]?.cases },
+      }),
+    ]),
+  );
+  const meta = JSON.stringify({
+    languages: CONSOLE_LANGUAGES,
+    statuses: CASE_STATUSES,
+    categories: CATEGORIES,
+    priorities: PRIORITY_LEVELS,
+    roles: ROLES,
+    transitions: TRANSITIONS,
+    // The texts of the card a status change sends, so the page can preview it word for word.
+    reporterTexts: Object.fromEntries(
+      Object.entries(resources).map(([language, namespaces]) => [language, namespaces.notifications ?? {}]),
+    ),
+  });
+
+  const secured = (res: Response) => res.set('content-security-policy', CONSOLE_CSP);
+
+  router.get(['/console', '/console/'], (_req, res) => {
+    secured(res).set('cache-control', 'no-store').sendFile(path.join(ASSETS_DIR, 'index.html'));
+  });
+  router.get('/console/strings/:language.json', (req, res) => {
+    const json = strings[req.params.language];
+    if (!json) {
+      res
+        .status(404)
+        .json({ error: { code: 'not_found', message: 'No console strings for this language.' } });
+      return;
+    }
+    res.set('cache-control', 'no-cache').type('json').send(json);
+  });
+  router.get('/console/meta.json', (_req, res) => {
+    res.set('cache-control', 'no-cache').type('json').send(meta);
+  });
+  router.use('/console/assets', (_req, res, next) => {
+    secured(res);
+    next();
+  });
+  router.use('/console/assets', express.static(ASSETS_DIR, { index: false, maxAge: 0 }));
+  router.use('/console/vendor/leaflet', express.static(LEAFLET_DIR, { index: false }));
+  return router;
+}
+
+/** Beside this file in src/, or back in src/ when running the compiled copy from dist/. */
+function findAssets(): string {
+  const candidates = [
+    path.join(__dirname, 'assets'),
+    path.resolve(__dirname, '..', '..', '..', 'src', 'console', 'assets'),
+  ];
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0]!;
+}

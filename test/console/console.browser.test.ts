@@ -1,0 +1,270 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { CaseInput } from '../../src/cases/case-schema';
+import { caseModels, createCase } from '../../src/cases/create-case';
+import { newUserId } from '../../src/line/webhook-client';
+import {
+  ARTIFACTS,
+  hasChromium,
+  launchBrowser,
+  startConsoleHarness,
+  until,
+  type ConsoleHarness,
+} from './harness';
+
+/** The staff console in headless Chromium against the real service; needs Debian's chromium. */
+const describeWithBrowser = hasChromium ? describe : describe.skip;
+
+const VIEWER = { email: 'viewer@example.org', password: 'viewer password 12345' };
+
+let counter = 0;
+function caseInput(reporter: string, overrides: Partial<CaseInput> = {}): CaseInput {
+  counter++;
+  return {
+    intakeId: `console-intake-${counter}-${Date.now()}`,
+    consentId: 'consent-1',
+    language: 'th',
+    reporter: { lineUserId: reporter },
+    reportedBy: 'self',
+    household: {
+      headName: `นางคำ ทดสอบ${counter}`,
+      size: 5,
+      vulnerable: ['elderly'],
+      tenure: 'own',
+      phone: `08123456${String(counter).padStart(2, '0')}`,
+    },
+    category: 'roof',
+    description: { text: 'หลังคารั่ว ฝนตกน้ำเข้าบ้าน' },
+    mediaIds: [],
+    location: { lat: 16.6 + counter * 0.02, lng: 101.13 },
+    ...overrides,
+  };
+}
+
+describeWithBrowser('staff console in a browser', () => {
+  let harness: ConsoleHarness;
+  let browser: Browser;
+  let reference: string;
+  let reporter: string;
+
+  beforeAll(async () => {
+    harness = await startConsoleHarness('console');
+    browser = await launchBrowser();
+    const emulator = harness.service.sandbox.emulator;
+    reporter = newUserId();
+    emulator.addUser({ userId: reporter, displayName: 'สมศรี', language: 'th' });
+    const models = caseModels(harness.service.database.connection);
+    reference = (await createCase(models, caseInput(reporter))).case.reference;
+    for (let i = 0; i < 3; i++) {
+      const other = newUserId();
+      emulator.addUser({ userId: other, displayName: `คนที่ ${i}`, language: 'th' });
+      await createCase(
+        models,
+        caseInput(other, { category: i === 0 ? 'water' : 'walls', household: { size: 2, tenure: 'rent' } }),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.stop();
+  });
+
+  async function signIn(credentials: { email: string; password: string }, language = 'en'): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Offline, as behind a firewall: the map must still show its pins.
+    await page.route('https://tile.openstreetmap.org/**', (route) => route.abort());
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.addInitScript(
+      (lang) =>
+        (
+          globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }
+        ).localStorage.setItem('needline.console.lang', lang),
+      language,
+    );
+    await page.goto(`${harness.url}/console`);
+    await page.getByLabel(language === 'th' ? 'อีเมล' : 'Email').fill(credentials.email);
+    await page.getByLabel(language === 'th' ? 'รหัสผ่าน' : 'Password').fill(credentials.password);
+    await page.getByRole('button', { name: language === 'th' ? 'เข้าสู่ระบบ' : 'Sign in' }).click();
+    await page.getByTestId('whoami').waitFor();
+    expect(errors).toEqual([]);
+    return page;
+  }
+
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  it('refuses a wrong password and signs an admin in and out', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${harness.url}/console`);
+    await page.getByLabel('อีเมล').fill(harness.admin.email);
+    await page.getByLabel('รหัสผ่าน').fill('not the password');
+    await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+    await page.getByText('อีเมลหรือรหัสผ่านไม่ถูกต้อง').waitFor();
+    await shot(page, '00-sign-in-th');
+    await page.getByLabel('รหัสผ่าน').fill(harness.admin.password);
+    await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+    await page.getByTestId('whoami').waitFor();
+    await page.getByRole('heading', { name: 'เรื่องแจ้ง' }).waitFor();
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('heading', { name: 'Cases' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.close();
+  });
+
+  it('finds the case, changes its status with a preview, and the reporter gets the card', async () => {
+    const page = await signIn(harness.admin);
+    await page.getByTestId('cases-table').waitFor();
+    expect(await page.locator('[data-testid=cases-table] tbody tr').count()).toBe(4);
+    await shot(page, '01-cases');
+
+    await page.getByLabel('Search').fill(reference);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await until(
+      async () => (await page.locator('[data-testid=cases-table] tbody tr').count()) === 1,
+      'one row',
+    );
+    await page.getByRole('link', { name: reference }).click();
+    await page.getByRole('heading', { name: reference }).waitFor();
+    await page.getByText('นางคำ ทดสอบ1').waitFor();
+
+    await page.getByTestId('next-status').selectOption('reviewing');
+    const preview = page.getByTestId('reporter-preview');
+    await expect(preview.textContent()).resolves.toContain('Under review');
+    await page.getByLabel('Preview in').selectOption('th');
+    await expect(preview.textContent()).resolves.toContain(reference);
+    await shot(page, '02-case');
+
+    await page.getByRole('button', { name: 'Change status and tell the reporter' }).click();
+    await page.locator('.case-head [data-status=reviewing]').waitFor();
+    const sent = await until(
+      () =>
+        harness.service.sandbox.emulator
+          .sentMessages(reporter)
+          .find((m) => JSON.stringify(m.message).includes(reference)),
+      'the reporter receives the status card',
+    );
+    expect(sent.message.type).toBe('flex');
+
+    // An internal note, shown in the timeline.
+    await page.getByLabel('Text').fill('โทรนัดแล้ว');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.locator('.timeline').getByText('โทรนัดแล้ว').waitFor();
+    await page.close();
+  });
+
+  it('shows a viewer masked data and no edit controls', async () => {
+    const admin = await signIn(harness.admin);
+    await admin.goto(`${harness.url}/console#/staff`);
+    await admin.getByRole('heading', { name: 'Staff accounts' }).waitFor();
+    await shot(admin, '06-staff');
+    await admin.getByLabel('Email').fill(VIEWER.email);
+    await admin.getByLabel('Name', { exact: true }).fill('Vee Viewer');
+    await admin.getByLabel('Role', { exact: true }).selectOption('viewer');
+    await admin.getByLabel('Initial password').fill(VIEWER.password);
+    await admin.getByRole('button', { name: 'Create account' }).click();
+    await admin.locator(`tr[data-email="${VIEWER.email}"]`).waitFor();
+    await admin.goto(`${harness.url}/console#/audit`);
+    await admin.getByRole('cell', { name: 'staff.create' }).first().waitFor();
+    await shot(admin, '07-audit');
+    await admin.close();
+
+    const page = await signIn(VIEWER);
+    await page.getByTestId('cases-table').waitFor();
+    expect(await page.locator('td.masked').count()).toBe(4);
+    await expect(page.content()).resolves.not.toContain('นางคำ');
+    const links = await page.locator('nav.nav a').allTextContents();
+    expect(links).not.toContain('Staff');
+    expect(links).not.toContain('Broadcasts');
+    await page.getByRole('link', { name: reference }).click();
+    await page.getByRole('heading', { name: reference }).waitFor();
+    await expect(page.content()).resolves.not.toContain('นางคำ');
+    expect(await page.locator('form, [data-testid=case-actions]').count()).toBe(0);
+    expect(await page.getByText('Photos and voice messages are hidden for your role.').count()).toBe(1);
+    await shot(page, '03-case-viewer');
+    await page.close();
+  });
+
+  it('shows the map with pins offline and the dashboard', async () => {
+    const page = await signIn(harness.admin);
+    await page.goto(`${harness.url}/console#/map`);
+    await page.getByText('4 cases with a location').waitFor();
+    await until(async () => (await page.locator('path.leaflet-interactive').count()) === 4, 'four pins');
+    await shot(page, '04-map');
+    await page.goto(`${harness.url}/console#/dashboard`);
+    await expect(page.getByTestId('kpi-total').textContent()).resolves.toBe('4');
+    await shot(page, '05-dashboard');
+    await page.close();
+  });
+
+  it('exports the filtered cases as CSV and reads them back', async () => {
+    const page = await signIn(harness.admin);
+    await page.getByLabel('Category').selectOption('roof');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await until(
+      async () => (await page.locator('[data-testid=cases-table] tbody tr').count()) === 1,
+      'filtered',
+    );
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-export=csv]')]);
+    const file = path.join(ARTIFACTS, 'export.csv');
+    await download.saveAs(file);
+    const text = readFileSync(file, 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.trim().split(/\r?\n/);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(reference);
+    await page.close();
+  });
+
+  it('composes a broadcast to a small audience, sees its cost and sends it', async () => {
+    const page = await signIn(harness.admin);
+    await page.goto(`${harness.url}/console#/broadcasts`);
+    await page.getByTestId('broadcast-form').waitFor();
+    await page.getByLabel('Message in Thai').fill('ประชุมหมู่บ้านวันเสาร์นี้');
+    await page.getByTestId('audience-type').selectOption('cases');
+    await page.getByLabel('Case categories').selectOption('water');
+    await page.getByTestId('estimate-button').click();
+    await expect(page.getByTestId('audience-size').textContent()).resolves.toBe('1');
+    await shot(page, '08-broadcast-compose');
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByTestId('broadcasts-table').waitFor();
+    const received = await until(
+      () =>
+        harness.service.sandbox.emulator
+          .sentMessages()
+          .filter((m) => JSON.stringify(m.message).includes('ประชุมหมู่บ้านวันเสาร์นี้')),
+      'the audience receives the broadcast',
+    );
+    expect(received.filter((m) => m.message.text === 'ประชุมหมู่บ้านวันเสาร์นี้').length).toBe(1);
+    expect(received.some((m) => m.to === reporter)).toBe(false);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('[data-testid=broadcasts-table] tr[data-status^=completed]').waitFor();
+    await shot(page, '09-broadcasts');
+    await page.close();
+  });
+
+  it('stays readable on a phone', async () => {
+    const page = await signIn(harness.admin, 'th');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId('cases-table').waitFor();
+    await shot(page, '11-cases-phone-th');
+    await page.goto(`${harness.url}/console#/case/${reference}`);
+    await page.getByRole('heading', { name: reference }).waitFor();
+    await shot(page, '12-case-phone-th');
+    await page.close();
+  });
+
+  it('shows the hand-offs inbox and a clear state for the volunteers page', async () => {
+    const page = await signIn(harness.admin, 'th');
+    await page.goto(`${harness.url}/console#/handoffs`);
+    await page.getByText('ไม่มีใครรอคุยกับเจ้าหน้าที่').waitFor();
+    await page.goto(`${harness.url}/console#/volunteers`);
+    await page.getByTestId('not-available').waitFor();
+    await shot(page, '10-volunteers-th');
+    await page.close();
+  });
+});
