@@ -16,6 +16,13 @@ const optionalSecret = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
+const days = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number of days (1 or more)' })
+    .int({ error: 'must be a whole number of days (1 or more)' })
+    .min(1, { error: 'must be a whole number of days (1 or more)' })
+    .default(fallback);
+
 export const envSchema = z.object({
   PORT: z.coerce
     .number({ error: 'must be a whole number between 1 and 65535' })
@@ -57,6 +64,9 @@ export const envSchema = z.object({
     })
     .default('info'),
   NEEDLINE_DATA_DIR: z.string().min(1).default('.data'),
+  SLA_ESCALATION_DAYS: days(7),
+  RETENTION_CLOSED_CASE_DAYS: days(365),
+  RETENTION_WITHDRAWN_CONSENT_GRACE_DAYS: days(30),
 });
 
 const present = (value: string | undefined) => value !== undefined && value.trim() !== '';

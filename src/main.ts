@@ -63,6 +63,7 @@ function printWelcome(base: string, service: Service): void {
     `  NeedLine is running at ${base}`,
     `    health:    ${base}/healthz   readiness: ${base}/readyz`,
   ];
+  lines.push(`    staff console: ${base}/console`);
   lines.push(`    staff API: ${base}/api (described at ${base}/api/openapi.json)`);
   if (service.sandbox) {
     lines.push(
@@ -72,7 +73,7 @@ function printWelcome(base: string, service: Service): void {
     );
     if (service.sandbox.admin) {
       lines.push(
-        `  Sandbox staff login: ${service.sandbox.admin.email} / ${service.sandbox.admin.password}`,
+        `  Sandbox staff login for ${base}/console: ${service.sandbox.admin.email} / ${service.sandbox.admin.password}`,
         '    (kept in the data folder; set ADMIN_EMAIL and ADMIN_PASSWORD for a real deployment)',
       );
     }

@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { allFlows } from '../flows';
 import { createApp } from './app';
+import { caseApiRouter, caseNotificationSweep, registerCaseApiModels } from './case-api/router';
 import { caseModels } from './cases/create-case';
+import { consoleRouter } from './console/router';
+import { broadcastModels, broadcastRouter, runDueBroadcasts } from './broadcasts';
+import { domainJobs } from './jobs';
+import { staffNotificationsRouter } from './jobs/staff-notifications';
+import { offerNewCase, performVolunteerEffect, volunteerModels, volunteerRouter } from './volunteers';
+import { loadAddressDirectory } from './geo/address-directory';
 import { createBotHandler } from './bot/handler';
 import { consentModel } from './bot/consents';
 import { enqueueDueTimeouts } from './bot/timeouts';
@@ -74,6 +81,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const resources = loadResources();
   const engine = createEngine(allFlows, resources, config.DEFAULT_LOCALE);
   const i18n = await createI18n(config.DEFAULT_LOCALE, resources);
+  // Thailand's address directory takes seconds to build: at start, not inside a user's first report.
+  await loadAddressDirectory();
 
   const databaseServer =
     options.databaseServer ??
@@ -97,6 +106,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const apiRegistry = new ApiRegistry();
   // Built before the indexes: building a router registers its models.
   const staffRouters = staffApiRouters({ connection, logger, api: apiRegistry });
+  registerCaseApiModels(connection);
+  volunteerModels(connection);
+  broadcastModels(connection);
+  const caseJobs = domainJobs({
+    connection,
+    slaDays: { new: config.SLA_ESCALATION_DAYS, reviewing: config.SLA_ESCALATION_DAYS },
+    retention: {
+      closedCaseDays: config.RETENTION_CLOSED_CASE_DAYS,
+      withdrawnConsentGraceDays: config.RETENTION_WITHDRAWN_CONSENT_GRACE_DAYS,
+    },
+  });
+  const notificationsRouter = staffNotificationsRouter({ connection, logger, api: apiRegistry });
   await database.ensureIndexes();
 
   // The first admin: from the environment, or in sandbox mode a generated login kept in the data folder.
@@ -137,7 +158,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const channelSecret = sandbox?.channelSecret ?? config.LINE_CHANNEL_SECRET!;
 
   const sender = createSender({ models, api, logger, instanceId });
+  const volunteerDeps = { connection, lineApi: api, sender, i18n, logger };
+  const broadcasts = broadcastRouter({ connection, api: apiRegistry, lineApi: api, logger, instanceId });
   const handler = createBotHandler({
+    onEffect: (effect, userId) => performVolunteerEffect(volunteerDeps, effect, userId),
+    onCaseCreated: (created) => offerNewCase(volunteerDeps, created),
     engine,
     handoffs,
     i18n,
@@ -178,6 +203,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     webhookRouter({ channelSecret, models, logger, onAccepted: (chatKeys) => processor.kick(chatKeys) }),
     ...staffRouters,
     handoffRouter({ connection, logger, api: apiRegistry, models, sender, processor }),
+    caseApiRouter({ connection, sender, logger, reportError, api: apiRegistry, i18n }),
+    volunteerRouter({ connection, logger, api: apiRegistry, lineApi: api, sender, i18n }),
+    notificationsRouter,
+    broadcasts,
+    consoleRouter(),
   ];
   if (sandbox) {
     routers.push(
@@ -195,6 +225,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   processor.start();
 
+  const resendNotifications = caseNotificationSweep({
+    connection,
+    sender,
+    logger,
+    reportError,
+    api: apiRegistry,
+    i18n,
+  });
   const scheduler = createScheduler({ connection, logger, reportError, instanceId });
   const jobs: Job[] = [
     {
@@ -210,6 +248,16 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       name: 'pending-push-retries',
       schedule: '* * * * *',
       run: async () => ({ delivered: await sender.deliverDue() }),
+    },
+    {
+      name: 'case-notifications',
+      schedule: '* * * * *',
+      run: async () => ({ resent: await resendNotifications() }),
+    },
+    {
+      name: 'broadcasts',
+      schedule: '* * * * *',
+      run: (now) => runDueBroadcasts({ connection, lineApi: api, logger, instanceId }, now),
     },
     {
       name: 'media-retries',
@@ -230,7 +278,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       }),
     },
   ];
-  if (options.jobs !== false) scheduler.start(jobs);
+  if (options.jobs !== false) scheduler.start([...jobs, ...caseJobs]);
 
   let stopping: Promise<void> | undefined;
   return {

@@ -1,5 +1,6 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { i18n } from 'i18next';
+import type { Case } from '../cases/case-schema';
 import { createCase, type CaseModels } from '../cases/create-case';
 import {
   initialState,
@@ -36,8 +37,10 @@ export type BotDeps = {
   handoffs: HandoffModel;
   logger: Logger;
   defaultLocale: string;
-  /** Side effects handled elsewhere (rich menus, hand-off inbox); optional hooks. */
-  onEffect?: (effect: Effect, lineUserId: string) => Promise<void>;
+  /** Effects handled by other features (volunteers); may add messages to the answer. */
+  onEffect?: (effect: Effect, lineUserId: string) => Promise<messagingApi.Message[] | void>;
+  /** After a new case is stored (volunteer offers); not awaited, so a slow LINE call never delays the answer. */
+  onCaseCreated?: (created: Case) => Promise<unknown>;
 };
 
 /**
@@ -120,16 +123,15 @@ export function createBotHandler(deps: BotDeps): EventHandler {
         captured.status === 'unsupported' ||
         captured.status === 'unavailable'
       ) {
+        // Say why, then let the engine treat it as an answer of the wrong kind: it asks again with
+        // the step's own buttons (done, skip, back, cancel), so nothing given so far is lost.
         const language = state.language ?? deps.defaultLocale;
-        return {
-          state: context.state,
-          outbox: [
-            reply(context, userId, 'conversation', [text(deps, language, `line:media.${captured.status}`)]),
-          ],
-        };
+        extra.push(text(deps, language, `line:media.${captured.status}`));
+        input = { kind: 'sticker' };
+      } else {
+        // 'pending' (LINE still preparing a video): the retry job stores it; the report keeps the id.
+        input = mediaInput(intent.mediaKind, captured.mediaId, intent.imageSet);
       }
-      // 'pending' (LINE still preparing a video): the retry job stores it; the report keeps the id.
-      input = mediaInput(intent.mediaKind, captured.mediaId, intent.imageSet);
     } else {
       input = intent.input;
     }
@@ -157,6 +159,11 @@ export function createBotHandler(deps: BotDeps): EventHandler {
             caseInputFrom(effect, userId),
             () => new Date(context.event.timestamp),
           );
+          if (created.created) {
+            void deps
+              .onCaseCreated?.(created.case)
+              .catch((error: unknown) => logger.warn({ err: error }, 'volunteer offers failed'));
+          }
           extra.push(
             ...renderMessages(
               [
@@ -225,8 +232,10 @@ export function createBotHandler(deps: BotDeps): EventHandler {
         case 'discardMedia':
           for (const mediaId of effect.mediaIds) await deleteMedia(deps.media, mediaId);
           break;
-        default:
-          await deps.onEffect?.(effect, userId);
+        default: {
+          const more = await deps.onEffect?.(effect, userId);
+          if (more) extra.push(...more);
+        }
       }
     }
 

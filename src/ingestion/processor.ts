@@ -167,7 +167,7 @@ export function createProcessor(deps: ProcessorDeps) {
       const stored = await nextEvent(chatKey);
       if (!stored || stored.nextAttemptAt.getTime() > now().getTime()) return;
       if (appliedEventIds.includes(stored._id)) {
-        await markEvent(stored._id, 'done');
+        await markEvent(stored._id, chatKey, 'done');
         continue;
       }
       if (!(await renew(chatKey))) return;
@@ -239,7 +239,7 @@ export function createProcessor(deps: ProcessorDeps) {
         throw error;
       });
       if (committed.modifiedCount + committed.upsertedCount !== 1) return; // someone else applied an event
-      await markEvent(stored._id, 'done');
+      await markEvent(stored._id, chatKey, 'done');
       await flushOutbox(chatKey, result.outbox);
     }
   }
@@ -251,14 +251,29 @@ export function createProcessor(deps: ProcessorDeps) {
     );
     const apology = deps.apology(context);
     if (apology) await sender.enqueue(apology);
-    await markEvent(context.eventId, 'failed', reason);
+    await markEvent(context.eventId, context.chatKey, 'failed', reason);
     if (apology) await sender.deliver(apology.id);
   }
 
-  async function markEvent(id: string, status: 'done' | 'failed', error?: string): Promise<void> {
+  async function markEvent(
+    id: string,
+    chatKey: string,
+    status: 'done' | 'failed',
+    error?: string,
+  ): Promise<void> {
+    // Group and room messages are answered with one line and never kept: only the dedupe marker stays.
+    const forget = !chatKey.startsWith('user:');
     await models.InboundEvent.updateOne(
       { _id: id },
-      { $set: { status, processedAt: now(), ...(error ? { lastError: error.slice(0, 500) } : {}) } },
+      {
+        $set: {
+          status,
+          processedAt: now(),
+          ...(error ? { lastError: error.slice(0, 500) } : {}),
+          ...(forget ? { payload: '{}' } : {}),
+        },
+        ...(forget ? { $unset: { userId: '', replyToken: '' } } : {}),
+      },
     );
   }
 

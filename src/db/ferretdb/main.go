@@ -17,13 +17,17 @@ import (
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27018", "TCP address to listen on")
-	dir := flag.String("dir", "", "existing directory for the SQLite files (empty: in memory)")
+	dir := flag.String("dir", "", "existing directory for the SQLite files")
 	flag.Parse()
 
-	url := "file:./?mode=memory"
-	if *dir != "" {
-		url = "file:" + *dir + "/"
+	if *dir == "" {
+		fmt.Fprintln(os.Stderr, "ferretdb: -dir is required (the in-memory mode hangs on concurrent updates)")
+		os.Exit(2)
 	}
+	// Immediate transactions wait for the writer lock instead of failing with SQLITE_BUSY half-way
+	// through FerretDB's read-then-write; normal sync is safe against process crashes (WAL), which
+	// is what the sandbox and tests need.
+	url := "file:" + *dir + "/?_txlock=immediate&_pragma=busy_timeout(10000)&_pragma=synchronous(normal)"
 
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
