@@ -72,6 +72,8 @@ export function createProcessor(deps: ProcessorDeps) {
   const replyTokenLifetimeMs = deps.replyTokenLifetimeMs ?? 50_000;
 
   const active = new Map<string, Promise<void>>();
+  /** When this instance's lease on a chat ends, as last written. */
+  const heldUntil = new Map<string, number>();
   const again = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let stopping = false;
@@ -109,11 +111,9 @@ export function createProcessor(deps: ProcessorDeps) {
   async function acquire(chatKey: string): Promise<boolean> {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await models.ChatLease.create({
-          _id: chatKey,
-          owner: instanceId,
-          until: new Date(now().getTime() + leaseMs),
-        });
+        const until = now().getTime() + leaseMs;
+        await models.ChatLease.create({ _id: chatKey, owner: instanceId, until: new Date(until) });
+        heldUntil.set(chatKey, until);
         return true;
       } catch (error) {
         if ((error as { code?: number }).code !== 11000) throw error;
@@ -126,15 +126,24 @@ export function createProcessor(deps: ProcessorDeps) {
   }
 
   async function release(chatKey: string): Promise<void> {
+    heldUntil.delete(chatKey);
     await models.ChatLease.deleteOne({ _id: chatKey, owner: instanceId });
   }
 
+  /**
+   * Makes sure the lease is ours for a while yet. A lease with two thirds of its time left cannot have
+   * been taken over, so it is extended only when it ages: two writes fewer per event.
+   */
   async function renew(chatKey: string): Promise<boolean> {
+    const at = now().getTime();
+    if ((heldUntil.get(chatKey) ?? 0) - at > (leaseMs * 2) / 3) return true;
     const result = await models.ChatLease.updateOne(
       { _id: chatKey, owner: instanceId },
-      { $set: { until: new Date(now().getTime() + leaseMs) } },
+      { $set: { until: new Date(at + leaseMs) } },
     );
-    return result.matchedCount === 1;
+    if (result.matchedCount !== 1) return false;
+    heldUntil.set(chatKey, at + leaseMs);
+    return true;
   }
 
   async function hasDueEvent(chatKey: string): Promise<boolean> {

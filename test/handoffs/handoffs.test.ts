@@ -45,6 +45,7 @@ describe('talk to staff (hand-offs)', () => {
     await send(
       buildEvent.postback({ userId, data: 'cmd:staff', replyToken: emulator.issueReplyToken(userId) }),
     );
+    await emulator.waitForMessages({ userId, count: 2 });
     const auth = { Authorization: `Bearer ${token}` };
     const waiting = await eventually(
       async () =>
