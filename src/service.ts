@@ -40,6 +40,7 @@ import { purgeExpiredAuth } from './staff/purge';
 import { staffApiRouters } from './staff/routers';
 import { sandboxAdmin } from './sandbox/sandbox-admin';
 import { handoffModel } from './handoffs/model';
+import { caseFeedbackModel } from './feedback/model';
 import { handoffRouter } from './handoffs/router';
 
 export type Service = {
@@ -101,6 +102,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const cases = caseModels(connection);
   const consents = consentModel(connection);
   const handoffs = handoffModel(connection);
+  const feedback = caseFeedbackModel(connection);
   jobTickModel(connection);
   const audit = createAuditLog(connection);
   const apiRegistry = new ApiRegistry();
@@ -165,6 +167,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     onCaseCreated: (created) => offerNewCase(volunteerDeps, created),
     engine,
     handoffs,
+    feedback,
     i18n,
     api,
     models,

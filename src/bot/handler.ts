@@ -23,6 +23,8 @@ import type { MediaModels } from '../media/models';
 import { caseInputFrom } from './case-input';
 import { consentId, type ConsentModel } from './consents';
 import type { HandoffModel } from '../handoffs/model';
+import { handleFeedbackPostback, isFeedbackPostback, takeFeedbackComment } from '../feedback/feedback';
+import type { CaseFeedbackModel } from '../feedback/model';
 import { intentOf, mediaInput } from './event-input';
 import { casesCarousel, eraseUserData, myDataSummary } from './my-data';
 
@@ -35,6 +37,7 @@ export type BotDeps = {
   cases: CaseModels;
   consents: ConsentModel;
   handoffs: HandoffModel;
+  feedback: CaseFeedbackModel;
   logger: Logger;
   defaultLocale: string;
   /** Effects handled by other features (volunteers); may add messages to the answer. */
@@ -134,6 +137,17 @@ export function createBotHandler(deps: BotDeps): EventHandler {
       }
     } else {
       input = intent.input;
+      // Answers to the rating card of a completed case, and the comment after it, are not the engine's.
+      const language = state.language ?? deps.defaultLocale;
+      const at = new Date(context.event.timestamp);
+      const feedback =
+        input.kind === 'postback' && isFeedbackPostback(input.data)
+          ? await handleFeedbackPostback(deps, input.data, userId, language, at)
+          : input.kind === 'text'
+            ? await takeFeedbackComment(deps, userId, input.text, language, at)
+            : undefined;
+      if (feedback)
+        return { state: context.state, outbox: [reply(context, userId, 'conversation', feedback)] };
     }
 
     // The event's own time and id make the engine's output the same on every retry.

@@ -11,12 +11,14 @@ export const TRANSITIONS: Record<CaseStatus, readonly CaseStatus[]> = {
   assessed: ['approved', 'declined', 'withdrawn'],
   approved: ['in_progress', 'declined', 'withdrawn'],
   in_progress: ['completed', 'withdrawn'],
-  completed: [],
+  /** Reopened when the reporter says the problem is not solved and staff agree. */
+  completed: ['reviewing'],
   declined: [],
   duplicate: [],
   withdrawn: [],
 };
 
+/** Endings; only a completed case can be reopened (back to reviewing). */
 export const FINAL_STATUSES: readonly CaseStatus[] = ['completed', 'declined', 'duplicate', 'withdrawn'];
 
 export type LifecycleState = { reference: string; status: CaseStatus; visitDate?: string };

@@ -36,7 +36,18 @@ export const dailyDigestSchema = z.object({
   handoffsWaitingOverDay: z.number().int(),
 });
 
-export const notificationDataSchema = z.discriminatedUnion('kind', [slaEscalatedSchema, dailyDigestSchema]);
+/** A reporter says the problem of a completed case is not solved: staff decide whether to reopen it. */
+export const reopenRequestedSchema = z.object({
+  kind: z.literal('reopen_requested'),
+  reference: z.string(),
+  at: z.date(),
+});
+
+export const notificationDataSchema = z.discriminatedUnion('kind', [
+  slaEscalatedSchema,
+  dailyDigestSchema,
+  reopenRequestedSchema,
+]);
 export type NotificationData = z.infer<typeof notificationDataSchema>;
 
 export type StaffNotificationDoc = {

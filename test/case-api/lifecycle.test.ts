@@ -38,9 +38,12 @@ describe('case lifecycle', () => {
     expect(planChange(at('assessed'), { status: 'reviewing' })).toMatchObject({ ok: false, httpStatus: 409 });
   });
 
-  it('keeps every ending final', () => {
+  it('keeps every ending final, except that a completed case can be reopened for review', () => {
+    expect(planChange(at('completed'), { status: 'reviewing' })).toMatchObject({ ok: true });
     for (const final of FINAL_STATUSES)
-      for (const to of CASE_STATUSES.filter((s) => s !== final))
+      for (const to of CASE_STATUSES.filter(
+        (s) => s !== final && !(final === 'completed' && s === 'reviewing'),
+      ))
         expect(
           planChange(at(final), {
             status: to,

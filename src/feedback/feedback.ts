@@ -1,0 +1,143 @@
+import type { messagingApi } from '@line/bot-sdk';
+import type { i18n } from 'i18next';
+import type { CaseModels } from '../cases/create-case';
+import { notifyStaff, provinceRecipients, staffNotificationModel } from '../jobs/staff-notifications';
+import { staffModels } from '../staff/models';
+import type { CaseFeedbackModel } from './model';
+
+export type FeedbackDeps = { feedback: CaseFeedbackModel; cases: CaseModels; i18n: i18n };
+
+/** How long after "add a comment" the next text is taken as the comment. */
+const COMMENT_WINDOW_MS = 30 * 60_000;
+const RATE = /^rate:(NL-\d{4}-\d{6}):([1-5])$/;
+const COMMENT = /^rate-comment:(NL-\d{4}-\d{6})$/;
+const REOPEN = /^reopen:(NL-\d{4}-\d{6})$/;
+
+export function isFeedbackPostback(data: string): boolean {
+  return RATE.test(data) || COMMENT.test(data) || REOPEN.test(data);
+}
+
+/**
+ * The answers to the rating card sent when a case is completed: a rating, an optional comment, or
+ * "not solved" (a request to reopen, for staff to decide). Only the case's reporters may answer.
+ */
+export async function handleFeedbackPostback(
+  deps: FeedbackDeps,
+  data: string,
+  userId: string,
+  language: string,
+  at: Date,
+): Promise<messagingApi.Message[]> {
+  const t = deps.i18n.getFixedT(language, 'feedback');
+  const reference = (RATE.exec(data) ?? COMMENT.exec(data) ?? REOPEN.exec(data))?.[1] ?? '';
+  const found = await deps.cases.cases
+    .findOne(
+      { reference },
+      { reference: 1, status: 1, reporter: 1, volunteer: 1, extraReporters: 1, location: 1 },
+    )
+    .lean();
+  const reporters = [
+    found?.reporter?.lineUserId,
+    found?.volunteer?.lineUserId,
+    ...((found as { extraReporters?: { lineUserId?: string }[] } | null)?.extraReporters ?? []).map(
+      (r) => r.lineUserId,
+    ),
+  ];
+  if (!found || !reporters.includes(userId) || found.status !== 'completed') {
+    return [{ type: 'text', text: t('not_open', { reference }) }];
+  }
+  const id = `${reference}:${userId}`;
+
+  const rate = RATE.exec(data);
+  if (rate) {
+    try {
+      await deps.feedback.create({ _id: id, reference, lineUserId: userId, rating: Number(rate[2]), at });
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+      return [{ type: 'text', text: t('already_rated', { reference }) }];
+    }
+    return [
+      {
+        type: 'text',
+        text: t('thanks', { reference }),
+        quickReply: {
+          items: [
+            {
+              type: 'action',
+              action: {
+                type: 'postback',
+                label: t('add_comment'),
+                data: `rate-comment:${reference}`,
+                displayText: t('add_comment'),
+              },
+            },
+            {
+              type: 'action',
+              action: {
+                type: 'postback',
+                label: t('not_solved'),
+                data: `reopen:${reference}`,
+                displayText: t('not_solved'),
+              },
+            },
+          ],
+        },
+      },
+    ];
+  }
+
+  if (COMMENT.test(data)) {
+    await deps.feedback.updateOne(
+      { _id: id },
+      {
+        $set: { awaitingCommentUntil: new Date(at.getTime() + COMMENT_WINDOW_MS) },
+        $setOnInsert: { reference, lineUserId: userId, at },
+      },
+      { upsert: true },
+    );
+    return [{ type: 'text', text: t('write_comment') }];
+  }
+
+  // Not solved: staff of the province are told and decide whether to reopen the case.
+  await deps.feedback.updateOne(
+    { _id: id },
+    { $set: { reopenRequestedAt: at }, $setOnInsert: { reference, lineUserId: userId, at } },
+    { upsert: true },
+  );
+  const connection = deps.cases.connection;
+  const provinceCode = (found.location as { resolved?: { provinceCode?: string } } | undefined)?.resolved
+    ?.provinceCode;
+  for (const staffId of await provinceRecipients(staffModels(connection), provinceCode)) {
+    await notifyStaff(staffNotificationModel(connection), {
+      _id: `reopen:${reference}:${userId}:${staffId}`,
+      staffId,
+      data: { kind: 'reopen_requested', reference, at },
+      createdAt: at,
+    });
+  }
+  return [{ type: 'text', text: t('reopen_requested', { reference }) }];
+}
+
+/** A text that answers "add a comment": stored, and the conversation engine is not asked. */
+export async function takeFeedbackComment(
+  deps: FeedbackDeps,
+  userId: string,
+  text: string,
+  language: string,
+  at: Date,
+): Promise<messagingApi.Message[] | undefined> {
+  const waiting = await deps.feedback
+    .findOne({ lineUserId: userId, awaitingCommentUntil: { $gt: at } })
+    .lean();
+  if (!waiting) return undefined;
+  await deps.feedback.updateOne(
+    { _id: waiting._id },
+    { $set: { comment: text.slice(0, 2000), awaitingCommentUntil: null } },
+  );
+  return [
+    {
+      type: 'text',
+      text: deps.i18n.getFixedT(language, 'feedback')('comment_saved', { reference: waiting.reference }),
+    },
+  ];
+}

@@ -1,0 +1,96 @@
+import { parseConfig } from '../../src/config';
+import { caseModels, createCase } from '../../src/cases/create-case';
+import { caseFeedbackModel } from '../../src/feedback/model';
+import { staffNotificationModel } from '../../src/jobs/staff-notifications';
+import { buildEvent, newUserId, postWebhook } from '../../src/line/webhook-client';
+import { startService, type Service } from '../../src/service';
+import { testDatabaseServer, uniqueDbName } from '../helpers/db';
+import { testLogger } from '../helpers/logger';
+
+describe('rating a completed case', () => {
+  let service: Service;
+  beforeAll(async () => {
+    const parsed = parseConfig({ ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: 'a long test password' });
+    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+    service = await startService({
+      config: parsed.config,
+      logger: testLogger,
+      port: 0,
+      jobs: false,
+      databaseServer: testDatabaseServer(),
+      dbName: uniqueDbName('feedback'),
+    });
+  });
+  afterAll(async () => {
+    await service.database.connection.dropDatabase();
+    await service.stop();
+  });
+
+  it('takes a rating once, an optional comment, and a "not solved" that reaches staff', async () => {
+    const { emulator, channelSecret } = service.sandbox!;
+    const connection = service.database.connection;
+    const userId = newUserId();
+    const { case: created } = await createCase(caseModels(connection), {
+      intakeId: `intake-${userId}`,
+      consentId: `consent-${userId}`,
+      language: 'en',
+      reporter: { lineUserId: userId },
+      reportedBy: 'self',
+      household: { size: 3, vulnerable: [], tenure: 'own' },
+      category: 'roof',
+      description: { text: 'roof leaks' },
+      location: { lat: 16.65, lng: 101.13 },
+    });
+    await caseModels(connection).cases.updateOne(
+      { reference: created.reference },
+      { $set: { status: 'completed' } },
+    );
+
+    let count = 0;
+    const tap = async (event: Parameters<typeof postWebhook>[2][number]) => {
+      expect((await postWebhook(`${service.url}/webhook`, channelSecret, [event])).status).toBe(200);
+      count++;
+      const sent = await emulator.waitForMessages({ userId, count });
+      return sent.at(-1)!.message as { text: string; quickReply?: { items: { action: { data: string } }[] } };
+    };
+    const postback = (data: string) =>
+      buildEvent.postback({ userId, data, replyToken: emulator.issueReplyToken(userId) });
+
+    const thanks = await tap(postback(`rate:${created.reference}:4`));
+    expect(thanks.quickReply?.items.map((i) => i.action.data)).toEqual([
+      `rate-comment:${created.reference}`,
+      `reopen:${created.reference}`,
+    ]);
+    expect((await tap(postback(`rate:${created.reference}:1`))).text).toMatch(/ได้รับคะแนน|already/);
+
+    await tap(postback(`rate-comment:${created.reference}`));
+    const saved = await tap(
+      buildEvent.text({ userId, text: 'ช่างทำงานดีมาก', replyToken: emulator.issueReplyToken(userId) }),
+    );
+    expect(saved.text).toContain(created.reference);
+    const feedback = await caseFeedbackModel(connection).findById(`${created.reference}:${userId}`).lean();
+    expect(feedback).toMatchObject({ rating: 4, comment: 'ช่างทำงานดีมาก', awaitingCommentUntil: null });
+
+    const reopened = await tap(postback(`reopen:${created.reference}`));
+    expect(reopened.text).toContain(created.reference);
+    const notes = await staffNotificationModel(connection).find({ 'data.kind': 'reopen_requested' }).lean();
+    expect(notes.map((n) => (n.data as { reference: string }).reference)).toEqual([created.reference]);
+  });
+
+  it('refuses a rating from someone who is not the reporter', async () => {
+    const { emulator, channelSecret } = service.sandbox!;
+    const stranger = newUserId();
+    await postWebhook(`${service.url}/webhook`, channelSecret, [
+      buildEvent.postback({
+        userId: stranger,
+        data: 'rate:NL-2569-000001:5',
+        replyToken: emulator.issueReplyToken(stranger),
+      }),
+    ]);
+    const [answer] = await emulator.waitForMessages({ userId: stranger, count: 1 });
+    expect((answer!.message as { text: string }).text).toMatch(/NL-2569-000001/);
+    expect(
+      await caseFeedbackModel(service.database.connection).countDocuments({ lineUserId: stranger }),
+    ).toBe(0);
+  });
+});
