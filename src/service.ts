@@ -41,6 +41,7 @@ import { staffApiRouters } from './staff/routers';
 import { sandboxAdmin } from './sandbox/sandbox-admin';
 import { handoffModel } from './handoffs/model';
 import { caseFeedbackModel } from './feedback/model';
+import { buildRichMenuDefinitions, deployRichMenus, loadRichMenuImages } from './richmenus';
 import { handoffRouter } from './handoffs/router';
 
 export type Service = {
@@ -158,6 +159,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         },
   );
   const channelSecret = sandbox?.channelSecret ?? config.LINE_CHANNEL_SECRET!;
+  if (sandbox) {
+    // The emulator starts empty: give it the rich menus a real channel gets from `npm run richmenus:deploy`
+    // (never done at start against LINE), so volunteer approval can link the volunteer menu.
+    const definitions = buildRichMenuDefinitions(i18n.getFixedT(config.DEFAULT_LOCALE));
+    await deployRichMenus(api, definitions, loadRichMenuImages(definitions));
+  }
 
   const sender = createSender({ models, api, logger, instanceId });
   const volunteerDeps = { connection, lineApi: api, sender, i18n, logger };

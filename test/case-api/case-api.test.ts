@@ -315,10 +315,11 @@ describe('lifecycle through the API and notifications', () => {
       for (const n of [1, 2, 3, 4, 5]) expect(rating).toContain(`rate:${record.reference}:${n}`);
     }
     expect(h.emulator.sentMessages(gone)).toHaveLength(0);
+    // Completed is an ending: the only way out is back to review (a reopened case).
     const final = await request(h.app)
       .patch(`/api/cases/${record.reference}`)
       .set(as('coordinator'))
-      .send({ status: 'reviewing' });
+      .send({ status: 'in_progress' });
     expect(final.status).toBe(409);
   });
 

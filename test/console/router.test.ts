@@ -33,7 +33,8 @@ describe('consoleRouter', () => {
   it('gives the lifecycle and the texts of the card the reporter receives', async () => {
     const meta = (await request(app).get('/console/meta.json').expect(200)).body;
     expect(meta.transitions.new).toContain('reviewing');
-    expect(meta.transitions.completed).toEqual([]);
+    expect(meta.transitions.completed).toEqual(['reviewing']);
+    expect(meta.transitions.declined).toEqual([]);
     expect(meta.reporterTexts.th.status.reviewing.title).toBeTruthy();
   });
 });
