@@ -161,6 +161,8 @@ export function createBotHandler(deps: BotDeps): EventHandler {
     );
     const language = result.state.language ?? deps.defaultLocale;
     const t = deps.i18n.getFixedT(language);
+    /** The answer that confirms a new case belongs to the case's record of messages. */
+    let caseReference: string | undefined;
 
     for (const effect of result.effects) {
       switch (effect.type) {
@@ -173,6 +175,7 @@ export function createBotHandler(deps: BotDeps): EventHandler {
             caseInputFrom(effect, userId),
             () => new Date(context.event.timestamp),
           );
+          caseReference = created.case.reference;
           if (created.created) {
             void deps
               .onCaseCreated?.(created.case)
@@ -257,7 +260,15 @@ export function createBotHandler(deps: BotDeps): EventHandler {
     const messages = reorderForQuickReplies(extra);
     return {
       state: result.state as unknown as Record<string, unknown>,
-      outbox: messages.length > 0 ? [reply(context, userId, 'conversation', messages)] : [],
+      outbox:
+        messages.length > 0
+          ? [
+              {
+                ...reply(context, userId, 'conversation', messages),
+                ...(caseReference ? { caseReference } : {}),
+              },
+            ]
+          : [],
       wakeAt: nextTimeoutAt(result.state),
     };
   };
