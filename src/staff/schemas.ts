@@ -37,12 +37,24 @@ export const loginBody = z.strictObject({
   password: z.string().min(1, { error: 'must not be empty' }).max(1024),
 });
 
+/** Caseworkers see the cases of their provinces; coordinators are told about theirs (none: the whole country). */
+export const ROLES_WITH_PROVINCES = ['caseworker', 'coordinator'];
+
 const provincesOnlyForCaseworkers = (
   value: { role?: string; provinces?: string[] },
   ctx: z.RefinementCtx,
 ) => {
-  if (value.role && value.role !== 'caseworker' && value.provinces && value.provinces.length > 0)
-    ctx.addIssue({ code: 'custom', path: ['provinces'], message: 'only caseworkers have provinces' });
+  if (
+    value.role &&
+    !ROLES_WITH_PROVINCES.includes(value.role) &&
+    value.provinces &&
+    value.provinces.length > 0
+  )
+    ctx.addIssue({
+      code: 'custom',
+      path: ['provinces'],
+      message: 'only caseworkers and coordinators have provinces',
+    });
 };
 
 export const createStaffBody = z

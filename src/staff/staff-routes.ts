@@ -8,7 +8,14 @@ import { staffContext, type StaffDeps } from './context';
 import { revokeStaffCredentials } from './credentials';
 import type { StaffDoc } from './models';
 import { hashPassword } from './password';
-import { createStaffBody, idParams, listStaffQuery, staffView, updateStaffBody } from './schemas';
+import {
+  ROLES_WITH_PROVINCES,
+  createStaffBody,
+  idParams,
+  listStaffQuery,
+  staffView,
+  updateStaffBody,
+} from './schemas';
 import { viewStaff } from './views';
 
 const notFound = () => new PublicError(404, 'staff_not_found', 'No staff member with this id.');
@@ -115,10 +122,13 @@ export function staffRouter(deps: StaffDeps): Router {
             'This is the last active admin: appoint another admin first.',
           );
       }
-      const provinces = role === 'caseworker' ? (body.provinces ?? current.provinces) : [];
-      if (body.provinces && body.provinces.length > 0 && role !== 'caseworker')
+      const hasProvinces = ROLES_WITH_PROVINCES.includes(role);
+      const provinces = hasProvinces ? (body.provinces ?? current.provinces) : [];
+      if (body.provinces && body.provinces.length > 0 && !hasProvinces)
         throw new PublicError(400, 'invalid_request', 'The request is not valid.', {
-          problems: [{ in: 'body', path: 'provinces', message: 'only caseworkers have provinces' }],
+          problems: [
+            { in: 'body', path: 'provinces', message: 'only caseworkers and coordinators have provinces' },
+          ],
         });
       const update: Partial<StaffDoc> = { role, active, provinces };
       if (body.name !== undefined) update.name = body.name;

@@ -61,14 +61,27 @@ describe('staff management, audit log and API description', () => {
       .send({
         email: 'x@example.org',
         name: 'X',
-        role: 'coordinator',
+        role: 'viewer',
         provinces: ['50'],
         password: 'a long password 1',
       })
       .expect(400);
     expect(notCaseworker.body.error.details.problems).toEqual([
-      { in: 'body', path: 'provinces', message: 'only caseworkers have provinces' },
+      { in: 'body', path: 'provinces', message: 'only caseworkers and coordinators have provinces' },
     ]);
+    // Coordinators cover provinces: escalations and digests of those provinces go to them.
+    const coordinator = await request(app)
+      .post('/api/staff')
+      .set(auth())
+      .send({
+        email: 'coordinator.north@example.org',
+        name: 'North',
+        role: 'coordinator',
+        provinces: ['50', '67'],
+        password: 'a long password 1',
+      })
+      .expect(201);
+    expect(coordinator.body.provinces).toEqual(['50', '67']);
 
     const badId = await request(app).patch('/api/staff/123').set(auth()).send({ name: 'A' }).expect(400);
     expect(badId.body.error.details.problems[0]).toMatchObject({ in: 'params', path: 'id' });
@@ -125,10 +138,12 @@ describe('staff management, audit log and API description', () => {
       .set(auth())
       .send({ role: 'coordinator' })
       .expect(200);
-    expect(promoted.body).toMatchObject({ role: 'coordinator', provinces: [] });
+    // A coordinator keeps the provinces: they decide whose escalations and digests reach them.
+    expect(promoted.body).toMatchObject({ role: 'coordinator', provinces: ['50', '57'] });
 
     const list = await request(app).get('/api/staff?role=coordinator').set(auth()).expect(200);
-    expect(list.body.items.map((s: { id: string }) => s.id)).toEqual([created.body.id]);
+    expect(list.body.items.map((s: { id: string }) => s.id)).toContain(created.body.id);
+    expect(list.body.items.every((s: { role: string }) => s.role === 'coordinator')).toBe(true);
 
     const last = await request(app)
       .patch(`/api/staff/${admin.id}`)
