@@ -15,12 +15,29 @@ const PAGES = [
   { path: 'dashboard', permission: 'dashboard.read', load: () => import('./pages/dashboard.js') },
   { path: 'staff', permission: 'staff.manage', load: () => import('./pages/staff.js') },
   { path: 'audit', permission: 'audit.read', load: () => import('./pages/audit.js') },
+  // Every staff member has notifications of their own: no permission needed.
+  { path: 'notifications', load: () => import('./pages/notifications.js') },
 ];
 const CASE_PAGE = { load: () => import('./pages/case.js') };
 
 const top = document.getElementById('top');
 const main = document.getElementById('main');
 const toastEl = document.getElementById('toast');
+const allowed = (page) => !page.permission || state.can(page.permission);
+
+/** The nav badge with my unread notifications; hidden at zero, announced with its meaning. */
+const unreadBadge = h('span', { class: 'badge unread', 'data-testid': 'unread-badge', hidden: true });
+export function showUnread(count) {
+  unreadBadge.hidden = !count;
+  replace(unreadBadge, String(count), h('span', { class: 'visually-hidden' }, ` ${t('nav.unread')}`));
+}
+async function refreshUnread() {
+  try {
+    showUnread((await api('/api/notifications?unread=true&limit=1')).unread);
+  } catch {
+    // the badge is a hint: the notifications page reports failures itself
+  }
+}
 
 export function toast(message, kind = 'ok') {
   toastEl.textContent = message;
@@ -70,7 +87,7 @@ function renderTop() {
         h(
           'ul',
           {},
-          PAGES.filter((page) => state.can(page.permission)).map((page) =>
+          PAGES.filter(allowed).map((page) =>
             h(
               'li',
               {},
@@ -78,6 +95,7 @@ function renderTop() {
                 'a',
                 { href: `#/${page.path}`, 'aria-current': page.path === current ? 'page' : undefined },
                 t(`nav.${page.path}`),
+                page.path === 'notifications' ? [' ', unreadBadge] : null,
               ),
             ),
           ),
@@ -176,16 +194,22 @@ async function render() {
     return;
   }
   const [first, ...rest] = window.location.hash.replace(/^#\/?/, '').split('?')[0].split('/');
-  const page = first === 'case' ? CASE_PAGE : PAGES.find((p) => p.path === first && state.can(p.permission));
+  const page = first === 'case' ? CASE_PAGE : PAGES.find((p) => p.path === first && allowed(p));
   if (!page) {
     window.location.hash = '#/cases';
     return;
   }
+  refreshUnread();
   replace(main, h('p', { class: 'loading', role: 'status' }, t('app.loading')));
   try {
     const module = await page.load();
     if (mine !== renderCount) return;
-    const content = await module.render({ params: rest.map(decodeURIComponent), toast, errorText });
+    const content = await module.render({
+      params: rest.map(decodeURIComponent),
+      toast,
+      errorText,
+      showUnread,
+    });
     if (mine !== renderCount) return;
     replace(main, content);
     const heading = main.querySelector('h1');
