@@ -1,5 +1,5 @@
 import type { messagingApi } from '@line/bot-sdk';
-import type { i18n } from 'i18next';
+import type { i18n, TFunction } from 'i18next';
 import type { Case } from '../cases/case-schema';
 import { createCase, type CaseModels } from '../cases/create-case';
 import {
@@ -25,6 +25,7 @@ import { consentId, type ConsentModel } from './consents';
 import type { HandoffModel } from '../handoffs/model';
 import { handleFeedbackPostback, isFeedbackPostback, takeFeedbackComment } from '../feedback/feedback';
 import type { CaseFeedbackModel } from '../feedback/model';
+import { addToCase, withdrawCase, type CaseActionOutcome } from './case-actions';
 import { intentOf, mediaInput } from './event-input';
 import { casesCarousel, eraseUserData, myDataSummary } from './my-data';
 
@@ -230,6 +231,26 @@ export function createBotHandler(deps: BotDeps): EventHandler {
         case 'showMyData':
           extra.push(await myDataSummary(deps, userId, result.state, language));
           break;
+        case 'addToCase': {
+          const outcome = await addToCase(deps.cases, userId, effect);
+          if (outcome.kind !== 'added') {
+            // Not kept with any case: the files go, as for a report that was never confirmed.
+            const voice = effect.note && 'voiceMediaId' in effect.note ? [effect.note.voiceMediaId] : [];
+            for (const mediaId of [...effect.mediaIds, ...voice]) await deleteMedia(deps.media, mediaId);
+          }
+          extra.push(...caseActionAnswer(outcome, effect.reference, t, language));
+          break;
+        }
+        case 'withdrawCase':
+          extra.push(
+            ...caseActionAnswer(
+              await withdrawCase(deps.cases, userId, effect),
+              effect.reference,
+              t,
+              language,
+            ),
+          );
+          break;
         case 'handoff':
           await deps.handoffs.updateOne(
             { _id: userId },
@@ -272,6 +293,51 @@ export function createBotHandler(deps: BotDeps): EventHandler {
       wakeAt: nextTimeoutAt(result.state),
     };
   };
+}
+
+/** How adding to, or withdrawing, a case went, with the way back to the cases and the menu. */
+function caseActionAnswer(
+  outcome: CaseActionOutcome,
+  reference: string,
+  t: TFunction,
+  language: string,
+): messagingApi.Message[] {
+  const params: Record<string, string | number> = { reference };
+  let key: string;
+  switch (outcome.kind) {
+    case 'added':
+      key = outcome.note ? 'line:cases.note_added' : 'line:cases.photos_added';
+      params.n = outcome.photos;
+      break;
+    case 'withdrawn':
+      key = 'line:cases.withdrawn';
+      break;
+    case 'not_found':
+      key = 'line:cases.not_found';
+      break;
+    case 'closed':
+      key = 'line:cases.closed';
+      params.status = t(`cases:status.${outcome.status}`);
+      break;
+  }
+  return renderMessages(
+    [
+      {
+        kind: 'text',
+        text: { key, params },
+        quickReplies: [
+          {
+            label: { key: 'line:cases.my_cases' },
+            emoji: '📋',
+            action: { type: 'postback', data: 'flow:my-cases' },
+          },
+          { label: { key: 'bot:reply.menu' }, emoji: '🏠', action: { type: 'postback', data: 'cmd:menu' } },
+        ],
+      },
+    ],
+    t,
+    language,
+  );
 }
 
 function readState(raw: Record<string, unknown>): ConversationState {

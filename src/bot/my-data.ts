@@ -1,6 +1,8 @@
 import type { messagingApi } from '@line/bot-sdk';
 import { formatDate, type ConversationState } from '../conversation';
 import { deleteMedia } from '../media/media-store';
+import type { TFunction } from 'i18next';
+import { isOpenCase } from './case-actions';
 import type { BotDeps } from './handler';
 
 type Deps = Pick<BotDeps, 'i18n' | 'models' | 'media' | 'cases' | 'consents'>;
@@ -57,8 +59,32 @@ export async function casesCarousel(
           })),
       ],
     },
+    ...(isOpenCase(item.status) ? { footer: caseButtons(item.reference, t) } : {}),
   }));
   return { type: 'flex', altText: t('line:cases.alt'), contents: { type: 'carousel', contents: bubbles } };
+}
+
+/** What the reporter can still do with an open case; the engine starts "my cases" on `case:<ref>:<action>`. */
+function caseButtons(reference: string, t: TFunction): messagingApi.FlexBox {
+  const button = (action: string, key: string): messagingApi.FlexButton => {
+    const label = t(key);
+    return {
+      type: 'button',
+      style: action === 'withdraw' ? 'secondary' : 'primary',
+      height: 'sm',
+      action: { type: 'postback', label, data: `case:${reference}:${action}`, displayText: label },
+    };
+  };
+  return {
+    type: 'box',
+    layout: 'vertical',
+    spacing: 'sm',
+    contents: [
+      button('photos', 'line:cases.add_photos'),
+      button('note', 'line:cases.add_note'),
+      button('withdraw', 'line:cases.withdraw'),
+    ],
+  };
 }
 
 /** What NeedLine keeps about the user, in plain words (PDPA right of access). */

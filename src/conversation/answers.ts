@@ -159,8 +159,9 @@ export function parseAnswer(
         if (input.imageSet) {
           const received = (sets[input.imageSet.id] ?? 0) + 1;
           sets[input.imageSet.id] = received;
-          // Several photos sent at once arrive as separate events: answer once, when the set is complete.
-          if (received < input.imageSet.total) ack = null;
+          // Several photos sent at once arrive as separate events: answer once, when the set is complete,
+          // or at its last photo when LINE lost one of the set (the host said so already).
+          if (received < input.imageSet.total && input.imageSet.index < input.imageSet.total) ack = null;
         }
         if (photos.length >= max) return { kind: 'value', value: photos };
         return { kind: 'progress', draft: { ...current, photos, sets }, ack };

@@ -25,6 +25,10 @@ export type StepResult = { state: ConversationState; effects: Effect[] };
 export const WELCOME_FLOW = 'welcome';
 export const MENU_FLOW = 'menu';
 export const REPORT_FLOW = 'report-need';
+export const MY_CASES_FLOW = 'my-cases';
+
+/** The buttons on a case card: `case:<reference>:<action>` starts "my cases" for that case. */
+const CASE_BUTTON = /^case:(NL-\d{4}-\d{6,}):(photos|note|withdraw)$/;
 
 const HOUR = 60 * 60 * 1000;
 export const TIMING = {
@@ -162,6 +166,11 @@ class Turn {
     if (data?.startsWith('lang:')) return this.setLanguage(data.slice('lang:'.length));
     if (!run && typed !== null && lexicon.languageNames.has(normalise(typed))) {
       return this.setLanguage(lexicon.languageNames.get(normalise(typed))!);
+    }
+    const caseButton = data ? CASE_BUTTON.exec(data) : null;
+    if (caseButton) {
+      this.discardRun();
+      return this.startFlow(MY_CASES_FLOW, { caseReference: caseButton[1]!, caseAction: caseButton[2]! });
     }
     if (data?.startsWith('flow:')) {
       this.discardRun();
@@ -346,6 +355,11 @@ class Turn {
       this.say('bot:consent.needed');
       return this.startFlow(WELCOME_FLOW);
     }
+    if (flow.requiresConsent && !this.consentIsCurrent()) {
+      // The notice changed since the user agreed: show it again, in their language, before anything new.
+      this.say('bot:consent.renew');
+      return this.startFlow(WELCOME_FLOW, { language: this.language() });
+    }
     this.s.resumePrompt = false;
     this.s.run = {
       id: this.ids.next(),
@@ -361,6 +375,16 @@ class Turn {
       startedAt: this.nowIso,
     };
     this.advance(flow.start);
+  }
+
+  /** Consent given to the notice the welcome flow shows now (its `recordConsent` version). */
+  private consentIsCurrent(): boolean {
+    const welcome = this.engine.flows[WELCOME_FLOW];
+    const notice = Object.values(welcome?.steps ?? {}).find(
+      (s): s is StepOf<'effect'> => s.kind === 'effect' && s.effect.type === 'recordConsent',
+    );
+    const version = notice?.effect.type === 'recordConsent' ? notice.effect.noticeVersion : undefined;
+    return this.s.consent !== null && (version === undefined || this.s.consent.noticeVersion === version);
   }
 
   private restartRun(): void {
@@ -485,6 +509,37 @@ class Turn {
       case 'showCases':
       case 'showMyData':
         this.effects.push({ type: effect.type });
+        return;
+      case 'addToCase': {
+        const value = run.answers[effect.field];
+        const mediaIds = Array.isArray(value) ? [...value] : [];
+        const note =
+          value && typeof value === 'object' && !Array.isArray(value)
+            ? 'text' in value
+              ? { text: value.text }
+              : 'mediaId' in value
+                ? { voiceMediaId: value.mediaId }
+                : undefined
+            : undefined;
+        this.effects.push({
+          type: 'addToCase',
+          reference: String(run.answers.caseReference),
+          at,
+          language: this.language(),
+          mediaIds,
+          ...(note ? { note } : {}),
+        });
+        // Handed over: the host keeps or deletes these files, never the discard of an unconfirmed run.
+        delete run.answers[effect.field];
+        return;
+      }
+      case 'withdrawCase':
+        this.effects.push({
+          type: 'withdrawCase',
+          reference: String(run.answers.caseReference),
+          at,
+          language: this.language(),
+        });
         return;
       case 'host':
         this.effects.push({

@@ -46,6 +46,16 @@ export type Effect =
   | { type: 'deleteMyData'; at: string }
   | { type: 'showCases' }
   | { type: 'showMyData' }
+  /** The reporter adds photos and/or a note (text or a voice message) to one of their open cases. */
+  | {
+      type: 'addToCase';
+      reference: string;
+      at: string;
+      language: string;
+      mediaIds: string[];
+      note?: { text: string } | { voiceMediaId: string };
+    }
+  | { type: 'withdrawCase'; reference: string; at: string; language: string }
   /** A flow's `host` effect: `runId` is stable for the run, so the host can act on it at most once. */
   | { type: 'host'; action: string; runId: string; language: string; answers: Record<string, AnswerValue> }
   /** Media received but never confirmed (cancelled or expired): the host deletes what it downloaded. */

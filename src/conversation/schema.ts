@@ -68,6 +68,9 @@ export const flowEffectSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('deleteMyData') }),
   z.object({ type: z.literal('showCases') }),
   z.object({ type: z.literal('showMyData') }),
+  /** Photos or a note (the answer stored in `field`) for the case the flow was started for (`caseReference`). */
+  z.object({ type: z.literal('addToCase'), field: fieldName }),
+  z.object({ type: z.literal('withdrawCase') }),
   /** Work for a feature outside the engine (e.g. `volunteer.register`): the host gets the answers so far. */
   z.object({ type: z.literal('host'), action: z.string().regex(/^[a-z][a-zA-Z0-9.]{0,63}$/) }),
 ]);
@@ -116,6 +119,8 @@ export const flowSchema = z.object({
   requiresConsent: z.boolean(),
   start: stepId,
   triggers: z.array(triggerSchema).optional(),
+  /** Answers a button can start the flow with (e.g. `case:<reference>:<action>`), treated as stored. */
+  inputs: z.array(fieldName).optional(),
   steps: z.record(stepId, stepSchema),
 });
 export type Flow = z.infer<typeof flowSchema>;

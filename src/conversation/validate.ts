@@ -90,6 +90,7 @@ function checkGraph(flow: Flow, flowIds: Set<string>): string[] {
   const stored = new Map<string, number>();
   for (const step of Object.values(flow.steps))
     if (step.kind === 'ask') stored.set(step.store, (stored.get(step.store) ?? 0) + 1);
+  for (const field of flow.inputs ?? []) stored.set(field, (stored.get(field) ?? 0) + 1);
   const summarised = new Set(
     Object.values(flow.steps).flatMap((step) => (step.kind === 'summary' ? step.fields : [])),
   );
@@ -110,6 +111,7 @@ function checkGraph(flow: Flow, flowIds: Set<string>): string[] {
       for (const c of step.cases) if (c.when.type !== 'consent') mustBeStored(c.when.field, id);
     if (step.kind === 'effect' && step.effect.type === 'recordConsent')
       mustBeStored(step.effect.sensitiveField, id);
+    if (step.kind === 'effect' && step.effect.type === 'addToCase') mustBeStored(step.effect.field, id);
     if (step.kind === 'effect' && step.effect.type === 'createCase' && !flow.requiresConsent) {
       problems.push(`${where}: step "${id}" creates a case but the flow does not require consent`);
     }

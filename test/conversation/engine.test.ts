@@ -308,3 +308,54 @@ describe('engine', () => {
     }
   });
 });
+
+describe('my cases and a changed notice', () => {
+  it('starts "my cases" for the case on the card button, and ignores a malformed one', () => {
+    const conversation = new Conversation(consentedState('en'));
+    const started = conversation.send({ kind: 'postback', data: 'case:NL-2568-000123:note' });
+    expect(started.state.run).toMatchObject({
+      flowId: 'my-cases',
+      stepId: 'note',
+      answers: { caseReference: 'NL-2568-000123', caseAction: 'note' },
+    });
+    const added = conversation.send({ kind: 'text', text: 'The water is back' });
+    expect(added.effects).toEqual([
+      {
+        type: 'addToCase',
+        reference: 'NL-2568-000123',
+        at: expect.any(String),
+        language: 'en',
+        mediaIds: [],
+        note: { text: 'The water is back' },
+      },
+    ]);
+    expect(added.state.run).toBeNull();
+
+    const malformed = new Conversation(consentedState('en')).send({
+      kind: 'postback',
+      data: 'case:../x:withdraw',
+    });
+    expect(malformed.state.run?.flowId).not.toBe('my-cases');
+  });
+
+  it('asks consent again, without asking the language, when the consent is for an older notice', () => {
+    const state = {
+      ...consentedState('th'),
+      consent: { noticeVersion: '2024-01', at: START, sensitive: true },
+    };
+    const result = new Conversation(state).send({ kind: 'postback', data: 'flow:report-need' });
+    expect(keys(result)).toEqual(
+      expect.arrayContaining(['bot:consent.renew', 'flows:welcome.notice', 'flows:welcome.consent']),
+    );
+    expect(result.state.run).toMatchObject({ flowId: 'welcome', stepId: 'consent' });
+    expect(result.effects.some((effect) => effect.type === 'createCase')).toBe(false);
+  });
+
+  it('does not ask again when the consent is for the current notice', () => {
+    const result = new Conversation(consentedState('th')).send({
+      kind: 'postback',
+      data: 'flow:report-need',
+    });
+    expect(result.state.run?.flowId).toBe('report-need');
+  });
+});

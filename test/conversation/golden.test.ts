@@ -220,6 +220,44 @@ const scenarios: Scenario[] = [
     state: consentedState('en'),
     turns: [tap('flow:my-data'), tap('a:what:delete'), text('yes')],
   },
+  {
+    name: 'my-cases-th',
+    description:
+      'From a case card: two photos at once then done, a voice note, a withdrawal declined, then confirmed',
+    state: consentedState('th'),
+    turns: [
+      tap('flow:my-cases'),
+      tap('case:NL-2568-000123:photos'),
+      photo('m-1', { id: 'set-1', index: 1, total: 2 }),
+      photo('m-2', { id: 'set-1', index: 2, total: 2 }),
+      tap('a:photos:__done'),
+      tap('case:NL-2568-000123:note'),
+      { input: { kind: 'audio', mediaId: 'v-1' } },
+      tap('case:NL-2568-000123:withdraw'),
+      text('ไม่'),
+      tap('case:NL-2568-000123:withdraw'),
+      tap('a:confirm_withdraw:yes'),
+    ],
+  },
+  {
+    name: 'photo-set-lost-member-en',
+    description:
+      'A set of two where LINE lost the first (the host sends it as a wrong kind): the second is confirmed',
+    state: consentedState('en'),
+    turns: [
+      text('roof leaking'),
+      text('Rain comes through the roof'),
+      { input: { kind: 'sticker' } },
+      photo('m-2', { id: 'set-1', index: 2, total: 2 }),
+    ],
+  },
+  {
+    name: 're-consent-en',
+    description:
+      'The notice changed since the user agreed: it is shown again and consent asked before a new report',
+    state: { ...consentedState('en'), consent: { noticeVersion: '2024-06', at: START, sensitive: true } },
+    turns: [text('roof leaking'), tap('a:consent:agree'), tap('a:sensitive:agree'), text('roof leaking')],
+  },
 ];
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
