@@ -232,13 +232,13 @@ describeWithBrowser('staff console in a browser', () => {
     page.once('dialog', (dialog) => dialog.accept());
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.getByTestId('broadcasts-table').waitFor();
-    const received = await until(
-      () =>
-        harness.service.sandbox.emulator
-          .sentMessages()
-          .filter((m) => JSON.stringify(m.message).includes('ประชุมหมู่บ้านวันเสาร์นี้')),
-      'the audience receives the broadcast',
-    );
+    // An empty list is truthy: wait until the broadcast has really arrived.
+    const received = await until(() => {
+      const arrived = harness.service.sandbox.emulator
+        .sentMessages()
+        .filter((m) => JSON.stringify(m.message).includes('ประชุมหมู่บ้านวันเสาร์นี้'));
+      return arrived.length > 0 ? arrived : undefined;
+    }, 'the audience receives the broadcast');
     // One recipient, once.
     expect(received).toHaveLength(1);
     expect(received.some((m) => m.to === reporter)).toBe(false);
