@@ -64,6 +64,15 @@ export const envSchema = z.object({
     })
     .default('info'),
   NEEDLINE_DATA_DIR: z.string().min(1).default('.data'),
+  FOUNDATION_PHONE: z
+    .string()
+    .trim()
+    .regex(/^(\+66|0)[\d -]{8,12}$/, { error: 'must be a Thai phone number, e.g. 02-123-4567' })
+    .optional(),
+  PRIVACY_EMAIL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.email({ error: 'must be an email address' }).optional(),
+  ),
   SLA_ESCALATION_DAYS: days(7),
   RETENTION_CLOSED_CASE_DAYS: days(365),
   RETENTION_WITHDRAWN_CONSENT_GRACE_DAYS: days(30),
@@ -85,6 +94,15 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
     problems.push(
       'PUBLIC_BASE_URL is required with a real LINE channel: the https address LINE reaches, e.g. https://needline.example.org',
     );
+  }
+  if (hasSecret && hasToken) {
+    for (const name of ['FOUNDATION_PHONE', 'PRIVACY_EMAIL'] as const) {
+      if (!present(env[name])) {
+        problems.push(
+          `${name} is required with a real LINE channel: the PDPA notice gives people this contact (the sandbox uses a placeholder)`,
+        );
+      }
+    }
   }
   if (present(env.ADMIN_EMAIL) !== present(env.ADMIN_PASSWORD)) {
     problems.push(

@@ -26,8 +26,21 @@ export function languages(resources: Resources): string[] {
   return Object.keys(resources);
 }
 
+/** The foundation's contact in the PDPA notice and the information menu; real values come from configuration. */
+export type Contact = { contactPhone: string; privacyEmail: string };
+
+/** Shown in sandbox mode and tests only: a real LINE channel refuses to start without real contact details. */
+export const SANDBOX_CONTACT: Contact = {
+  contactPhone: '02-000-0000',
+  privacyEmail: 'privacy@needline.example.org',
+};
+
 /** A dedicated instance (not the i18next singleton), created once at start. */
-export async function createI18n(defaultLocale: string, resources = loadResources()): Promise<i18n> {
+export async function createI18n(
+  defaultLocale: string,
+  resources = loadResources(),
+  contact: Contact = SANDBOX_CONTACT,
+): Promise<i18n> {
   const instance = i18next.createInstance();
   await instance.init({
     resources,
@@ -36,7 +49,7 @@ export async function createI18n(defaultLocale: string, resources = loadResource
     supportedLngs: Object.keys(resources),
     defaultNS: 'common',
     ns: Object.keys(resources[defaultLocale] ?? {}),
-    interpolation: { escapeValue: false },
+    interpolation: { escapeValue: false, defaultVariables: contact },
     returnNull: false,
     initAsync: false,
   });

@@ -20,7 +20,7 @@ import { createEngine, stateSchema } from './conversation';
 import { connectDatabase, type Database } from './db/connection';
 import { resolveDatabaseServer, type DatabaseServer } from './db/server-resolver';
 import { createErrorSink } from './errors';
-import { createI18n, loadResources } from './i18n';
+import { createI18n, loadResources, SANDBOX_CONTACT } from './i18n';
 import { ingestionModels } from './ingestion/models';
 import { createProcessor, purgeProcessedEvents, type Processor } from './ingestion/processor';
 import { webhookRouter } from './ingestion/webhook-router';
@@ -82,7 +82,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   // Flows and locales first: a broken flow stops the service before anything is started.
   const resources = loadResources();
   const engine = createEngine(allFlows, resources, config.DEFAULT_LOCALE);
-  const i18n = await createI18n(config.DEFAULT_LOCALE, resources);
+  const i18n = await createI18n(config.DEFAULT_LOCALE, resources, {
+    contactPhone: config.FOUNDATION_PHONE ?? SANDBOX_CONTACT.contactPhone,
+    privacyEmail: config.PRIVACY_EMAIL ?? SANDBOX_CONTACT.privacyEmail,
+  });
   // Thailand's address directory takes seconds to build: at start, not inside a user's first report.
   await loadAddressDirectory();
 

@@ -22,6 +22,8 @@ describe('configuration', () => {
       LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
       PUBLIC_BASE_URL: 'https://needline.example.org/',
       MONGODB_URI: 'mongodb://db:27017/needline',
+      FOUNDATION_PHONE: '02-123-4567',
+      PRIVACY_EMAIL: 'privacy@example.org',
     });
     expect(result).toMatchObject({
       ok: true,
@@ -45,6 +47,23 @@ describe('configuration', () => {
     expect(text).toMatch(/DEFAULT_LOCALE must be one of th, en, hmn/);
     expect(text).toMatch(/LINE_API_BASE_URL must be an origin only/);
     expect(text).not.toContain('not-hex-and-secret-value');
+  });
+
+  it('requires the contact for the PDPA notice with a real LINE channel', () => {
+    const result = parseConfig({
+      LINE_CHANNEL_SECRET: SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+      PUBLIC_BASE_URL: 'https://needline.example.org',
+      FOUNDATION_PHONE: 'call us',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^FOUNDATION_PHONE must be a Thai phone number/),
+        expect.stringMatching(/^PRIVACY_EMAIL is required with a real LINE channel/),
+      ]),
+    );
   });
 
   it('refuses a half-set LINE configuration', () => {
