@@ -37,13 +37,27 @@ export async function activeVolunteer(
   return Volunteer.findOne({ lineUserId, status: 'active' }).sort({ registeredAt: -1 }).lean<VolunteerDoc>();
 }
 
-/** The case filter for "in these areas": whole provinces by province code, the rest by district code. */
+/**
+ * The case filter for "in these areas": whole provinces by province code, the rest by district code.
+ * A shared location resolves offline to the province only, so a district volunteer also sees the cases
+ * of that province whose district is unknown: better a case slightly outside than one never seen.
+ */
 export function areaFilter(areas: VolunteerArea[]): Record<string, unknown>[] {
   const provinces = areas.filter((a) => !a.districtCode).map((a) => a.provinceCode);
-  const districts = areas.flatMap((a) => (a.districtCode ? [a.districtCode] : []));
+  const districtAreas = areas.filter((a) => a.districtCode);
+  const districts = districtAreas.map((a) => a.districtCode!);
+  const provincesOfDistricts = [...new Set(districtAreas.map((a) => a.provinceCode))];
   return [
     ...(provinces.length > 0 ? [{ 'location.resolved.provinceCode': { $in: provinces } }] : []),
     ...(districts.length > 0 ? [{ 'location.resolved.districtCode': { $in: districts } }] : []),
+    ...(provincesOfDistricts.length > 0
+      ? [
+          {
+            'location.resolved.provinceCode': { $in: provincesOfDistricts },
+            'location.resolved.districtCode': { $exists: false },
+          },
+        ]
+      : []),
   ];
 }
 

@@ -236,12 +236,17 @@ describe('cases in my area', () => {
     const wholeProvince = await addCase(database, typed('ป่าซาง', 'ลำพูน'));
     const elsewhere = await addCase(database, typed('แม่ริม', 'เชียงใหม่'));
     const visit = await addCase(database, typed('แม่ริม', 'เชียงใหม่'));
+    // A shared point resolves to the province only: a Khao Kho volunteer still sees it.
+    const pointOnly = await addCase(database, { location: { lat: 16.65, lng: 101.13 } });
     expect(inDistrict.location.resolved.districtCode).toBeDefined();
+    expect(pointOnly.location.resolved.districtCode).toBeUndefined();
 
     expect(await casesInArea(database.connection, lineUserId())).toBeNull();
     const before = await casesInArea(database.connection, userId);
     const refs = before!.map((c) => c.reference);
-    expect(refs).toEqual(expect.arrayContaining([inDistrict.reference, wholeProvince.reference]));
+    expect(refs).toEqual(
+      expect.arrayContaining([inDistrict.reference, wholeProvince.reference, pointOnly.reference]),
+    );
     expect(refs).not.toContain(otherDistrict.reference);
     expect(refs).not.toContain(elsewhere.reference);
     expect(before!.every((c) => c.visit === undefined)).toBe(true);
