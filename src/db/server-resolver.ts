@@ -1,9 +1,12 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -15,6 +18,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
+import { applyPatch, FERRETDB_PATCHES } from './ferretdb-patches';
 
 /**
  * One resolver for `npm start` without MONGODB_URI and for the tests: a real MongoDB where one can
@@ -190,29 +194,65 @@ async function buildFerretDb(dataDir: string, log: (m: string) => void): Promise
   );
   const hash = createHash('sha256');
   for (const source of sources) hash.update(source);
+  hash.update(JSON.stringify(FERRETDB_PATCHES));
   const binDir = path.join(dataDir, 'bin');
   const binary = path.join(binDir, `ferretdb-${hash.digest('hex').slice(0, 12)}`);
   if (existsSync(binary)) return binary;
   mkdirSync(binDir, { recursive: true });
   log('building FerretDB 1.24.2 with Go (the first build takes a few minutes; later ones are cached)…');
   const temporary = `${binary}.${process.pid}.tmp`;
+  const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', CGO_ENABLED: '0' };
+  const go = async (args: string[], cwd: string) => {
+    try {
+      return await execFileAsync('go', args, { cwd, env, maxBuffer: 16 * 1024 * 1024 });
+    } catch (error) {
+      const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join(' | ');
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new Error(
+        missing ? 'the go command was not found on PATH' : `go ${args[0]} failed: ${stderr ?? reason(error)}`,
+        { cause: error },
+      );
+    }
+  };
+  const download = await go(['mod', 'download', '-json', FERRETDB_PATH], FERRETDB_MODULE);
+  const workDir = patchedWorkspace(`${temporary}.src`, download.stdout);
   try {
-    await execFileAsync('go', ['build', '-o', temporary, '.'], {
-      cwd: FERRETDB_MODULE,
-      env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
-      maxBuffer: 16 * 1024 * 1024,
-    });
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join(' | ');
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new Error(
-      missing ? 'the go command was not found on PATH' : `go build failed: ${stderr ?? reason(error)}`,
-      { cause: error },
-    );
+    await go(['build', '-o', temporary, '.'], workDir);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
   }
   // Several test runs may build at once: the rename is atomic.
   renameSync(temporary, binary);
   return binary;
+}
+
+const FERRETDB_PATH = 'github.com/FerretDB/FerretDB';
+
+function makeWritable(target: string): void {
+  const stat = statSync(target);
+  chmodSync(target, stat.mode | 0o200);
+  if (stat.isDirectory()) for (const entry of readdirSync(target)) makeWritable(path.join(target, entry));
+}
+
+/**
+ * A throwaway copy of our main module whose FerretDB is replaced by a patched copy of the exact
+ * module Go downloaded (Go's `-overlay` refuses files in the module cache). Returns its directory.
+ */
+function patchedWorkspace(dir: string, downloadJson: string): string {
+  const moduleDir = (JSON.parse(downloadJson) as { Dir?: string }).Dir;
+  if (!moduleDir) throw new Error('go mod download did not say where FerretDB is');
+  rmSync(dir, { recursive: true, force: true });
+  const copy = path.join(dir, 'ferretdb-patched');
+  cpSync(moduleDir, copy, { recursive: true });
+  makeWritable(copy); // the module cache is read-only, and so is a copy of it
+  for (const patch of FERRETDB_PATCHES) {
+    const file = path.join(copy, patch.file);
+    writeFileSync(file, applyPatch(readFileSync(file, 'utf8'), patch));
+  }
+  for (const name of ['main.go', 'go.sum']) cpSync(path.join(FERRETDB_MODULE, name), path.join(dir, name));
+  const goMod = readFileSync(path.join(FERRETDB_MODULE, 'go.mod'), 'utf8');
+  writeFileSync(path.join(dir, 'go.mod'), `${goMod}\nreplace ${FERRETDB_PATH} => ./ferretdb-patched\n`);
+  return dir;
 }
 
 export async function describeServer(uri: string): Promise<string> {
