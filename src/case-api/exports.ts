@@ -1,7 +1,9 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import type { TFunction } from 'i18next';
 import type { Case } from '../cases/case-schema';
+import type { ExportLanguage } from './schemas';
 
 /** What the exports read: no timeline, keywords or factors, so each row stays small. */
 export const EXPORT_PROJECTION = {
@@ -97,6 +99,19 @@ export const EXPORT_COLUMNS: Column[] = [
 
 export const exportColumns = (personal: boolean) => EXPORT_COLUMNS.filter((c) => personal || !c.personal);
 
+/** The header row is for people: in the staff member's language, from the console's strings. */
+export const headerLabels =
+  (t: TFunction, lng: ExportLanguage) =>
+  (key: string): string =>
+    t(`exports.columns.${key}`, { lng, ns: 'console' });
+
+export type TableOptions = {
+  personal: boolean;
+  hxl: boolean;
+  /** The column key's label; the HXL row under it keeps what machines read. */
+  header: (key: string) => string;
+};
+
 /**
  * A CSV cell: quoted when needed, and text that a spreadsheet would run as a formula (=, +, @,
  * a leading minus before a non-digit) is prefixed with an apostrophe.
@@ -119,10 +134,10 @@ async function write(out: Writable, text: string): Promise<void> {
 export async function writeCsv(
   out: Writable,
   rows: AsyncIterable<ExportRow>,
-  options: { personal: boolean; hxl: boolean },
+  options: TableOptions,
 ): Promise<number> {
   const columns = exportColumns(options.personal);
-  let buffer = `\uFEFF${columns.map((c) => c.key).join(',')}\r\n`;
+  let buffer = `\uFEFF${columns.map((c) => csvCell(options.header(c.key))).join(',')}\r\n`;
   if (options.hxl) buffer += `${columns.map((c) => c.hxl).join(',')}\r\n`;
   let count = 0;
   for await (const row of rows) {
@@ -141,7 +156,7 @@ export async function writeCsv(
 export async function writeXlsx(
   out: Writable,
   rows: AsyncIterable<ExportRow>,
-  options: { personal: boolean; hxl: boolean },
+  options: TableOptions,
 ): Promise<number> {
   const columns = exportColumns(options.personal);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
@@ -150,7 +165,7 @@ export async function writeXlsx(
     useSharedStrings: false,
   });
   const sheet = workbook.addWorksheet('cases');
-  sheet.addRow(columns.map((c) => c.key)).commit();
+  sheet.addRow(columns.map((c) => options.header(c.key))).commit();
   if (options.hxl) sheet.addRow(columns.map((c) => c.hxl)).commit();
   let count = 0;
   for await (const row of rows) {

@@ -3,6 +3,7 @@ import type { i18n } from 'i18next';
 import type { Case } from '../cases/case-schema';
 import type { IngestionModels } from '../ingestion/models';
 import type { Sender } from '../line/sender';
+import { claimUnusedReplyToken } from '../line/unused-reply-tokens';
 import { ratingCard, statusCard, noteMessage, type CardSubject } from './cards';
 import { isDuplicateKey, type CaseApiModels, type CaseChangeDoc } from './models';
 
@@ -51,6 +52,7 @@ export function createNotifier(deps: NotifierDeps) {
    * Queues then delivers one message batch per recipient, exactly once: the outbound id is
    * deterministic (a second enqueue is a no-op) and only the caller whose unique insert of the
    * guard wins delivers now; anything queued but not delivered is left to the sender's retry job.
+   * A reply token the bot left unused makes it a free reply; the sender pushes when it cannot.
    */
   async function send(
     reference: string,
@@ -60,6 +62,12 @@ export function createNotifier(deps: NotifierDeps) {
     messages: messagingApi.Message[],
   ): Promise<boolean> {
     const outboundId = `${id}:${recipient.lineUserId}`;
+    // A batch already queued (a repeat, or the sweep after a crash) keeps what it was queued with:
+    // a token claimed for it would be spent on nothing.
+    const queued = await deps.ingestion.OutboundMessage.exists({ _id: outboundId });
+    const reply = queued
+      ? undefined
+      : await claimUnusedReplyToken(deps.ingestion.OutboundMessage.db, recipient.lineUserId, deps.clock());
     await deps.sender.enqueue({
       id: outboundId,
       to: recipient.lineUserId,
@@ -67,6 +75,8 @@ export function createNotifier(deps: NotifierDeps) {
       messages,
       caseReference: reference,
       priority: STATUS_PRIORITY,
+      replyToken: reply?.token,
+      replyTokenExpiresAt: reply?.expiresAt,
     });
     try {
       await deps.models.CaseNotification.create({

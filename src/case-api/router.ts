@@ -19,13 +19,21 @@ import { staffOf } from '../staff/middleware';
 import { can, caseScope } from '../staff/permissions';
 import { createCaseService, type Actor } from './case-service';
 import { dashboardFigures } from './dashboard';
-import { EXPORT_PROJECTION, writeCsv, writeGeoJson, writeXlsx, type ExportRow } from './exports';
+import {
+  EXPORT_PROJECTION,
+  headerLabels,
+  writeCsv,
+  writeGeoJson,
+  writeXlsx,
+  type ExportRow,
+} from './exports';
 import { CASE_SORT, caseFilter, cursorFilter, encodeCursor } from './filters';
 import { caseApiModels } from './models';
 import { createNotifier } from './notifications';
 import {
   caseDetailView,
   caseItemView,
+  type CaseFilterQuery,
   dashboardQuery,
   dismissBody,
   exportQuery,
@@ -90,11 +98,12 @@ export function registerCaseApiModels(connection: Connection): void {
 
 function caseApiServices(deps: CaseApiDeps) {
   const clock = deps.clock ?? (() => new Date());
+  const i18n = deps.i18n ?? defaultI18n();
   const notifier = createNotifier({
     models: caseApiModels(deps.connection),
     ingestion: ingestionModels(deps.connection),
     sender: deps.sender,
-    i18n: deps.i18n ?? defaultI18n(),
+    i18n,
     clock,
   });
   const service = createCaseService({
@@ -103,7 +112,7 @@ function caseApiServices(deps: CaseApiDeps) {
     reportError: deps.reportError,
     clock,
   });
-  return { clock, service };
+  return { clock, service, i18n };
 }
 
 /** For the scheduler (every minute or so): sends notifications a crash interrupted; idempotent. */
@@ -117,7 +126,7 @@ export function caseNotificationSweep(deps: CaseApiDeps): () => Promise<number> 
  * createApp's `routers` (it parses its own JSON).
  */
 export function caseApiRouter(deps: CaseApiDeps): Router {
-  const { clock, service } = caseApiServices(deps);
+  const { clock, service, i18n } = caseApiServices(deps);
   const context = staffContext({ connection: deps.connection, logger: deps.logger, api: deps.api, clock });
   const { audit } = context;
   const { cases } = caseModels(deps.connection);
@@ -128,7 +137,7 @@ export function caseApiRouter(deps: CaseApiDeps): Router {
   for (const prefix of ['/api/cases', '/api/duplicates'])
     router.use(prefix, express.json({ limit: '100kb' }));
 
-  const scopedFilter = (req: Request, query: z.output<typeof exportQuery>): QueryFilter<Case> => {
+  const scopedFilter = (req: Request, query: CaseFilterQuery): QueryFilter<Case> => {
     if (query.lineUserId && !seesPersonal(req))
       throw new PublicError(403, 'forbidden', 'Filtering by LINE user needs access to personal data.');
     return caseFilter(query, caseScope(staffOf(req)));
@@ -188,7 +197,11 @@ export function caseApiRouter(deps: CaseApiDeps): Router {
           `attachment; filename="needline-cases-${clock().toISOString().slice(0, 10)}.${format.ext}"`,
         );
         res.setHeader('Cache-Control', 'no-store');
-        const rows = await format.write(res, exportRows(filter), { personal, hxl: query.hxl === '1' });
+        const rows = await format.write(res, exportRows(filter), {
+          personal,
+          hxl: query.hxl === '1',
+          header: headerLabels(i18n.t, query.lang),
+        });
         res.end();
         await exportAudit(req, format.ext, personal, rows).catch((error) =>
           deps.reportError(error, { what: 'export audit' }),

@@ -83,8 +83,16 @@ export const listCasesQuery = caseFilterQuery.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+/** The languages an export's header row can be written in. */
+export const EXPORT_LANGUAGES = ['th', 'en', 'hmn'] as const;
+export type ExportLanguage = (typeof EXPORT_LANGUAGES)[number];
+
 export const exportQuery = caseFilterQuery.extend({
   hxl: z.enum(['0', '1']).optional().describe('1 adds an HXL hashtag row under the header'),
+  lang: z
+    .enum(EXPORT_LANGUAGES)
+    .default('th')
+    .describe('language of the CSV/XLSX header row (th, en or hmn); GeoJSON keys do not change'),
 });
 
 export const patchCaseBody = z

@@ -1,8 +1,9 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createAuditLog } from '../../src/audit/audit-log';
-import { buddhistDay, csvCell } from '../../src/case-api/exports';
+import { buddhistDay, csvCell, EXPORT_COLUMNS, headerLabels } from '../../src/case-api/exports';
 import type { Database } from '../../src/db/connection';
+import { createI18n } from '../../src/i18n';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { addCase, bearer, buildCaseApiApp, type CaseApiHarness } from './helpers';
 
@@ -58,17 +59,19 @@ describe('exports', () => {
     const bytes = res.body as Buffer;
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
+    // Thai headers by default (people read them); the HXL row under them is what machines read.
     expect(lines[0]!.split(',')).toEqual(
       expect.arrayContaining([
-        'reference',
-        'status',
-        'created_at',
-        'created_date_be',
-        'head_name',
-        'phone',
-        'description',
+        'เลขที่เรื่อง',
+        'สถานะ',
+        'วันเวลาที่แจ้ง (ISO)',
+        'วันที่แจ้ง (พ.ศ.)',
+        'หัวหน้าครัวเรือน',
+        'โทรศัพท์',
+        'รายละเอียด',
       ]),
     );
+    expect(lines[0]).not.toMatch(/reference|created_at|exports\.columns/);
     expect(lines[1]).toMatch(/^#meta\+id,#status,/);
     expect(lines).toHaveLength(2 + 3);
     const january = lines.find((line) => line.includes('2026-01-15T20:00:00.000Z'))!;
@@ -86,17 +89,67 @@ describe('exports', () => {
     });
   });
 
+  it('writes the header row in English or Hmong on request, keeping the BOM, the HXL row and Thai data', async () => {
+    const english = await request(h.app)
+      .get('/api/cases/export.csv')
+      .query({ lang: 'en', hxl: '1' })
+      .set(bearer(h.tokens.coordinator))
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    const bytes = english.body as Buffer;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
+    expect(lines[0]!.split(',').slice(0, 3)).toEqual(['Reference', 'Status', 'Category']);
+    expect(lines[0]!.split(',')).toEqual(
+      expect.arrayContaining(['Reported on (Buddhist Era)', 'Household head', 'Phone', 'Description']),
+    );
+    expect(lines[1]).toMatch(/^#meta\+id,#status,/);
+    const january = lines.find((line) => line.includes('2026-01-15T20:00:00.000Z'))!;
+    expect(january).toContain(`"'=HYPERLINK(""x"") หลังคา, ""รั่ว"""`);
+    expect(january).toContain('นางคำ');
+
+    const hmong = await request(h.app)
+      .get('/api/cases/export.csv')
+      .query({ lang: 'hmn' })
+      .set(bearer(h.tokens.coordinator))
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    const header = (hmong.body as Buffer).toString('utf8').slice(1).split('\r\n')[0]!;
+    expect(header.split(',').slice(0, 2)).toEqual(['Tus lej ntawv teev', 'Txoj xwm txheej']);
+
+    const refused = await request(h.app)
+      .get('/api/cases/export.csv')
+      .query({ lang: 'fr' })
+      .set(bearer(h.tokens.coordinator))
+      .expect(400);
+    expect(JSON.stringify(refused.body)).toContain('lang');
+  });
+
+  it('has a distinct header for every column in Thai, English and Hmong', async () => {
+    const i18n = await createI18n('th');
+    for (const lang of ['th', 'en', 'hmn'] as const) {
+      const label = headerLabels(i18n.t, lang);
+      const labels = EXPORT_COLUMNS.map((column) => label(column.key));
+      for (const text of labels) expect(text).not.toMatch(/^exports\.columns\.|^$/);
+      expect(new Set(labels).size).toBe(EXPORT_COLUMNS.length);
+    }
+    expect(headerLabels(i18n.t, 'en')('phone')).not.toBe(headerLabels(i18n.t, 'th')('phone'));
+  });
+
   it('leaves personal columns out for viewers and applies the filters', async () => {
     const res = await request(h.app)
       .get('/api/cases/export.csv')
-      .query({ category: 'water' })
+      .query({ category: 'water', lang: 'en' })
       .set(bearer(h.tokens.viewer))
       .buffer(true)
       .parse(binary)
       .expect(200);
     const text = (res.body as Buffer).toString('utf8');
     const lines = text.slice(1).trimEnd().split('\r\n');
-    expect(lines[0]).not.toMatch(/head_name|phone|description|lat|village/);
+    expect(lines[0]).toMatch(/^Reference,Status,/);
+    expect(lines[0]).not.toMatch(/Household head|Phone|Description|Latitude|Village/);
     expect(lines).toHaveLength(3);
     expect(text).not.toContain('นางคำ');
     expect(text).not.toContain('#meta');
@@ -114,9 +167,21 @@ describe('exports', () => {
     await workbook.xlsx.load(res.body as unknown as ArrayBuffer);
     const sheet = workbook.getWorksheet('cases')!;
     expect(sheet.rowCount).toBe(5);
-    expect(sheet.getRow(1).getCell(1).value).toBe('reference');
+    expect(sheet.getRow(1).getCell(1).value).toBe('เลขที่เรื่อง');
     expect(sheet.getRow(2).getCell(1).value).toBe('#meta+id');
     expect(String(sheet.getRow(3).getCell(1).value)).toMatch(/^NL-\d{4}-\d{6}$/);
+
+    const english = await request(h.app)
+      .get('/api/cases/export.xlsx')
+      .query({ lang: 'en' })
+      .set(bearer(h.tokens.admin))
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    const englishBook = new ExcelJS.Workbook();
+    await englishBook.xlsx.load(english.body as unknown as ArrayBuffer);
+    const header = englishBook.getWorksheet('cases')!.getRow(1);
+    expect([1, 2, 3].map((n) => header.getCell(n).value)).toEqual(['Reference', 'Status', 'Category']);
   });
 
   it('gives GeoJSON points, exact for staff and rounded for viewers', async () => {
