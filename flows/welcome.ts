@@ -36,7 +36,7 @@ export const welcome = {
     consent_given: {
       kind: 'branch',
       cases: [{ when: { type: 'equals', field: 'consent', value: 'agree' }, next: 'sensitive' }],
-      otherwise: 'declined',
+      otherwise: 'info_only',
     },
     // Health, disability and ethnicity need explicit consent of their own (PDPA s.26).
     sensitive: {
@@ -49,11 +49,9 @@ export const welcome = {
     record: {
       kind: 'effect',
       effect: { type: 'recordConsent', noticeVersion: NOTICE_VERSION, sensitiveField: 'sensitive' },
-      next: 'main_menu',
+      next: 'thanks',
     },
-    main_menu: { kind: 'effect', effect: { type: 'setRichMenu', menu: 'main' }, next: 'thanks' },
     thanks: { kind: 'end', text: { key: 'flows:welcome.thanks' }, then: 'menu' },
-    declined: { kind: 'effect', effect: { type: 'setRichMenu', menu: 'info' }, next: 'info_only' },
     info_only: { kind: 'end', text: { key: 'flows:welcome.declined' }, then: 'menu' },
   },
 } satisfies FlowDefinition;

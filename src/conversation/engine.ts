@@ -485,9 +485,6 @@ class Turn {
         this.s.handoff = { since: at };
         this.effects.push({ type: 'handoff', since: at });
         return;
-      case 'setRichMenu':
-        this.effects.push({ type: 'setRichMenu', menu: effect.menu, language: this.language() });
-        return;
       case 'recordConsent': {
         const sensitive = run.answers[effect.sensitiveField] === 'agree';
         this.s.consent = { noticeVersion: effect.noticeVersion, at, sensitive };
@@ -736,7 +733,6 @@ class Turn {
   private setLanguage(code: string): void {
     if (!this.engine.lexicon.languages.includes(code)) return this.languagePicker();
     this.s.language = code;
-    this.effects.push({ type: 'setRichMenu', menu: this.s.consent ? 'main' : 'info', language: code });
     this.say('bot:language.changed');
     if (this.s.run) this.reprompt();
     else this.startFlow(MENU_FLOW);

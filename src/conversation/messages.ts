@@ -40,7 +40,6 @@ export type Effect =
   | { type: 'handoff'; since: string }
   /** The user left the staff conversation, or it timed out: the bot answers again. */
   | { type: 'endHandoff'; at: string }
-  | { type: 'setRichMenu'; menu: string; language: string }
   | { type: 'recordConsent'; noticeVersion: string; sensitive: boolean; at: string; language: string }
   | { type: 'withdrawConsent'; at: string }
   | { type: 'deleteMyData'; at: string }

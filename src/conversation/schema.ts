@@ -61,7 +61,6 @@ export type Condition = z.infer<typeof conditionSchema>;
 export const flowEffectSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('createCase') }),
   z.object({ type: z.literal('handoff') }),
-  z.object({ type: z.literal('setRichMenu'), menu: z.string().regex(/^[a-z0-9_-]{1,32}$/) }),
   /** `sensitiveField` holds the answer to the separate sensitive-data question ("agree" to consent). */
   z.object({ type: z.literal('recordConsent'), noticeVersion: z.string().min(1), sensitiveField: fieldName }),
   z.object({ type: z.literal('withdrawConsent') }),

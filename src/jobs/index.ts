@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { sendCoordinatorDigests } from './coordinator-digest';
-import { purgePersonalData, type RetentionOptions } from './retention-purge';
+import { purgeOperationalRecords, purgePersonalData, type RetentionOptions } from './retention-purge';
 import type { Job } from './scheduler';
 import { caseEscalationModel, escalateOverdueCases, type SlaDays } from './sla-escalation';
 import { staffNotificationModel } from './staff-notifications';
@@ -35,6 +35,11 @@ export function domainJobs(deps: DomainJobsDeps): Job[] {
       name: 'retention-purge',
       schedule: '41 2 * * *',
       run: (now) => purgePersonalData(deps, now),
+    },
+    {
+      name: 'purge-operational-records',
+      schedule: '53 3 * * *',
+      run: (now) => purgeOperationalRecords(deps, now),
     },
   ];
 }

@@ -1,5 +1,11 @@
 import type { Connection } from 'mongoose';
 import { consentModel } from '../bot/consents';
+import {
+  broadcastModels,
+  type BroadcastDoc,
+  type BroadcastStatus,
+  type ClaimDoc,
+} from '../broadcasts/models';
 import { FINAL_STATUSES } from '../case-api/lifecycle';
 import { caseApiModels } from '../case-api/models';
 import type { Case, TimelineEntry } from '../cases/case-schema';
@@ -7,6 +13,8 @@ import { caseModel } from '../cases/case-model';
 import { ingestionModels } from '../ingestion/models';
 import { deleteMedia } from '../media/media-store';
 import { mediaModels } from '../media/models';
+import { caseEscalationModel, lastStaffActionAt, type CaseEscalationDoc } from './sla-escalation';
+import { staffNotificationModel } from './staff-notifications';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -167,4 +175,160 @@ export async function purgePersonalData(deps: RetentionDeps, now: Date): Promise
     .cursor();
   for await (const record of closed) if (closedAt(record) <= cutoff) await erase(record, 'retention');
   return summary;
+}
+
+/**
+ * How long the jobs' own records stay once they guard nothing. They hold no names or phones, but
+ * they grow without end, and notifications and escalations name cases (a reopen request's id even
+ * holds the reporter's LINE user id), so they go well before a closed case's own retention ends.
+ */
+export const RECORD_RETENTION_DAYS = {
+  /**
+   * A finished or cancelled broadcast's claims (start gate, run lease, chunk leases) guard nothing:
+   * the runner and the cancel route read its status before any claim. A week, as the webhook's
+   * dedupe markers, so a recent run can still be looked into.
+   */
+  finishedBroadcastClaims: 7,
+  /** After it is read: the console lists newest first, and a month is enough to find one again. */
+  readNotifications: 30,
+  /** Never read (a coordinator who left): after half a year it is no longer news to anyone. */
+  unreadNotifications: 180,
+  /**
+   * An escalation is the once-guard of one idle spell of its case. While the case is open and the
+   * spell lasts it must stay, or the case would be escalated again; once the case is closed or a
+   * staff action ended the spell (the next spell has another id) it guards nothing. A week more.
+   */
+  settledEscalations: 7,
+} as const;
+
+export type RecordPurgeSummary = {
+  broadcastClaims: number;
+  readNotifications: number;
+  unreadNotifications: number;
+  escalations: number;
+};
+
+const PURGE_BATCH = 500;
+
+/** Finished for good: no runner, lease or cancel acts on a broadcast in these again. */
+const FINISHED_BROADCAST: BroadcastStatus[] = ['completed', 'completed_with_failures', 'failed', 'cancelled'];
+
+/** The broadcast a claim key belongs to: `<id>:gate`, `run:<id>` or `chunk:<id>:<index>`; null for others. */
+export function broadcastOfClaim(key: string): string | null {
+  if (key.startsWith('run:')) return key.slice('run:'.length) || null;
+  if (key.startsWith('chunk:')) return /^chunk:(.+):\d+$/.exec(key)?.[1] ?? null;
+  if (key.endsWith(':gate')) return key.slice(0, -':gate'.length) || null;
+  return null;
+}
+
+type FinishSubject = Pick<BroadcastDoc, 'status' | 'finishedAt' | 'cancelledAt' | 'scheduledAt'>;
+
+/** True when the broadcast ended at or before `cutoff`; a missing one guards nothing either. */
+export function broadcastEndedBy(broadcast: FinishSubject | undefined, cutoff: Date): boolean {
+  if (!broadcast) return true;
+  if (!FINISHED_BROADCAST.includes(broadcast.status)) return false;
+  // A cancel cut short between its gate and its write leaves no date: the schedule bounds it.
+  const ended = broadcast.finishedAt ?? broadcast.cancelledAt ?? broadcast.scheduledAt;
+  return ended <= cutoff;
+}
+
+type EscalationSubject = Pick<Case, 'status' | 'createdAt' | 'timeline'>;
+
+/** True when the escalation can no longer keep its case from being escalated twice. */
+export function escalationSettled(
+  escalation: Pick<CaseEscalationDoc, 'idleSince'>,
+  record: EscalationSubject | undefined,
+): boolean {
+  if (!record) return true;
+  if (FINAL_STATUSES.includes(record.status)) return true;
+  return lastStaffActionAt(record) > escalation.idleSince;
+}
+
+/** Runs `work` on the cursor's documents, `PURGE_BATCH` at a time. */
+async function inBatches<T>(cursor: AsyncIterable<T>, work: (batch: T[]) => Promise<void>): Promise<void> {
+  let batch: T[] = [];
+  for await (const item of cursor) {
+    batch.push(item);
+    if (batch.length === PURGE_BATCH) {
+      await work(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await work(batch);
+}
+
+async function purgeBroadcastClaims(connection: Connection, cutoff: Date): Promise<number> {
+  const { Broadcast, Claim } = broadcastModels(connection);
+  let deleted = 0;
+  // A claim is written no later than its broadcast ends, so only old claims can qualify.
+  const old = Claim.find({ at: { $lte: cutoff } }, { _id: 1, key: 1 })
+    .lean<Pick<ClaimDoc, '_id' | 'key'>[]>()
+    .cursor();
+  await inBatches(old, async (claims) => {
+    const ids = [...new Set(claims.map((c) => broadcastOfClaim(c.key)).filter((id) => id !== null))];
+    const broadcasts = await Broadcast.find(
+      { _id: { $in: ids } },
+      { _id: 1, status: 1, finishedAt: 1, cancelledAt: 1, scheduledAt: 1 },
+    ).lean<(FinishSubject & { _id: string })[]>();
+    const byId = new Map(broadcasts.map((b) => [b._id, b]));
+    const done = claims.filter((claim) => {
+      const id = broadcastOfClaim(claim.key);
+      return id !== null && broadcastEndedBy(byId.get(id), cutoff);
+    });
+    if (done.length > 0)
+      deleted += (await Claim.deleteMany({ _id: { $in: done.map((c) => c._id) } })).deletedCount;
+  });
+  return deleted;
+}
+
+async function purgeSettledEscalations(connection: Connection, cutoff: Date): Promise<number> {
+  const Escalation = caseEscalationModel(connection);
+  let deleted = 0;
+  const old = Escalation.find({ at: { $lte: cutoff } }, { _id: 1, reference: 1, idleSince: 1 })
+    .lean<Pick<CaseEscalationDoc, '_id' | 'reference' | 'idleSince'>[]>()
+    .cursor();
+  await inBatches(old, async (escalations) => {
+    const records = await caseModel(connection)
+      .find(
+        { reference: { $in: [...new Set(escalations.map((e) => e.reference))] } },
+        { _id: 0, reference: 1, status: 1, createdAt: 1, timeline: 1 },
+      )
+      .lean<(EscalationSubject & { reference: string })[]>();
+    const byReference = new Map(records.map((r) => [r.reference, r]));
+    const settled = escalations.filter((e) => escalationSettled(e, byReference.get(e.reference)));
+    if (settled.length > 0)
+      deleted += (await Escalation.deleteMany({ _id: { $in: settled.map((e) => e._id) } })).deletedCount;
+  });
+  return deleted;
+}
+
+/**
+ * Clears what the jobs and broadcasts leave behind once it guards nothing (see
+ * `RECORD_RETENTION_DAYS`): broadcast claims, staff notifications and case escalations. Counts only.
+ */
+export async function purgeOperationalRecords(
+  deps: { connection: Connection },
+  now: Date,
+): Promise<RecordPurgeSummary> {
+  const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  const Notification = staffNotificationModel(deps.connection);
+  return {
+    broadcastClaims: await purgeBroadcastClaims(
+      deps.connection,
+      before(RECORD_RETENTION_DAYS.finishedBroadcastClaims),
+    ),
+    readNotifications: (
+      await Notification.deleteMany({ readAt: { $lte: before(RECORD_RETENTION_DAYS.readNotifications) } })
+    ).deletedCount,
+    unreadNotifications: (
+      await Notification.deleteMany({
+        readAt: null,
+        createdAt: { $lte: before(RECORD_RETENTION_DAYS.unreadNotifications) },
+      })
+    ).deletedCount,
+    escalations: await purgeSettledEscalations(
+      deps.connection,
+      before(RECORD_RETENTION_DAYS.settledEscalations),
+    ),
+  };
 }

@@ -1,9 +1,21 @@
 import { consentModel } from '../../src/bot/consents';
+import { broadcastModels, type BroadcastStatus } from '../../src/broadcasts/models';
 import type { Case } from '../../src/cases/case-schema';
 import { caseModel } from '../../src/cases/case-model';
 import type { Database } from '../../src/db/connection';
 import { ingestionModels } from '../../src/ingestion/models';
-import { anonymousTimeline, closedAt, purgePersonalData } from '../../src/jobs/retention-purge';
+import { domainJobs } from '../../src/jobs';
+import {
+  anonymousTimeline,
+  broadcastEndedBy,
+  broadcastOfClaim,
+  closedAt,
+  escalationSettled,
+  purgeOperationalRecords,
+  purgePersonalData,
+} from '../../src/jobs/retention-purge';
+import { caseEscalationModel, escalateOverdueCases } from '../../src/jobs/sla-escalation';
+import { staffNotificationModel } from '../../src/jobs/staff-notifications';
 import { mediaModels } from '../../src/media/models';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { T0, days, seedCase, staffNote } from './helpers';
@@ -204,5 +216,154 @@ describe('purgePersonalData', () => {
     const run = await purgePersonalData({ connection: database.connection }, days(1000));
     expect(run.erasedClosed).toBe(0);
     expect((await stored(record.reference))?.declineReason).toBe('kept for the test');
+  });
+});
+
+describe('operational record rules (pure)', () => {
+  it('finds the broadcast of each kind of claim, and nothing in other keys', () => {
+    const id = '0b6c2f0e-1111-4222-8333-944445555666';
+    expect(broadcastOfClaim(`${id}:gate`)).toBe(id);
+    expect(broadcastOfClaim(`run:${id}`)).toBe(id);
+    expect(broadcastOfClaim(`chunk:${id}:000003`)).toBe(id);
+    expect(broadcastOfClaim('quota:2026-03')).toBeNull();
+    expect(broadcastOfClaim('run:')).toBeNull();
+  });
+
+  it('counts a broadcast as ended only in a final status, from when it ended', () => {
+    const base = { finishedAt: null, cancelledAt: null, scheduledAt: T0 };
+    expect(broadcastEndedBy({ ...base, status: 'completed', finishedAt: days(1) }, days(1))).toBe(true);
+    expect(broadcastEndedBy({ ...base, status: 'completed', finishedAt: days(2) }, days(1))).toBe(false);
+    expect(broadcastEndedBy({ ...base, status: 'cancelled', cancelledAt: days(1) }, days(3))).toBe(true);
+    expect(broadcastEndedBy({ ...base, status: 'cancelled' }, days(3))).toBe(true);
+    for (const status of ['scheduled', 'preparing', 'sending', 'waiting_quota'] as BroadcastStatus[])
+      expect(broadcastEndedBy({ ...base, status }, days(100))).toBe(false);
+    expect(broadcastEndedBy(undefined, days(1))).toBe(true);
+  });
+
+  it('keeps the escalation of an open case while its idle spell lasts', () => {
+    const open = { status: 'new' as const, createdAt: T0, timeline: [] };
+    expect(escalationSettled({ idleSince: T0 }, open)).toBe(false);
+    expect(escalationSettled({ idleSince: T0 }, { ...open, status: 'completed' })).toBe(true);
+    expect(
+      escalationSettled({ idleSince: T0 }, { ...open, timeline: [staffNote(days(3))] as Case['timeline'] }),
+    ).toBe(true);
+    expect(escalationSettled({ idleSince: T0 }, undefined)).toBe(true);
+  });
+});
+
+describe('purgeOperationalRecords', () => {
+  let database: Database;
+
+  beforeAll(async () => {
+    database = await openTestDatabase('records');
+    broadcastModels(database.connection);
+    domainJobs({ connection: database.connection });
+    await database.ensureIndexes();
+  });
+  afterAll(() => dropTestDatabase(database));
+
+  const purge = (now: Date) => purgeOperationalRecords({ connection: database.connection }, now);
+
+  it("deletes a finished broadcast's claims a week after it ended, never those of one still running", async () => {
+    const { Broadcast, Claim } = broadcastModels(database.connection);
+    const broadcast = async (id: string, status: BroadcastStatus, ended: Record<string, Date> = {}) => {
+      await Broadcast.create({
+        _id: id,
+        status,
+        audience: { kind: 'all' },
+        content: { th: { text: 'ประกาศ' } },
+        scheduledAt: T0,
+        createdAt: T0,
+        createdBy: { id: 'staff-1', role: 'admin' },
+        ...ended,
+      });
+      for (const key of [`${id}:gate`, `run:${id}`, `chunk:${id}:000000`])
+        await Claim.create({ _id: `${key}#1`, key, seq: 1, owner: 'i-1', at: T0, released: true });
+    };
+    await broadcast('b-done', 'completed', { finishedAt: days(0) });
+    await broadcast('b-cancelled', 'cancelled', { cancelledAt: days(0) });
+    await broadcast('b-waiting', 'waiting_quota');
+    await broadcast('b-recent', 'completed_with_failures', { finishedAt: days(5) });
+    await Claim.create({ _id: 'other#1', key: 'other', seq: 1, owner: 'i-1', at: T0, released: true });
+    const left = async () => (await Claim.find({}, { _id: 1 }).lean()).map((c) => c._id).sort();
+
+    expect((await purge(days(6))).broadcastClaims).toBe(0);
+
+    expect((await purge(days(8))).broadcastClaims).toBe(6);
+    expect(await left()).toEqual(
+      [
+        'b-recent:gate#1',
+        'chunk:b-recent:000000#1',
+        'run:b-recent#1',
+        'b-waiting:gate#1',
+        'chunk:b-waiting:000000#1',
+        'run:b-waiting#1',
+        'other#1',
+      ].sort(),
+    );
+
+    expect((await purge(days(13))).broadcastClaims).toBe(3);
+    expect(await left()).toEqual([
+      'b-waiting:gate#1',
+      'chunk:b-waiting:000000#1',
+      'other#1',
+      'run:b-waiting#1',
+    ]);
+  });
+
+  it('deletes notifications a month after they were read, unread ones after half a year', async () => {
+    const Notification = staffNotificationModel(database.connection);
+    const data = { kind: 'reopen_requested' as const, reference: 'NL-0001', at: T0 };
+    await Notification.create([
+      { _id: 'read-early', staffId: 's1', data, createdAt: T0, readAt: days(1) },
+      { _id: 'read-late', staffId: 's1', data, createdAt: T0, readAt: days(20) },
+      { _id: 'unread', staffId: 's1', data, createdAt: T0 },
+    ]);
+    const left = async () => (await Notification.find({}, { _id: 1 }).lean()).map((n) => n._id).sort();
+
+    expect(await purge(days(30))).toMatchObject({ readNotifications: 0, unreadNotifications: 0 });
+    expect(await purge(days(32))).toMatchObject({ readNotifications: 1, unreadNotifications: 0 });
+    expect(await left()).toEqual(['read-late', 'unread']);
+
+    expect(await purge(days(179))).toMatchObject({ readNotifications: 1, unreadNotifications: 0 });
+    expect(await left()).toEqual(['unread']);
+    expect(await purge(days(181))).toMatchObject({ unreadNotifications: 1 });
+    expect(await left()).toEqual([]);
+  });
+
+  it('deletes escalations of closed cases and ended idle spells; an open idle case is not escalated twice', async () => {
+    const idle = await seedCase(database, T0);
+    const acted = await seedCase(database, T0);
+    const closed = await seedCase(database, T0);
+    const sla = { connection: database.connection };
+    expect(await escalateOverdueCases(sla, days(8))).toMatchObject({ escalated: 3 });
+    const Case = caseModel(database.connection);
+    await Case.updateOne({ reference: acted.reference }, { $push: { timeline: staffNote(days(9)) } });
+    await Case.updateOne({ reference: closed.reference }, { $set: { status: 'completed' } });
+    const Escalation = caseEscalationModel(database.connection);
+    const referencesLeft = async () =>
+      (await Escalation.find({}, { reference: 1 }).lean()).map((e) => e.reference).sort();
+
+    expect((await purge(days(14))).escalations).toBe(0);
+    expect((await purge(days(1000))).escalations).toBe(2);
+    expect(await referencesLeft()).toEqual([idle.reference]);
+
+    // The idle case keeps its flag, so the hourly job does not escalate it again.
+    const again = await escalateOverdueCases(sla, days(1000));
+    expect(again).toMatchObject({ overdue: 2, escalated: 1 });
+    expect(await referencesLeft()).toEqual([acted.reference, idle.reference].sort());
+  });
+
+  it('runs as the daily purge job, returning counts only', async () => {
+    const job = domainJobs({ connection: database.connection }).find(
+      (j) => j.name === 'purge-operational-records',
+    );
+    expect(job?.schedule).toBe('53 3 * * *');
+    expect(await job!.run(days(2000))).toEqual({
+      broadcastClaims: 0,
+      readNotifications: 0,
+      unreadNotifications: 0,
+      escalations: 0,
+    });
   });
 });
