@@ -22,6 +22,7 @@ import { resolveDatabaseServer, type DatabaseServer } from './db/server-resolver
 import { createErrorSink } from './errors';
 import { createI18n, loadResources, SANDBOX_CONTACT } from './i18n';
 import { ingestionModels } from './ingestion/models';
+import { purgeExpiredReplyTokens, rememberUnusedReplyToken } from './line/unused-reply-tokens';
 import { createProcessor, purgeProcessedEvents, type Processor } from './ingestion/processor';
 import { webhookRouter } from './ingestion/webhook-router';
 import { createScheduler, jobTickModel, purgeJobTicks, type Job } from './jobs/scheduler';
@@ -194,6 +195,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logger,
     reportError,
     instanceId,
+    rememberReplyToken: (entry) => rememberUnusedReplyToken(connection, entry),
     apology: (context) => {
       const userId = context.event.source?.userId;
       if (!userId || context.chatKey !== `user:${userId}`) return undefined;
@@ -276,6 +278,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       name: 'media-retries',
       schedule: '* * * * *',
       run: async (now) => ({ stored: await retryPendingMedia(media, api, now) }),
+    },
+    {
+      name: 'reply-token-purge',
+      schedule: '*/5 * * * *',
+      // The documents name LINE users: gone within minutes of their token's minute.
+      run: async (now) => ({ purged: await purgeExpiredReplyTokens(connection, now) }),
     },
     {
       name: 'auth-purge',

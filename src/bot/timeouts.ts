@@ -1,4 +1,5 @@
 import { TIMEOUT_EVENT_TYPE } from '../ingestion/processor';
+import { storeEvents } from '../ingestion/inbox';
 import type { IngestionModels } from '../ingestion/models';
 
 /**
@@ -18,23 +19,21 @@ export async function enqueueDueTimeouts(models: IngestionModels, now: Date, lim
       mode: 'active',
       source: { type: 'user', userId },
     };
-    try {
-      await models.InboundEvent.create({
-        _id: `timeout:${chat._id}:${chat.wakeAt.getTime()}`,
-        chatKey: chat._id,
-        userId,
-        type: TIMEOUT_EVENT_TYPE,
-        timestamp: event.timestamp,
-        receivedAt: now,
-        payload: JSON.stringify(event),
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: now,
-      });
-      chatKeys.push(chat._id);
-    } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error;
-    }
+    const [outcome] = await storeEvents(
+      models,
+      [
+        {
+          id: `timeout:${chat._id}:${chat.wakeAt.getTime()}`,
+          chatKey: chat._id,
+          userId,
+          type: TIMEOUT_EVENT_TYPE,
+          timestamp: event.timestamp,
+          payload: JSON.stringify(event),
+        },
+      ],
+      now,
+    );
+    if (outcome === 'accepted') chatKeys.push(chat._id);
   }
   return chatKeys;
 }

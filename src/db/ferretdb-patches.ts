@@ -1,14 +1,18 @@
 /**
- * Two one-line fixes to FerretDB 1.24.2's SQLite backend, applied at build time with Go's
- * `-overlay` (the module itself comes unchanged from the Go module proxy). Without them every
- * query parses every document of its collection: 40 ms for one `_id` at 20,000 documents, 120 ms
- * for an update, where MongoDB answers from its `_id` index in well under a millisecond.
+ * Small fixes to FerretDB 1.24.2's SQLite backend, applied when our test/sandbox build copies the
+ * module that Go downloaded from the module proxy. Without the first two, every query parses every
+ * document of its collection: 40 ms for one `_id` at 20,000 documents, 120 ms for an update, where
+ * MongoDB answers from its `_id` index in well under a millisecond.
  *
  * - The backend looks documents up by `_ferretdb_sjson->'$._id'`, but its own unique index is on
  *   `_ferretdb_sjson->'_id'`: SQLite matches index expressions literally, so the index went unused.
  * - It pushes an `_id` down to SQLite only when `_id` is the filter's sole key. FerretDB applies the
  *   whole filter to what SQLite returns anyway, so pushing the `_id` down with other keys beside it
  *   (`{_id, rev}`, `{_id, owner}`) narrows the scan to one row and changes no answer.
+ * - Every write transaction waits for SQLite's single writer lock in SQLite's busy handler, which
+ *   sleeps 1 to 100 ms between tries: under concurrent writes most of a write's time was sleep
+ *   (170 ms per one-row update in the webhook benchmark, with the CPU a third busy). A Go mutex per
+ *   database file queues the writers instead and wakes the next one the moment the lock is free.
  *
  * Each patch names the exact text it replaces and how often: a FerretDB that no longer has it
  * fails the build instead of running unpatched.
@@ -27,6 +31,30 @@ export const FERRETDB_PATCHES: SourcePatch[] = [
     from: 'if params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")',
     to: 'if params.Filter.Len() >= 1 {\n\t\tv, _ := params.Filter.Get("_id")',
     count: 2,
+  },
+  {
+    file: 'internal/util/fsql/db.go',
+    from: '\t"database/sql"\n',
+    to: '\t"database/sql"\n\t"sync"\n',
+    count: 1,
+  },
+  {
+    file: 'internal/util/fsql/db.go',
+    from: '\tBatchSize int\n}',
+    to: '\tBatchSize int\n\twriteMu   sync.Mutex\n}',
+    count: 1,
+  },
+  {
+    file: 'internal/util/fsql/db.go',
+    from: '(sql.Result, error) {\n\tstart := time.Now()\n',
+    to: '(sql.Result, error) {\n\tdb.writeMu.Lock()\n\tdefer db.writeMu.Unlock()\n\tstart := time.Now()\n',
+    count: 1,
+  },
+  {
+    file: 'internal/util/fsql/db.go',
+    from: '(err error) {\n\tvar sqlTx *sql.Tx\n',
+    to: '(err error) {\n\tdb.writeMu.Lock()\n\tdefer db.writeMu.Unlock()\n\tvar sqlTx *sql.Tx\n',
+    count: 1,
   },
 ];
 

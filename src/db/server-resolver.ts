@@ -187,7 +187,7 @@ export async function startEmbeddedFerretDb(options: {
   };
 }
 
-/** Builds our tiny FerretDB main once per source version; Go's build cache makes rebuilds quick. */
+/** Builds our tiny FerretDB main (with FERRETDB_PATCHES) once per source version; Go's build cache makes rebuilds quick. */
 async function buildFerretDb(dataDir: string, log: (m: string) => void): Promise<string> {
   const sources = ['main.go', 'go.mod', 'go.sum'].map((name) =>
     readFileSync(path.join(FERRETDB_MODULE, name)),

@@ -4,6 +4,8 @@ import { PublicError } from '../errors';
 import type { IngestionModels } from '../ingestion/models';
 import type { Processor } from '../ingestion/processor';
 import type { Sender } from '../line/sender';
+import { claimUnusedReplyToken } from '../line/unused-reply-tokens';
+import { storeEvents } from '../ingestion/inbox';
 import { apiRoute } from '../staff/api-route';
 import { staffContext, type StaffDeps } from '../staff/context';
 import { staffOf } from '../staff/middleware';
@@ -23,9 +25,6 @@ const chatEntry = z.object({
   kind: z.string(),
   text: z.string().optional(),
 });
-/** The reply token of a user's message stays usable for about a minute; keep a margin. */
-const REPLY_WINDOW_MS = 50_000;
-
 /**
  * Staff side of "talk to staff": the waiting list, the chat so far, answering, and giving it back to
  * the bot. Only the bot's event processing writes hand-off documents (who did what is in the audit
@@ -141,31 +140,14 @@ export function handoffRouter(deps: HandoffDeps): Router {
       await openHandoff(params.userId);
       const now = context.clock();
       // While a hand-off is open the bot answers nothing, so the user's latest reply token is unused.
-      const latest = await models.InboundEvent.findOne(
-        {
-          userId: params.userId,
-          replyToken: { $exists: true },
-          receivedAt: { $gt: new Date(now.getTime() - REPLY_WINDOW_MS) },
-        },
-        { replyToken: 1, receivedAt: 1 },
-      )
-        .sort({ receivedAt: -1 })
-        .lean();
-      const tokenUsed = latest
-        ? await models.OutboundMessage.exists({ replyToken: latest.replyToken })
-        : null;
+      const token = await claimUnusedReplyToken(deps.connection, params.userId, now);
       const id = `staff:${params.userId}:${now.getTime()}:${staffOf(req).id}`;
       await deps.sender.enqueue({
         id,
         to: params.userId,
         purpose: 'staff',
         messages: [{ type: 'text', text: body.text }],
-        ...(latest?.replyToken && !tokenUsed
-          ? {
-              replyToken: latest.replyToken,
-              replyTokenExpiresAt: new Date(latest.receivedAt.getTime() + REPLY_WINDOW_MS),
-            }
-          : {}),
+        ...(token ? { replyToken: token.token, replyTokenExpiresAt: token.expiresAt } : {}),
         priority: 10,
       });
       const status = await deps.sender.deliver(id);
@@ -196,20 +178,21 @@ export function handoffRouter(deps: HandoffDeps): Router {
         source: { type: 'user', userId: params.userId },
       };
       const chatKey = `user:${params.userId}`;
-      await models.InboundEvent.create({
-        _id: `handoff-closed:${params.userId}:${handoff.since.getTime()}`,
-        chatKey,
-        userId: params.userId,
-        type: HANDOFF_CLOSED_EVENT_TYPE,
-        timestamp: event.timestamp,
-        receivedAt: now,
-        payload: JSON.stringify(event),
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: now,
-      }).catch((error: { code?: number }) => {
-        if (error.code !== 11000) throw error; // closed twice: stored once
-      });
+      // Closed twice: stored once.
+      await storeEvents(
+        models,
+        [
+          {
+            id: `handoff-closed:${params.userId}:${handoff.since.getTime()}`,
+            chatKey,
+            userId: params.userId,
+            type: HANDOFF_CLOSED_EVENT_TYPE,
+            timestamp: event.timestamp,
+            payload: JSON.stringify(event),
+          },
+        ],
+        now,
+      );
       await context.audit.recordRequest(req, 'handoff.close', { type: 'line_user', id: params.userId });
       deps.processor.kick([chatKey]);
       res.status(202).json({ status: 'closing' });

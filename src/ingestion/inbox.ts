@@ -4,51 +4,168 @@ import { chatKeyOf, eventIdOf, type LineEvent } from './line-event';
 /** LINE says a reply token is valid for about a minute after the webhook; keep a margin. */
 export const REPLY_TOKEN_LIFETIME_MS = 50_000;
 
-export type AcceptResult = { accepted: number; duplicates: number; chatKeys: string[] };
+/** An event to store: from LINE, or made by us (a conversation timeout, a hand-off closed by staff). */
+export type NewEvent = {
+  id: string;
+  chatKey: string;
+  userId?: string;
+  type: string;
+  timestamp: number;
+  replyToken?: string;
+  /** The event as JSON text. */
+  payload: string;
+};
 
-/**
- * Persists events before the webhook answers. Duplicates (same webhookEventId) are refused by the
- * primary key and counted, never applied twice.
- */
-export async function acceptEvents(
-  models: IngestionModels,
-  events: LineEvent[],
-  now: Date,
-): Promise<AcceptResult> {
-  if (events.length === 0) return { accepted: 0, duplicates: 0, chatKeys: [] };
-  const docs = events.map((event) => ({
-    _id: eventIdOf(event),
+export type Outcome = 'accepted' | 'duplicate';
+
+export function newEventOf(event: LineEvent): NewEvent {
+  return {
+    id: eventIdOf(event),
     chatKey: chatKeyOf(event),
     userId: event.source?.userId,
     type: event.type,
     timestamp: event.timestamp,
-    receivedAt: now,
     replyToken: event.replyToken,
     payload: JSON.stringify(event),
-    status: 'pending' as const,
-    attempts: 0,
-    nextAttemptAt: now,
-  }));
-  let duplicates = 0;
-  try {
-    await models.InboundEvent.insertMany(docs, { ordered: false, rawResult: false });
-  } catch (error) {
-    const writeErrors = duplicateKeyErrors(error);
-    if (writeErrors === undefined) throw error;
-    duplicates = writeErrors;
-  }
-  return {
-    accepted: docs.length - duplicates,
-    duplicates,
-    chatKeys: [...new Set(docs.map((doc) => doc.chatKey))],
   };
 }
 
-/** The number of duplicate-key refusals in a bulk insert error, or undefined if it failed otherwise. */
-function duplicateKeyErrors(error: unknown): number | undefined {
-  const err = error as { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] };
-  const writeErrors = err.writeErrors ?? (err.code === 11000 ? [{ code: 11000 }] : undefined);
-  if (!writeErrors || writeErrors.length === 0) return undefined;
-  const allDuplicates = writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
-  return allDuplicates ? writeErrors.length : undefined;
+/**
+ * Stores events durably and queues them for processing; answers, per event, whether it was new.
+ * The record's primary key is the event id, so a redelivered or duplicated event is refused and
+ * never applied twice. The record goes first: a crash before the queue entry is written leaves a
+ * pending record without one, and LINE's redelivery of that unanswered event queues it again.
+ */
+export async function storeEvents(
+  models: IngestionModels,
+  events: NewEvent[],
+  now: Date,
+): Promise<Outcome[]> {
+  if (events.length === 0) return [];
+  const records = events.map((event) => ({
+    _id: event.id,
+    chatKey: event.chatKey,
+    ...(event.userId ? { userId: event.userId } : {}),
+    type: event.type,
+    timestamp: event.timestamp,
+    receivedAt: now,
+    ...(event.replyToken ? { replyToken: event.replyToken } : {}),
+    payload: event.payload,
+    status: 'pending' as const,
+    attempts: 0,
+  }));
+  const refused = await insertAllowingDuplicates(records.length, () =>
+    models.InboundEvent.collection.insertMany(records as never, { ordered: false }),
+  );
+  const outcomes: Outcome[] = events.map((_, index) => (refused.has(index) ? 'duplicate' : 'accepted'));
+  const toQueue = [...events.keys()].filter((index) => !refused.has(index));
+  for (const index of refused) {
+    const existing = await models.InboundEvent.findById(events[index]!.id, { status: 1 }).lean();
+    if (existing?.status === 'pending') toQueue.push(index);
+  }
+  const entries = toQueue.map((index) => ({
+    _id: events[index]!.id,
+    chatKey: events[index]!.chatKey,
+    timestamp: events[index]!.timestamp,
+    attempts: 0,
+    nextAttemptAt: now,
+  }));
+  await insertAllowingDuplicates(entries.length, () =>
+    models.QueuedEvent.collection.insertMany(entries as never, { ordered: false }),
+  );
+  return outcomes;
+}
+
+/** Runs a bulk insert of `count` documents; returns the indexes refused as duplicates, throws on anything else. */
+async function insertAllowingDuplicates(count: number, insert: () => Promise<unknown>): Promise<Set<number>> {
+  if (count === 0) return new Set();
+  try {
+    await insert();
+    return new Set();
+  } catch (error) {
+    const refused = duplicateIndexes(error, count);
+    if (!refused) throw error;
+    return refused;
+  }
+}
+
+/** The indexes of a bulk insert refused as duplicate keys, or undefined if it failed otherwise. */
+function duplicateIndexes(error: unknown, count: number): Set<number> | undefined {
+  const err = error as {
+    code?: number;
+    writeErrors?: { code?: number; index?: number; err?: { code?: number; index?: number } }[];
+  };
+  if (!err.writeErrors || err.writeErrors.length === 0)
+    return err.code === 11000 && count === 1 ? new Set([0]) : undefined;
+  const refused = new Set<number>();
+  for (const writeError of err.writeErrors) {
+    const code = writeError.code ?? writeError.err?.code;
+    const index = writeError.index ?? writeError.err?.index;
+    if (code !== 11000 || index === undefined) return undefined;
+    refused.add(index);
+  }
+  return refused;
+}
+
+export type AcceptResult = { accepted: number; duplicates: number; chatKeys: string[] };
+
+/**
+ * Group commit for the webhook: the events of requests that arrive while a write is in flight go
+ * to the database together in the next one, so under load one insert carries many requests'
+ * events. Each request still waits until its own events are durable.
+ */
+export function createEventAcceptor(models: IngestionModels, now: () => Date, maxBatch = 500) {
+  type Waiting = {
+    events: NewEvent[];
+    resolve: (outcomes: Outcome[]) => void;
+    reject: (error: unknown) => void;
+  };
+  const queue: Waiting[] = [];
+  let writing = false;
+
+  async function writeAll(): Promise<void> {
+    writing = true;
+    try {
+      while (queue.length > 0) {
+        const batch: Waiting[] = [];
+        let size = 0;
+        while (queue.length > 0 && (batch.length === 0 || size + queue[0]!.events.length <= maxBatch)) {
+          const next = queue.shift()!;
+          batch.push(next);
+          size += next.events.length;
+        }
+        try {
+          const outcomes = await storeEvents(
+            models,
+            batch.flatMap((waiting) => waiting.events),
+            now(),
+          );
+          let offset = 0;
+          for (const waiting of batch) {
+            waiting.resolve(outcomes.slice(offset, offset + waiting.events.length));
+            offset += waiting.events.length;
+          }
+        } catch (error) {
+          for (const waiting of batch) waiting.reject(error);
+        }
+      }
+    } finally {
+      writing = false;
+    }
+  }
+
+  return async function accept(lineEvents: LineEvent[]): Promise<AcceptResult> {
+    const events = lineEvents.map(newEventOf);
+    if (events.length === 0) return { accepted: 0, duplicates: 0, chatKeys: [] };
+    const outcomes = await new Promise<Outcome[]>((resolve, reject) => {
+      queue.push({ events, resolve, reject });
+      if (!writing) void writeAll();
+    });
+    const accepted = events.filter((_, index) => outcomes[index] === 'accepted');
+    return {
+      accepted: accepted.length,
+      duplicates: events.length - accepted.length,
+      chatKeys: [...new Set(accepted.map((event) => event.chatKey))],
+    };
+  };
 }

@@ -16,16 +16,33 @@ const inboundEventSchema = new Schema(
     /** The event exactly as LINE sent it, as JSON text (LINE may add fields; keys are never interpreted by the database). */
     payload: { type: String, required: true },
     status: { type: String, enum: ['pending', 'done', 'failed'], required: true, default: 'pending' },
+    /** How many tries it took, written when the event is done or set aside. */
     attempts: { type: Number, required: true, default: 0 },
-    nextAttemptAt: { type: Date, required: true },
     lastError: { type: String },
     processedAt: { type: Date },
   },
   { versionKey: false, collection: 'inbound_events' },
 );
-inboundEventSchema.index({ status: 1, nextAttemptAt: 1 });
-inboundEventSchema.index({ chatKey: 1, status: 1, timestamp: 1 });
+inboundEventSchema.index({ userId: 1, receivedAt: 1 });
 inboundEventSchema.index({ status: 1, processedAt: 1 });
+
+/**
+ * The work still to do: one small document per pending event, deleted when the event is done or
+ * set aside. The processor's "next event of this chat" and "what is due" read only this
+ * collection, which stays as small as the backlog while inbound_events keeps the record.
+ */
+const queuedEventSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    chatKey: { type: String, required: true },
+    timestamp: { type: Number, required: true },
+    attempts: { type: Number, required: true, default: 0 },
+    nextAttemptAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'event_queue' },
+);
+queuedEventSchema.index({ chatKey: 1, timestamp: 1 });
+queuedEventSchema.index({ nextAttemptAt: 1 });
 
 /**
  * One document per chat (a LINE user, or a group/room): the conversation state, its revision and
@@ -131,6 +148,7 @@ outboundMessageSchema.index({ to: 1, createdAt: 1 });
 outboundMessageSchema.index({ caseReference: 1, createdAt: 1 });
 
 export type InboundEventDoc = InferSchemaType<typeof inboundEventSchema>;
+export type QueuedEventDoc = InferSchemaType<typeof queuedEventSchema>;
 export type ChatDoc = InferSchemaType<typeof chatSchema>;
 export type ChatLeaseDoc = InferSchemaType<typeof chatLeaseSchema>;
 export type LineUserDoc = InferSchemaType<typeof lineUserSchema>;
@@ -139,6 +157,7 @@ export type OutboundChunk = InferSchemaType<typeof chunkSchema>;
 
 export type IngestionModels = {
   InboundEvent: Model<InboundEventDoc>;
+  QueuedEvent: Model<QueuedEventDoc>;
   Chat: Model<ChatDoc>;
   ChatLease: Model<ChatLeaseDoc>;
   LineUser: Model<LineUserDoc>;
@@ -148,6 +167,7 @@ export type IngestionModels = {
 export function ingestionModels(connection: Connection): IngestionModels {
   return {
     InboundEvent: connection.models.InboundEvent ?? connection.model('InboundEvent', inboundEventSchema),
+    QueuedEvent: connection.models.QueuedEvent ?? connection.model('QueuedEvent', queuedEventSchema),
     Chat: connection.models.Chat ?? connection.model('Chat', chatSchema),
     ChatLease: connection.models.ChatLease ?? connection.model('ChatLease', chatLeaseSchema),
     LineUser: connection.models.LineUser ?? connection.model('LineUser', lineUserSchema),

@@ -2,7 +2,7 @@ import type { ErrorSink } from '../errors';
 import type { Logger } from '../logger';
 import type { OutgoingBatch, Sender } from '../line/sender';
 import type { LineEvent } from './line-event';
-import type { IngestionModels } from './models';
+import type { IngestionModels, QueuedEventDoc } from './models';
 
 export type HandlerContext = {
   eventId: string;
@@ -52,9 +52,16 @@ export type ProcessorDeps = {
   concurrency?: number;
   pollMs?: number;
   replyTokenLifetimeMs?: number;
+  /** Keeps a one-to-one chat's unused reply token for status cards and staff answers. */
+  rememberReplyToken?: (entry: { lineUserId: string; token: string; expiresAt: Date }) => Promise<void>;
 };
 
 export type Processor = ReturnType<typeof createProcessor>;
+
+type QueuedEvent = QueuedEventDoc;
+
+/** How many queued events one scan plans. */
+const SCAN_LIMIT = 1000;
 
 /**
  * Works through stored events: one chat at a time per lease (so two instances never interleave one
@@ -74,37 +81,83 @@ export function createProcessor(deps: ProcessorDeps) {
   const active = new Map<string, Promise<void>>();
   /** When this instance's lease on a chat ends, as last written. */
   const heldUntil = new Map<string, number>();
-  const again = new Set<string>();
+  /** The last scan of the queue, by chat in timestamp order: chats not yet started. */
+  let planned = new Map<string, QueuedEvent[]>();
+  /** Something may be queued that the last scan did not see (a kick, a chat that made progress). */
+  let rescan = false;
+  let scanning: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopping = false;
 
-  function kick(chatKeys: string[]): void {
-    for (const chatKey of chatKeys) {
-      if (stopping) return;
-      if (active.has(chatKey)) {
-        again.add(chatKey);
-        continue;
-      }
-      const run = runChat(chatKey)
-        .catch((error: unknown) =>
-          reportError(error, { where: 'processor', chatKind: chatKey.split(':')[0] }),
-        )
-        .finally(() => active.delete(chatKey));
-      active.set(chatKey, run);
+  /**
+   * Starts planned chats while fewer than `concurrency` run (bounded, so a burst of new chats cannot
+   * queue hundreds of writes ahead of the webhook's), and scans the queue again once the plan is
+   * used up. One scan plans up to SCAN_LIMIT events, so a backlog costs a scan per many events, not
+   * one per event (FerretDB reads the whole queue for any query that is not by `_id`).
+   */
+  function pump(): void {
+    for (const [chatKey, events] of planned) {
+      if (stopping || active.size >= concurrency) break;
+      planned.delete(chatKey);
+      if (active.has(chatKey)) continue; // its run ends with a rescan
+      start(chatKey, events);
     }
+    if (stopping || !rescan || scanning || planned.size > 0 || active.size >= concurrency) return;
+    rescan = false;
+    scanning = scan()
+      .catch((error: unknown) => reportError(error, { where: 'processor scan' }))
+      .finally(() => {
+        scanning = undefined;
+        pump();
+      });
   }
 
-  async function runChat(chatKey: string): Promise<void> {
-    do {
-      again.delete(chatKey);
-      if (!(await acquire(chatKey))) return;
-      try {
-        await drain(chatKey);
-      } finally {
-        await release(chatKey);
-      }
-      // An event may have arrived while we held the lease and another instance could not take it.
-    } while (!stopping && (again.has(chatKey) || (await hasDueEvent(chatKey))));
+  function start(chatKey: string, events: QueuedEvent[]): void {
+    const run = runChat(chatKey, events)
+      .then((progressed) => {
+        // More may have come for this chat while it ran; a chat that got nowhere (its lease is held
+        // elsewhere, its next event waits for a retry) is left to the poll, not scanned for at once.
+        if (progressed) rescan = true;
+      })
+      .catch((error: unknown) => reportError(error, { where: 'processor', chatKind: chatKey.split(':')[0] }))
+      .finally(() => {
+        active.delete(chatKey);
+        pump();
+      });
+    active.set(chatKey, run);
+  }
+
+  /** Plans the earliest queued events, due or not: a later event never overtakes a retried one. */
+  async function scan(): Promise<void> {
+    const queued = await models.QueuedEvent.find({}, null, {
+      sort: { timestamp: 1, _id: 1 },
+      limit: SCAN_LIMIT,
+      lean: true,
+    });
+    if (queued.length === SCAN_LIMIT) rescan = true;
+    const next = new Map<string, QueuedEvent[]>();
+    for (const event of queued) {
+      if (active.has(event.chatKey)) continue;
+      const events = next.get(event.chatKey) ?? [];
+      events.push(event);
+      next.set(event.chatKey, events);
+    }
+    planned = next;
+  }
+
+  function kick(_chatKeys: string[]): void {
+    rescan = true;
+    pump();
+  }
+
+  /** Works through the planned events of one chat under its lease; says whether it applied any. */
+  async function runChat(chatKey: string, events: QueuedEvent[]): Promise<boolean> {
+    if (!(await acquire(chatKey))) return false;
+    try {
+      return await drain(chatKey, events);
+    } finally {
+      await release(chatKey);
+    }
   }
 
   /** Takes the chat's lease by a unique insert; an expired lease (its holder died) is removed first. */
@@ -146,45 +199,39 @@ export function createProcessor(deps: ProcessorDeps) {
     return true;
   }
 
-  async function hasDueEvent(chatKey: string): Promise<boolean> {
-    const next = await nextEvent(chatKey);
-    return next !== null && next.nextAttemptAt.getTime() <= now().getTime();
-  }
+  async function drain(chatKey: string, events: QueuedEvent[]): Promise<boolean> {
+    const chat = (await models.Chat.findById(chatKey).lean()) ?? {
+      rev: 0,
+      state: {},
+      outbox: [] as unknown[],
+      appliedEventIds: [] as string[],
+    };
+    // A freshly upserted chat may lack the arrays: read them defensively.
+    let rev = chat.rev ?? 0;
+    let state = (chat.state ?? {}) as Record<string, unknown>;
+    let appliedEventIds: string[] = chat.appliedEventIds ?? [];
+    await flushOutbox(chatKey, (chat.outbox ?? []) as OutgoingBatch[]);
+    let progressed = false;
 
-  /** The earliest pending event of the chat, due or not: a later event never overtakes a retried one. */
-  function nextEvent(chatKey: string) {
-    return models.InboundEvent.findOne({ chatKey, status: 'pending' }, null, {
-      sort: { timestamp: 1, _id: 1 },
-      lean: true,
-    });
-  }
-
-  async function drain(chatKey: string): Promise<void> {
-    for (;;) {
-      if (stopping) return;
-      const chat = (await models.Chat.findById(chatKey).lean()) ?? {
-        rev: 0,
-        state: {},
-        outbox: [] as unknown[],
-        appliedEventIds: [] as string[],
-      };
-      // A freshly upserted chat may lack the arrays: read them defensively.
-      const outbox = (chat.outbox ?? []) as OutgoingBatch[];
-      const appliedEventIds: string[] = chat.appliedEventIds ?? [];
-      await flushOutbox(chatKey, outbox);
-
-      const stored = await nextEvent(chatKey);
-      if (!stored || stored.nextAttemptAt.getTime() > now().getTime()) return;
-      if (appliedEventIds.includes(stored._id)) {
-        await markEvent(stored._id, chatKey, 'done');
+    for (const plannedEvent of events) {
+      if (stopping) break;
+      // The plan may be stale: another instance may have applied or postponed the event since.
+      const queued = await models.QueuedEvent.findById(plannedEvent._id).lean();
+      if (!queued) continue;
+      if (queued.nextAttemptAt.getTime() > now().getTime()) break;
+      const stored = await models.InboundEvent.findById(queued._id).lean();
+      if (!stored || stored.status !== 'pending' || appliedEventIds.includes(queued._id)) {
+        // Applied before a crash, or its record erased: only the queue entry is left to clear.
+        if (stored?.status === 'pending') await markEvent(stored._id, chatKey, 'done', queued.attempts);
+        else await models.QueuedEvent.deleteOne({ _id: queued._id });
         continue;
       }
-      if (!(await renew(chatKey))) return;
+      if (!(await renew(chatKey))) break;
 
-      const attempt = stored.attempts + 1;
+      const attempt = queued.attempts + 1;
       // Counted before running, so an event that crashes the process is set aside after a few restarts.
-      await models.InboundEvent.updateOne(
-        { _id: stored._id },
+      await models.QueuedEvent.updateOne(
+        { _id: queued._id },
         { $set: { attempts: attempt, nextAttemptAt: new Date(now().getTime() + leaseMs) } },
       );
       const event = JSON.parse(stored.payload) as LineEvent;
@@ -192,7 +239,7 @@ export function createProcessor(deps: ProcessorDeps) {
         eventId: stored._id,
         event,
         chatKey,
-        state: (chat.state ?? {}) as Record<string, unknown>,
+        state,
         receivedAt: stored.receivedAt,
         replyToken: stored.replyToken ?? undefined,
         replyTokenExpiresAt: stored.replyToken
@@ -218,26 +265,25 @@ export function createProcessor(deps: ProcessorDeps) {
         }
         await models.InboundEvent.updateOne(
           { _id: stored._id },
-          {
-            $set: {
-              lastError: message.slice(0, 500),
-              nextAttemptAt: new Date(now().getTime() + 1000 * 2 ** (attempt - 1)),
-            },
-          },
+          { $set: { lastError: message.slice(0, 500) } },
         );
-        return;
+        await models.QueuedEvent.updateOne(
+          { _id: stored._id },
+          { $set: { nextAttemptAt: new Date(now().getTime() + 1000 * 2 ** (attempt - 1)) } },
+        );
+        break;
       }
 
-      if (!(await renew(chatKey))) return; // lease lost: the new holder applies it
-      const rev = chat.rev ?? 0;
+      if (!(await renew(chatKey))) break; // lease lost: the new holder applies it
+      const nextApplied = [...appliedEventIds, stored._id].slice(-100);
       const committed = await models.Chat.updateOne(
         { _id: chatKey, rev },
         {
           $set: {
             state: result.state,
             rev: rev + 1,
-            appliedEventIds: [...appliedEventIds, stored._id].slice(-100),
-            outbox: [...outbox, ...result.outbox],
+            appliedEventIds: nextApplied,
+            outbox: result.outbox,
             ...(result.wakeAt !== undefined ? { wakeAt: result.wakeAt } : {}),
             updatedAt: now(),
           },
@@ -247,10 +293,33 @@ export function createProcessor(deps: ProcessorDeps) {
         if (error.code === 11000) return { modifiedCount: 0, upsertedCount: 0 };
         throw error;
       });
-      if (committed.modifiedCount + committed.upsertedCount !== 1) return; // someone else applied an event
-      await markEvent(stored._id, chatKey, 'done');
+      if (committed.modifiedCount + committed.upsertedCount !== 1) break; // someone else applied an event
+      rev += 1;
+      state = result.state;
+      appliedEventIds = nextApplied;
+      progressed = true;
+      await markEvent(stored._id, chatKey, 'done', attempt);
       await flushOutbox(chatKey, result.outbox);
+      await rememberIfUnused(context, result.outbox);
     }
+    return progressed;
+  }
+
+  /**
+   * A one-to-one chat's reply token that the bot did not use is free for a status card or a
+   * staff answer within the minute (a reply from a group token would post into the group).
+   */
+  async function rememberIfUnused(context: HandlerContext, sent: OutgoingBatch[]): Promise<void> {
+    const { event, replyToken, replyTokenExpiresAt } = context;
+    if (!deps.rememberReplyToken || !replyToken || !replyTokenExpiresAt) return;
+    if (event.source?.type !== 'user' || !event.source.userId) return;
+    if (replyTokenExpiresAt.getTime() <= now().getTime()) return;
+    if (sent.some((batch) => batch.replyToken === replyToken)) return;
+    await deps.rememberReplyToken({
+      lineUserId: event.source.userId,
+      token: replyToken,
+      expiresAt: replyTokenExpiresAt,
+    });
   }
 
   async function setAside(context: HandlerContext, reason: string): Promise<void> {
@@ -260,14 +329,16 @@ export function createProcessor(deps: ProcessorDeps) {
     );
     const apology = deps.apology(context);
     if (apology) await sender.enqueue(apology);
-    await markEvent(context.eventId, context.chatKey, 'failed', reason);
+    await markEvent(context.eventId, context.chatKey, 'failed', context.attempt - 1, reason);
     if (apology) await sender.deliver(apology.id);
   }
 
+  /** Closes the record, then removes the queue entry: a crash in between only leaves an entry to clear. */
   async function markEvent(
     id: string,
     chatKey: string,
     status: 'done' | 'failed',
+    attempts: number,
     error?: string,
   ): Promise<void> {
     // Group and room messages are answered with one line and never kept: only the dedupe marker stays.
@@ -277,6 +348,7 @@ export function createProcessor(deps: ProcessorDeps) {
       {
         $set: {
           status,
+          attempts,
           processedAt: now(),
           ...(error ? { lastError: error.slice(0, 500) } : {}),
           ...(forget ? { payload: '{}' } : {}),
@@ -284,6 +356,7 @@ export function createProcessor(deps: ProcessorDeps) {
         ...(forget ? { $unset: { userId: '', replyToken: '' } } : {}),
       },
     );
+    await models.QueuedEvent.deleteOne({ _id: id });
   }
 
   /** Moves committed messages to the delivery queue, then sends them, in order. */
@@ -295,20 +368,15 @@ export function createProcessor(deps: ProcessorDeps) {
     for (const batch of batches) await sender.deliver(batch.id);
   }
 
+  /** A pass over the queue: picks up events left by a crash, a lost lease or a retry delay. */
   async function poll(): Promise<void> {
-    if (stopping || active.size >= concurrency) return;
-    const due = await models.InboundEvent.find(
-      { status: 'pending', nextAttemptAt: { $lte: now() } },
-      { chatKey: 1 },
-      { sort: { nextAttemptAt: 1 }, limit: 200, lean: true },
-    );
-    const keys = [...new Set(due.map((event) => event.chatKey))].filter((key) => !active.has(key));
-    kick(keys.slice(0, concurrency - active.size));
+    rescan = true;
+    pump();
+    await scanning;
   }
 
   return {
     kick,
-    /** One polling pass: picks up events left by a crash, a lost lease or a retry delay. */
     poll,
     start(): void {
       timer = setInterval(() => {
@@ -319,11 +387,16 @@ export function createProcessor(deps: ProcessorDeps) {
     async stop(): Promise<void> {
       stopping = true;
       if (timer) clearInterval(timer);
+      await scanning;
       await Promise.all(active.values());
     },
     /** Resolves when this instance has nothing in progress (tests and benchmarks). */
     async idle(): Promise<void> {
-      while (active.size > 0) await Promise.all(active.values());
+      for (;;) {
+        const running = [...active.values(), ...(scanning ? [scanning] : [])];
+        if (running.length === 0) return;
+        await Promise.all(running);
+      }
     },
   };
 }

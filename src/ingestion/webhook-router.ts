@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { isValidSignature } from '../line/signature';
 import type { Logger } from '../logger';
-import { acceptEvents } from './inbox';
+import { createEventAcceptor } from './inbox';
 import { webhookBodySchema } from './line-event';
 import type { IngestionModels } from './models';
 
@@ -21,6 +21,7 @@ const WARNING_INTERVAL_MS = 60_000;
 export function webhookRouter(deps: WebhookDeps): Router {
   const router = Router();
   const now = deps.now ?? (() => new Date());
+  const accept = createEventAcceptor(deps.models, now);
   let rejectedSinceWarning = 0;
   let lastWarningAt = 0;
 
@@ -64,7 +65,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
       return;
     }
     // Durable before acknowledged: a crash after this answer loses nothing.
-    const result = await acceptEvents(deps.models, parsed.data.events, now());
+    const result = await accept(parsed.data.events);
     res.status(200).json({ accepted: result.accepted, duplicates: result.duplicates });
     if (result.accepted > 0) deps.onAccepted(result.chatKeys);
   });

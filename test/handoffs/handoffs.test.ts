@@ -67,6 +67,7 @@ describe('talk to staff (hand-offs)', () => {
       (items) => items.some((item) => item.text === 'หลังคารั่วค่ะ ช่วยด้วย'),
     );
     expect(chat.some((item) => item.text === 'หลังคารั่วค่ะ ช่วยด้วย')).toBe(true);
+    await service.processor.idle(); // the processor keeps the unused reply token once it has applied the event
     expect(emulator.sentMessages(userId)).toHaveLength(before);
 
     const answer = await request(service.url)

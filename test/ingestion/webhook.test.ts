@@ -178,4 +178,50 @@ describe('POST /webhook', () => {
     );
     expect(doc?.status).toBe('done');
   });
+
+  it('carries the events of concurrent requests in shared writes, each answered for its own events', async () => {
+    const users = Array.from({ length: 20 }, () => newUserId());
+    const results = await Promise.all(
+      users.map((userId) =>
+        postWebhook(instance.webhookUrl, TEST_SECRET, [buildEvent.text({ userId, text: 'together' })]),
+      ),
+    );
+    expect(results.map((r) => [r.status, JSON.parse(r.body) as unknown])).toEqual(
+      users.map(() => [200, { accepted: 1, duplicates: 0 }]),
+    );
+    await eventually(
+      () => instance.models.InboundEvent.countDocuments({ userId: { $in: users }, status: 'done' }),
+      (done) => done === users.length,
+    );
+    // The queue holds only work still to do.
+    expect(
+      await instance.models.QueuedEvent.countDocuments({ chatKey: { $in: users.map((u) => `user:${u}`) } }),
+    ).toBe(0);
+  });
+
+  it('queues again, on redelivery, an event stored before a crash cut off its queue entry', async () => {
+    const userId = newUserId();
+    const event = buildEvent.text({ userId, text: 'after crash' });
+    // What a crash between the two writes of an acceptance leaves: the record, no queue entry, no 200.
+    await instance.models.InboundEvent.create({
+      _id: event.webhookEventId,
+      chatKey: `user:${userId}`,
+      userId,
+      type: 'message',
+      timestamp: event.timestamp,
+      receivedAt: new Date(),
+      payload: JSON.stringify(event),
+      status: 'pending',
+      attempts: 0,
+    });
+    const redelivered = { ...event, deliveryContext: { isRedelivery: true } };
+    const answer = await postWebhook(instance.webhookUrl, TEST_SECRET, [redelivered]);
+    expect(JSON.parse(answer.body)).toEqual({ accepted: 0, duplicates: 1 });
+    await instance.processor.poll();
+    const chat = await eventually(
+      () => instance.models.Chat.findById(`user:${userId}`).lean(),
+      (doc) => ((doc?.state as { seen?: string[] })?.seen ?? []).length === 1,
+    );
+    expect(chat?.state).toEqual({ seen: ['after crash'] });
+  });
 });
