@@ -1,6 +1,7 @@
 import type { messagingApi } from '@line/bot-sdk';
 import { formatDate, type ConversationState } from '../conversation';
 import { deleteMedia } from '../media/media-store';
+import { eraseVolunteerData } from '../volunteers/erase';
 import type { TFunction } from 'i18next';
 import { isOpenCase } from './case-actions';
 import type { BotDeps } from './handler';
@@ -114,10 +115,16 @@ export async function myDataSummary(
 }
 
 /**
- * PDPA erasure that really deletes: media bytes, names, phones, descriptions, exact places and the
- * messages we sent. Cases keep only what anonymous statistics need (category, province, status, dates).
+ * PDPA erasure that really deletes: media bytes, names, phones, descriptions, exact places, the
+ * messages we sent and a volunteer's registrations and menu. Cases keep only what anonymous
+ * statistics need (category, province, status, dates).
  */
-export async function eraseUserData(deps: Deps, userId: string): Promise<{ cases: number; media: number }> {
+export async function eraseUserData(
+  deps: Deps & Pick<BotDeps, 'api'>,
+  userId: string,
+): Promise<{ cases: number; media: number }> {
+  // First: a failed unlink throws before anything is erased, and the retried event erases it all.
+  await eraseVolunteerData({ connection: deps.models.LineUser.db, lineApi: deps.api }, userId);
   const cases = await deps.cases.cases.find(byUser(userId), { _id: 1, mediaIds: 1, description: 1 }).lean();
   const mediaIds = new Set<string>();
   for (const item of cases) {

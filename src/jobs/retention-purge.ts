@@ -189,6 +189,12 @@ export const RECORD_RETENTION_DAYS = {
    * dedupe markers, so a recent run can still be looked into.
    */
   finishedBroadcastClaims: 7,
+  /**
+   * A finished broadcast's recipient lists (LINE user ids per chunk) are read only by a resumed
+   * attempt, and none comes once it is finished; the same week leaves a crash or a late runner room.
+   * The chunks keep their counts and outcomes for the broadcast's report.
+   */
+  finishedBroadcastRecipients: 7,
   /** After it is read: the console lists newest first, and a month is enough to find one again. */
   readNotifications: 30,
   /** Never read (a coordinator who left): after half a year it is no longer news to anyone. */
@@ -203,6 +209,8 @@ export const RECORD_RETENTION_DAYS = {
 
 export type RecordPurgeSummary = {
   broadcastClaims: number;
+  /** Chunks whose recipient list was deleted (and their last recipient's id dropped). */
+  broadcastRecipientLists: number;
   readNotifications: number;
   unreadNotifications: number;
   escalations: number;
@@ -281,6 +289,41 @@ async function purgeBroadcastClaims(connection: Connection, cutoff: Date): Promi
   return deleted;
 }
 
+/** The broadcast of a chunk id `<broadcastId>:<index>` (see `chunkId`); null for anything else. */
+export function broadcastOfChunk(id: string): string | null {
+  return /^(.+):\d+$/.exec(id)?.[1] ?? null;
+}
+
+/**
+ * Deletes the recipient lists of broadcasts ended by `cutoff`. Only lists still stored are read, so
+ * a run costs what is left, not every broadcast ever sent. Each chunk first loses `lastRecipient`
+ * (a LINE user id, only used to resume a preparation), then its list: a run cut short between the
+ * two leaves the list, and the next run finishes.
+ */
+async function purgeBroadcastRecipients(connection: Connection, cutoff: Date): Promise<number> {
+  const { Broadcast, Chunk, ChunkRecipients } = broadcastModels(connection);
+  let deleted = 0;
+  const lists = ChunkRecipients.find({}, { _id: 1 }).lean<{ _id: string }[]>().cursor();
+  await inBatches(lists, async (batch) => {
+    const ids = [...new Set(batch.map((list) => broadcastOfChunk(list._id)).filter((id) => id !== null))];
+    const broadcasts = await Broadcast.find(
+      { _id: { $in: ids } },
+      { _id: 1, status: 1, finishedAt: 1, cancelledAt: 1, scheduledAt: 1 },
+    ).lean<(FinishSubject & { _id: string })[]>();
+    const byId = new Map(broadcasts.map((b) => [b._id, b]));
+    const done = batch
+      .filter((list) => {
+        const id = broadcastOfChunk(list._id);
+        return id !== null && broadcastEndedBy(byId.get(id), cutoff);
+      })
+      .map((list) => list._id);
+    if (done.length === 0) return;
+    await Chunk.updateMany({ _id: { $in: done } }, { $unset: { lastRecipient: '' } });
+    deleted += (await ChunkRecipients.deleteMany({ _id: { $in: done } })).deletedCount;
+  });
+  return deleted;
+}
+
 async function purgeSettledEscalations(connection: Connection, cutoff: Date): Promise<number> {
   const Escalation = caseEscalationModel(connection);
   let deleted = 0;
@@ -304,7 +347,8 @@ async function purgeSettledEscalations(connection: Connection, cutoff: Date): Pr
 
 /**
  * Clears what the jobs and broadcasts leave behind once it guards nothing (see
- * `RECORD_RETENTION_DAYS`): broadcast claims, staff notifications and case escalations. Counts only.
+ * `RECORD_RETENTION_DAYS`): broadcast claims and recipient lists, staff notifications and case
+ * escalations. Counts only.
  */
 export async function purgeOperationalRecords(
   deps: { connection: Connection },
@@ -316,6 +360,10 @@ export async function purgeOperationalRecords(
     broadcastClaims: await purgeBroadcastClaims(
       deps.connection,
       before(RECORD_RETENTION_DAYS.finishedBroadcastClaims),
+    ),
+    broadcastRecipientLists: await purgeBroadcastRecipients(
+      deps.connection,
+      before(RECORD_RETENTION_DAYS.finishedBroadcastRecipients),
     ),
     readNotifications: (
       await Notification.deleteMany({ readAt: { $lte: before(RECORD_RETENTION_DAYS.readNotifications) } })

@@ -1,13 +1,19 @@
+import { createHash } from 'node:crypto';
 import { consentModel } from '../../src/bot/consents';
-import { broadcastModels, type BroadcastStatus } from '../../src/broadcasts/models';
+import { broadcastContext } from '../../src/broadcasts/context';
+import { broadcastModels, type BroadcastStatus, type ChunkStatus } from '../../src/broadcasts/models';
+import { chunkId } from '../../src/broadcasts/prepare';
+import { broadcastDetail } from '../../src/broadcasts/service';
 import type { Case } from '../../src/cases/case-schema';
 import { caseModel } from '../../src/cases/case-model';
 import type { Database } from '../../src/db/connection';
 import { ingestionModels } from '../../src/ingestion/models';
+import { createLineApi } from '../../src/line/line-api';
 import { domainJobs } from '../../src/jobs';
 import {
   anonymousTimeline,
   broadcastEndedBy,
+  broadcastOfChunk,
   broadcastOfClaim,
   closedAt,
   escalationSettled,
@@ -18,6 +24,7 @@ import { caseEscalationModel, escalateOverdueCases } from '../../src/jobs/sla-es
 import { staffNotificationModel } from '../../src/jobs/staff-notifications';
 import { mediaModels } from '../../src/media/models';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
+import { testLogger } from '../helpers/logger';
 import { T0, days, seedCase, staffNote } from './helpers';
 
 const closing = (at: Date, to: Case['status'] = 'completed') => ({
@@ -229,6 +236,13 @@ describe('operational record rules (pure)', () => {
     expect(broadcastOfClaim('run:')).toBeNull();
   });
 
+  it('finds the broadcast of a chunk id, colons in the broadcast id included', () => {
+    expect(broadcastOfChunk(chunkId('b-1', 3))).toBe('b-1');
+    expect(broadcastOfChunk(chunkId('b:2', 12))).toBe('b:2');
+    expect(broadcastOfChunk('b-1')).toBeNull();
+    expect(broadcastOfChunk(':000001')).toBeNull();
+  });
+
   it('counts a broadcast as ended only in a final status, from when it ended', () => {
     const base = { finishedAt: null, cancelledAt: null, scheduledAt: T0 };
     expect(broadcastEndedBy({ ...base, status: 'completed', finishedAt: days(1) }, days(1))).toBe(true);
@@ -311,6 +325,92 @@ describe('purgeOperationalRecords', () => {
     ]);
   });
 
+  it("deletes a finished broadcast's recipient lists a week after it ended, keeping its per-chunk report", async () => {
+    const { Broadcast, Chunk, ChunkRecipients } = broadcastModels(database.connection);
+    // LINE user ids: U and 32 hex digits.
+    const users = (seed: string, n: number) =>
+      Array.from({ length: n }, (_, i) => `U${createHash('md5').update(`${seed}-${i}`).digest('hex')}`);
+    const chunks: Record<string, ChunkStatus[]> = {
+      'r-done': ['sent', 'failed', 'skipped'],
+      'r-cancelled': ['queued'],
+      'r-recent': ['sent'],
+      'r-running': ['sent', 'queued'],
+    };
+    const broadcast = async (id: string, status: BroadcastStatus, ended: Record<string, Date> = {}) => {
+      await Broadcast.create({
+        _id: id,
+        status,
+        audience: { type: 'all' },
+        content: { th: { text: 'ประกาศ' } },
+        scheduledAt: T0,
+        createdAt: T0,
+        createdBy: { id: 'staff-1', role: 'admin' },
+        ...ended,
+      });
+      for (const [index, chunkStatus] of chunks[id]!.entries()) {
+        const recipients = users(`${id}:${index}`, 3);
+        await ChunkRecipients.create({ _id: chunkId(id, index), recipients });
+        await Chunk.create({
+          _id: chunkId(id, index),
+          broadcastId: id,
+          index,
+          language: 'th',
+          recipientCount: recipients.length,
+          lastRecipient: recipients.at(-1)!,
+          retryKey: `key-${id}-${index}`,
+          status: chunkStatus,
+          attempts: chunkStatus === 'queued' ? 0 : 1,
+          sentAt: chunkStatus === 'sent' ? T0 : null,
+          error: chunkStatus === 'failed' ? { status: 400, message: 'bad request' } : null,
+        });
+      }
+    };
+    await broadcast('r-done', 'completed_with_failures', { finishedAt: days(0) });
+    await broadcast('r-cancelled', 'cancelled', { cancelledAt: days(0) });
+    await broadcast('r-recent', 'completed', { finishedAt: days(5) });
+    await broadcast('r-running', 'sending');
+    // Stored by a preparation cut short before its chunk document: the ended broadcast's list all the same.
+    await ChunkRecipients.create({ _id: chunkId('r-cancelled', 1), recipients: users('orphan', 2) });
+
+    const ctx = broadcastContext({
+      connection: database.connection,
+      // Never called: the report is read from the database only.
+      lineApi: createLineApi({
+        channelAccessToken: 'unused',
+        apiBaseUrl: 'http://127.0.0.1:9',
+        dataApiBaseUrl: 'http://127.0.0.1:9',
+      }),
+      logger: testLogger,
+    });
+    const reports = async () => Promise.all(Object.keys(chunks).map((id) => broadcastDetail(ctx, id)));
+    const before = await reports();
+    const listsLeft = async () =>
+      (await ChunkRecipients.find({}, { _id: 1 }).lean()).map((l) => l._id).sort();
+    const idsIn = async (broadcastId: string) =>
+      JSON.stringify(await Chunk.find({ broadcastId }).lean()).match(/U[0-9a-f]{32}/g) ?? [];
+
+    expect((await purge(days(6))).broadcastRecipientLists).toBe(0);
+    expect(await listsLeft()).toHaveLength(8);
+
+    expect((await purge(days(8))).broadcastRecipientLists).toBe(5);
+    expect(await listsLeft()).toEqual(
+      [chunkId('r-recent', 0), chunkId('r-running', 0), chunkId('r-running', 1)].sort(),
+    );
+    expect(await idsIn('r-done')).toEqual([]);
+    expect(await idsIn('r-cancelled')).toEqual([]);
+    expect(await idsIn('r-recent')).toHaveLength(1);
+    expect(await reports()).toEqual(before);
+    expect(before[0]).toMatchObject({
+      progress: { sent: 1, failed: 1, skipped: 1, recipientsSent: 3 },
+      chunks: [{ status: 'sent', recipients: 3 }, { status: 'failed', recipients: 3 }, { status: 'skipped' }],
+    });
+
+    expect((await purge(days(13))).broadcastRecipientLists).toBe(1);
+    expect(await listsLeft()).toEqual([chunkId('r-running', 0), chunkId('r-running', 1)]);
+    expect(await idsIn('r-running')).toHaveLength(2);
+    expect(await reports()).toEqual(before);
+  });
+
   it('deletes notifications a month after they were read, unread ones after half a year', async () => {
     const Notification = staffNotificationModel(database.connection);
     const data = { kind: 'reopen_requested' as const, reference: 'NL-0001', at: T0 };
@@ -361,6 +461,7 @@ describe('purgeOperationalRecords', () => {
     expect(job?.schedule).toBe('53 3 * * *');
     expect(await job!.run(days(2000))).toEqual({
       broadcastClaims: 0,
+      broadcastRecipientLists: 0,
       readNotifications: 0,
       unreadNotifications: 0,
       escalations: 0,
