@@ -114,7 +114,7 @@ async function main() {
     console.log(`result: ${result.outcome}, chunks ${JSON.stringify(result.chunks)}`);
     console.log(
       `fan-out: ${usage.totalUsage} recipients accepted by LINE in ${seconds.toFixed(2)} s ` +
-        `(prepare ${prepareSeconds.toFixed(2)} s, send ${(seconds - prepareSeconds).toFixed(2)} s; ` +
+        `(audience read and chunks stored in ${prepareSeconds.toFixed(2)} s, sending alongside; ` +
         `rate-limit floor ${floor.toFixed(2)} s)`,
     );
     console.log(

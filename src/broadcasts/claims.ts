@@ -18,9 +18,7 @@ export async function takeClaim(
   ttlMs: number,
   now: () => Date,
 ): Promise<Claim | null> {
-  const latest = await models.Claim.findOne({ key }, { seq: 1, owner: 1, at: 1, released: 1 })
-    .sort({ seq: -1 })
-    .lean();
+  const latest = await latestClaim(models, key);
   const at = now();
   if (latest && !latest.released && latest.at.getTime() > at.getTime() - ttlMs) return null;
   const seq = (latest?.seq ?? 0) + 1;
@@ -39,6 +37,35 @@ export async function takeClaim(
       await models.Claim.updateOne({ _id: id }, { $set: { released: true } });
     },
   };
+}
+
+/**
+ * The newest claim on `key`. Claims of a key are numbered 1, 2, 3… without gaps (each is the latest
+ * plus one, by a unique insert), so the newest is found by `_id` lookups alone: doubling until one
+ * is missing, then halving. A handful of lookups by the primary key, where a query on `key` reads
+ * every claim ever made on FerretDB (one per chunk of every broadcast).
+ */
+async function latestClaim(models: BroadcastModels, key: string) {
+  const find = (seq: number) =>
+    models.Claim.findById(`${key}#${seq}`, { seq: 1, owner: 1, at: 1, released: 1 }).lean();
+  let found = await find(1);
+  if (!found) return null;
+  let low = 1;
+  let high = 2;
+  for (let next = await find(high); next; next = await find(high)) {
+    found = next;
+    low = high;
+    high *= 2;
+  }
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    const next = await find(middle);
+    if (next) {
+      found = next;
+      low = middle;
+    } else high = middle;
+  }
+  return found;
 }
 
 export type GateOutcome = 'started' | 'cancelled';

@@ -18,6 +18,8 @@ export async function prepareChunks(
   ctx: BroadcastContext,
   broadcast: Pick<BroadcastDoc, '_id' | 'audience' | 'content'>,
   lease: Claim,
+  /** Told each chunk as soon as it is stored, so sending can start before preparing ends. */
+  onChunk: (id: string) => void = () => undefined,
 ): Promise<{ chunks: number; recipients: number }> {
   const { Chunk } = ctx.models;
   const languages = Object.keys(broadcast.content);
@@ -32,6 +34,7 @@ export async function prepareChunks(
     : undefined;
 
   const buffers = new Map<string, string[]>(languages.map((l) => [l, []]));
+  let renewedAt = Date.now();
   const flush = async (language: string) => {
     const recipients = buffers.get(language)!;
     if (recipients.length === 0) return;
@@ -55,7 +58,12 @@ export async function prepareChunks(
       // A runner that lost its lease wrote the same chunk: the first one stands.
       if (!isDuplicateKey(error)) throw error;
     }
-    await lease.renew();
+    onChunk(id);
+    // Often enough that no one takes the broadcast over, not a write per chunk.
+    if (Date.now() - renewedAt > ctx.options.leaseMs / 4) {
+      renewedAt = Date.now();
+      await lease.renew();
+    }
   };
 
   for await (const member of streamAudience(ctx.connection, broadcast.audience as Audience, resumeAfter)) {

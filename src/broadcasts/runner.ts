@@ -71,15 +71,31 @@ async function runWith(ctx: BroadcastContext, broadcastId: string, now = ctx.clo
   const lease = await takeClaim(ctx.models, `run:${broadcastId}`, ctx.owner, ctx.options.leaseMs, ctx.clock);
   if (!lease) return result('busy');
   try {
+    const chunks: RunResult['chunks'] = {};
+    const count = (tally: RunResult['chunks']) => {
+      for (const [outcome, n] of Object.entries(tally) as [ChunkOutcome, number][])
+        chunks[outcome] = (chunks[outcome] ?? 0) + n;
+    };
     if (!broadcast.preparedAt) {
-      const totals = await prepareChunks(ctx, broadcast, lease);
+      // Each chunk is stored with its retry key before it is handed over: a crash in the middle
+      // leaves stored chunks that the next run sends (queued) and the rest to prepare.
+      const prepared = createChannel<string>();
+      const [totals, early] = await Promise.all([
+        prepareChunks(ctx, broadcast, lease, prepared.push).finally(prepared.close),
+        // Read just now from users who follow us: no one to drop yet, and no scan of every user.
+        sendChunks(ctx, broadcast, lease, prepared, { checkUnfollowed: false }),
+      ]);
+      count(early);
       await Broadcast.updateOne(
         { _id: broadcastId },
         { $set: { preparedAt: ctx.clock(), totals, status: 'sending' } },
       );
       ctx.logger.info({ broadcastId, ...totals }, 'broadcast prepared');
     }
-    const chunks = await sendQueued(ctx, broadcast, lease);
+    if ((chunks.waiting_quota ?? 0) === 0)
+      count(
+        await sendChunks(ctx, broadcast, lease, await dueChunks(ctx, broadcast), { checkUnfollowed: true }),
+      );
     const status = await settle(ctx, broadcastId, (chunks.waiting_quota ?? 0) > 0);
     ctx.logger.info({ broadcastId, status, ...chunks }, 'broadcast run');
     return result(status, chunks);
@@ -88,11 +104,8 @@ async function runWith(ctx: BroadcastContext, broadcastId: string, now = ctx.clo
   }
 }
 
-async function sendQueued(
-  ctx: BroadcastContext,
-  broadcast: BroadcastDoc,
-  lease: Claim,
-): Promise<RunResult['chunks']> {
+/** Queued chunks whose time has come (a retry may wait), in order. */
+async function dueChunks(ctx: BroadcastContext, broadcast: BroadcastDoc): Promise<string[]> {
   const queue = await ctx.models.Chunk.find(
     {
       broadcastId: broadcast._id,
@@ -103,17 +116,73 @@ async function sendQueued(
   )
     .sort({ index: 1 })
     .lean();
+  return queue.map((chunk) => chunk._id);
+}
+
+/** A queue from one producer to several consumers; it ends when closed and drained. */
+function createChannel<T>() {
+  const items: T[] = [];
+  const consumers: ((result: IteratorResult<T, undefined>) => void)[] = [];
+  let closed = false;
+  return {
+    push: (item: T) => {
+      const consumer = consumers.shift();
+      if (consumer) consumer({ value: item, done: false });
+      else items.push(item);
+    },
+    close: () => {
+      closed = true;
+      for (const consumer of consumers.splice(0)) consumer({ value: undefined, done: true });
+    },
+    next: () =>
+      new Promise<IteratorResult<T, undefined>>((resolve) => {
+        if (items.length > 0) resolve({ value: items.shift()!, done: false });
+        else if (closed) resolve({ value: undefined, done: true });
+        else consumers.push(resolve);
+      }),
+  };
+}
+
+type ChunkSource = { next(): Promise<IteratorResult<string, undefined>> };
+
+const fromList = (ids: string[]): ChunkSource => ({
+  next: () =>
+    Promise.resolve(ids.length > 0 ? { value: ids.shift()!, done: false } : { value: undefined, done: true }),
+});
+
+/** Sends chunks as they come, `concurrency` at a time, until the source ends or the quota is spent. */
+async function sendChunks(
+  ctx: BroadcastContext,
+  broadcast: BroadcastDoc,
+  lease: Claim,
+  source: ChunkSource | string[],
+  options: { checkUnfollowed: boolean },
+): Promise<RunResult['chunks']> {
+  const ids = Array.isArray(source) ? fromList(source) : source;
   const tally: RunResult['chunks'] = {};
-  if (queue.length === 0) return tally;
+  const first = await ids.next();
+  if (first.done) return tally;
   const plan = planQuota(await quotaSnapshot(ctx.connection, ctx.lineApi), 0, ctx.options);
   const budget = budgetOf(plan.availableForBroadcasts);
   const readFrom = broadcast.startedAt ?? broadcast.createdAt;
-  const unfollowed = await unfollowedSince(ctx, new Date(readFrom.getTime() - UNFOLLOW_MARGIN_MS));
+  const unfollowed = options.checkUnfollowed
+    ? await unfollowedSince(ctx, new Date(readFrom.getTime() - UNFOLLOW_MARGIN_MS))
+    : new Set<string>();
   let waiting = false;
   let renewedAt = Date.now();
+  let pending: string | undefined = first.value;
+  const take = async () => {
+    if (pending !== undefined) {
+      const id = pending;
+      pending = undefined;
+      return id;
+    }
+    const next = await ids.next();
+    return next.done ? undefined : next.value;
+  };
   const worker = async () => {
-    for (let next = queue.shift(); next && !waiting; next = queue.shift()) {
-      const outcome = await sendChunk(ctx, broadcast, next._id, budget, unfollowed);
+    for (let next = await take(); next !== undefined && !waiting; next = await take()) {
+      const outcome = await sendChunk(ctx, broadcast, next, budget, unfollowed);
       tally[outcome] = (tally[outcome] ?? 0) + 1;
       // The rest would not fit either: they wait for the next run.
       if (outcome === 'waiting_quota') waiting = true;
@@ -123,7 +192,7 @@ async function sendQueued(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(ctx.options.concurrency, queue.length) }, worker));
+  await Promise.all(Array.from({ length: ctx.options.concurrency }, worker));
   return tally;
 }
 
