@@ -1,3 +1,4 @@
+import { eraseFeedback } from '../feedback/feedback';
 import type { messagingApi } from '@line/bot-sdk';
 import { formatDate, type ConversationState } from '../conversation';
 import { deleteMedia } from '../media/media-store';
@@ -156,6 +157,7 @@ export async function eraseUserData(
     },
     { strict: false },
   );
+  await eraseFeedback(deps.models.LineUser.db, userId);
   await deps.consents.deleteMany({ lineUserId: userId });
   await deps.models.OutboundMessage.deleteMany({ to: userId });
   await deps.models.InboundEvent.deleteMany({ userId, status: { $ne: 'pending' } });

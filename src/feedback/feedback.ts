@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { messagingApi } from '@line/bot-sdk';
 import type { i18n } from 'i18next';
+import type { Connection } from 'mongoose';
 import type { CaseModels } from '../cases/create-case';
 import { notifyStaff, provinceRecipients, staffNotificationModel } from '../jobs/staff-notifications';
 import { staffModels } from '../staff/models';
-import type { CaseFeedbackModel } from './model';
+import { caseFeedbackModel, commentWaitModel, type CaseFeedbackModel } from './model';
 
 export type FeedbackDeps = { feedback: CaseFeedbackModel; cases: CaseModels; i18n: i18n };
 
@@ -89,10 +91,12 @@ export async function handleFeedbackPostback(
   if (COMMENT.test(data)) {
     await deps.feedback.updateOne(
       { _id: id },
-      {
-        $set: { awaitingCommentUntil: new Date(at.getTime() + COMMENT_WINDOW_MS) },
-        $setOnInsert: { reference, lineUserId: userId, at },
-      },
+      { $setOnInsert: { reference, lineUserId: userId, at } },
+      { upsert: true },
+    );
+    await commentWaitModel(deps.feedback.db).updateOne(
+      { _id: userId },
+      { $set: { feedbackId: id, reference, until: new Date(at.getTime() + COMMENT_WINDOW_MS) } },
       { upsert: true },
     );
     return [{ type: 'text', text: t('write_comment') }];
@@ -126,18 +130,40 @@ export async function takeFeedbackComment(
   language: string,
   at: Date,
 ): Promise<messagingApi.Message[] | undefined> {
-  const waiting = await deps.feedback
-    .findOne({ lineUserId: userId, awaitingCommentUntil: { $gt: at } })
-    .lean();
+  const waits = commentWaitModel(deps.feedback.db);
+  const waiting = await waits.findById(userId).lean();
   if (!waiting) return undefined;
-  await deps.feedback.updateOne(
-    { _id: waiting._id },
-    { $set: { comment: text.slice(0, 2000), awaitingCommentUntil: null } },
-  );
+  // Taken once: a second text in the same moment is an ordinary message.
+  const { deletedCount } = await waits.deleteOne({ _id: userId, feedbackId: waiting.feedbackId });
+  if (deletedCount !== 1 || waiting.until.getTime() <= at.getTime()) return undefined;
+  await deps.feedback.updateOne({ _id: waiting.feedbackId }, { $set: { comment: text.slice(0, 2000) } });
   return [
     {
       type: 'text',
       text: deps.i18n.getFixedT(language, 'feedback')('comment_saved', { reference: waiting.reference }),
     },
   ];
+}
+
+/**
+ * A person's erasure: their ratings stay for the foundation's figures, re-keyed and without the
+ * person (the key held their LINE user id) or their comment (free text may name them).
+ */
+export async function eraseFeedback(connection: Connection, userId: string): Promise<number> {
+  const feedback = caseFeedbackModel(connection);
+  const theirs = await feedback.find({ lineUserId: userId }).lean();
+  for (const item of theirs) {
+    // Deleted first: a crash in between loses one rating rather than counting it twice.
+    await feedback.deleteOne({ _id: item._id });
+    await feedback.create({
+      _id: `${item.reference}:erased:${randomUUID()}`,
+      reference: item.reference,
+      lineUserId: 'erased',
+      ...(item.rating ? { rating: item.rating } : {}),
+      ...(item.reopenRequestedAt ? { reopenRequestedAt: item.reopenRequestedAt } : {}),
+      at: item.at,
+    });
+  }
+  await commentWaitModel(connection).deleteOne({ _id: userId });
+  return theirs.length;
 }

@@ -9,14 +9,12 @@ const caseFeedbackSchema = new Schema(
     lineUserId: { type: String, required: true },
     rating: { type: Number, min: 1, max: 5 },
     comment: { type: String, maxlength: 2000 },
-    /** While set and in the future, the person's next text is the comment. */
-    awaitingCommentUntil: { type: Date, default: null },
     reopenRequestedAt: { type: Date },
     at: { type: Date, required: true },
   },
   { versionKey: false, collection: 'case_feedback' },
 );
-caseFeedbackSchema.index({ lineUserId: 1, awaitingCommentUntil: 1 });
+caseFeedbackSchema.index({ lineUserId: 1 });
 caseFeedbackSchema.index({ reference: 1 });
 
 export type CaseFeedbackDoc = InferSchemaType<typeof caseFeedbackSchema>;
@@ -26,5 +24,28 @@ export function caseFeedbackModel(connection: Connection): CaseFeedbackModel {
   return (
     (connection.models.CaseFeedback as CaseFeedbackModel | undefined) ??
     connection.model<CaseFeedbackDoc>('CaseFeedback', caseFeedbackSchema)
+  );
+}
+
+/**
+ * Who owes us a comment: while `until` is ahead, the person's next text is the comment on
+ * `feedbackId`. Keyed by the LINE user so that every text message checks it by `_id`.
+ */
+const commentWaitSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    feedbackId: { type: String, required: true },
+    reference: { type: String, required: true },
+    until: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'feedback_comment_waits' },
+);
+
+export type CommentWaitDoc = InferSchemaType<typeof commentWaitSchema>;
+
+export function commentWaitModel(connection: Connection): Model<CommentWaitDoc> {
+  return (
+    (connection.models.FeedbackCommentWait as Model<CommentWaitDoc> | undefined) ??
+    connection.model<CommentWaitDoc>('FeedbackCommentWait', commentWaitSchema)
   );
 }

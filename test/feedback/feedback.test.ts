@@ -1,6 +1,7 @@
 import { parseConfig } from '../../src/config';
 import { caseModels, createCase } from '../../src/cases/create-case';
-import { caseFeedbackModel } from '../../src/feedback/model';
+import { eraseFeedback } from '../../src/feedback/feedback';
+import { caseFeedbackModel, commentWaitModel } from '../../src/feedback/model';
 import { staffNotificationModel } from '../../src/jobs/staff-notifications';
 import { buildEvent, newUserId, postWebhook } from '../../src/line/webhook-client';
 import { startService, type Service } from '../../src/service';
@@ -69,7 +70,9 @@ describe('rating a completed case', () => {
     );
     expect(saved.text).toContain(created.reference);
     const feedback = await caseFeedbackModel(connection).findById(`${created.reference}:${userId}`).lean();
-    expect(feedback).toMatchObject({ rating: 4, comment: 'ช่างทำงานดีมาก', awaitingCommentUntil: null });
+    expect(feedback).toMatchObject({ rating: 4, comment: 'ช่างทำงานดีมาก' });
+    // The comment was taken once: the next text is an ordinary message again.
+    expect(await commentWaitModel(connection).findById(userId).lean()).toBeNull();
 
     const reopened = await tap(postback(`reopen:${created.reference}`));
     expect(reopened.text).toContain(created.reference);
@@ -92,5 +95,33 @@ describe('rating a completed case', () => {
     expect(
       await caseFeedbackModel(service.database.connection).countDocuments({ lineUserId: stranger }),
     ).toBe(0);
+  });
+
+  it("keeps an erased person's rating for the figures, without them or their comment", async () => {
+    const connection = service.database.connection;
+    const userId = newUserId();
+    const feedback = caseFeedbackModel(connection);
+    await feedback.create({
+      _id: `NL-2569-000777:${userId}`,
+      reference: 'NL-2569-000777',
+      lineUserId: userId,
+      rating: 2,
+      comment: 'my name is in here',
+      at: new Date(),
+    });
+    await commentWaitModel(connection).create({
+      _id: userId,
+      feedbackId: `NL-2569-000777:${userId}`,
+      reference: 'NL-2569-000777',
+      until: new Date(Date.now() + 60_000),
+    });
+    expect(await eraseFeedback(connection, userId)).toBe(1);
+    expect(await feedback.countDocuments({ lineUserId: userId })).toBe(0);
+    expect(await commentWaitModel(connection).findById(userId).lean()).toBeNull();
+    const kept = await feedback.find({ reference: 'NL-2569-000777' }).lean();
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ lineUserId: 'erased', rating: 2 });
+    expect(kept[0]!.comment).toBeUndefined();
+    expect(kept[0]!._id).not.toContain(userId);
   });
 });
