@@ -152,28 +152,36 @@ export function createProcessor(deps: ProcessorDeps) {
 
   /** Works through the planned events of one chat under its lease; says whether it applied any. */
   async function runChat(chatKey: string, events: QueuedEvent[]): Promise<boolean> {
-    if (!(await acquire(chatKey))) return false;
+    const lease = await acquire(chatKey);
+    if (!lease) return false;
     try {
-      return await drain(chatKey, events);
+      return await drain(chatKey, events, lease === 'taken over');
     } finally {
       await release(chatKey);
     }
   }
 
-  /** Takes the chat's lease by a unique insert; an expired lease (its holder died) is removed first. */
-  async function acquire(chatKey: string): Promise<boolean> {
+  /**
+   * Takes the chat's lease by a unique insert. An expired lease is removed first: its holder died
+   * (or stalled) in the middle of the chat's earliest event, which the caller then counts.
+   */
+  async function acquire(chatKey: string): Promise<'taken' | 'taken over' | false> {
+    let expired = false;
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const until = now().getTime() + leaseMs;
         await models.ChatLease.create({ _id: chatKey, owner: instanceId, until: new Date(until) });
         heldUntil.set(chatKey, until);
-        return true;
+        return expired ? 'taken over' : 'taken';
       } catch (error) {
         if ((error as { code?: number }).code !== 11000) throw error;
       }
       const held = await models.ChatLease.findById(chatKey).lean();
       if (held && held.until.getTime() > now().getTime()) return false;
-      if (held) await models.ChatLease.deleteOne({ _id: chatKey, owner: held.owner, until: held.until });
+      if (held) {
+        expired = true;
+        await models.ChatLease.deleteOne({ _id: chatKey, owner: held.owner, until: held.until });
+      }
     }
     return false;
   }
@@ -199,7 +207,8 @@ export function createProcessor(deps: ProcessorDeps) {
     return true;
   }
 
-  async function drain(chatKey: string, events: QueuedEvent[]): Promise<boolean> {
+  async function drain(chatKey: string, events: QueuedEvent[], takenOver: boolean): Promise<boolean> {
+    let holderDied = takenOver;
     const chat = (await models.Chat.findById(chatKey).lean()) ?? {
       rev: 0,
       state: {},
@@ -210,7 +219,7 @@ export function createProcessor(deps: ProcessorDeps) {
     let rev = chat.rev ?? 0;
     let state = (chat.state ?? {}) as Record<string, unknown>;
     let appliedEventIds: string[] = chat.appliedEventIds ?? [];
-    await flushOutbox(chatKey, (chat.outbox ?? []) as OutgoingBatch[]);
+    await flushOutbox((chat.outbox ?? []) as OutgoingBatch[], true);
     let progressed = false;
 
     for (const plannedEvent of events) {
@@ -222,18 +231,21 @@ export function createProcessor(deps: ProcessorDeps) {
       const stored = await models.InboundEvent.findById(queued._id).lean();
       if (!stored || stored.status !== 'pending' || appliedEventIds.includes(queued._id)) {
         // Applied before a crash, or its record erased: only the queue entry is left to clear.
+        holderDied = false;
         if (stored?.status === 'pending') await markEvent(stored._id, chatKey, 'done', queued.attempts);
         else await models.QueuedEvent.deleteOne({ _id: queued._id });
         continue;
       }
       if (!(await renew(chatKey))) break;
 
-      const attempt = queued.attempts + 1;
-      // Counted before running, so an event that crashes the process is set aside after a few restarts.
-      await models.QueuedEvent.updateOne(
-        { _id: queued._id },
-        { $set: { attempts: attempt, nextAttemptAt: new Date(now().getTime() + leaseMs) } },
-      );
+      // A try is counted when it fails, or by the next holder when the process died in it (no write
+      // on the way in): an event that crashes the process is set aside after a few restarts.
+      const tried = queued.attempts + (holderDied ? 1 : 0);
+      if (holderDied) {
+        holderDied = false;
+        await models.QueuedEvent.updateOne({ _id: queued._id }, { $set: { attempts: tried } });
+      }
+      const attempt = tried + 1;
       const event = JSON.parse(stored.payload) as LineEvent;
       const context: HandlerContext = {
         eventId: stored._id,
@@ -269,7 +281,9 @@ export function createProcessor(deps: ProcessorDeps) {
         );
         await models.QueuedEvent.updateOne(
           { _id: stored._id },
-          { $set: { nextAttemptAt: new Date(now().getTime() + 1000 * 2 ** (attempt - 1)) } },
+          {
+            $set: { attempts: attempt, nextAttemptAt: new Date(now().getTime() + 1000 * 2 ** (attempt - 1)) },
+          },
         );
         break;
       }
@@ -299,7 +313,7 @@ export function createProcessor(deps: ProcessorDeps) {
       appliedEventIds = nextApplied;
       progressed = true;
       await markEvent(stored._id, chatKey, 'done', attempt);
-      await flushOutbox(chatKey, result.outbox);
+      await flushOutbox(result.outbox, false);
       await rememberIfUnused(context, result.outbox);
     }
     return progressed;
@@ -359,13 +373,15 @@ export function createProcessor(deps: ProcessorDeps) {
     await models.QueuedEvent.deleteOne({ _id: id });
   }
 
-  /** Moves committed messages to the delivery queue, then sends them, in order. */
-  async function flushOutbox(chatKey: string, batches: OutgoingBatch[]): Promise<void> {
-    if (batches.length === 0) return;
-    for (const batch of batches) await sender.enqueue(batch);
-    // A whole-array write under the lease: FerretDB 1.24 does not apply $pull with a sub-document condition.
-    await models.Chat.updateOne({ _id: chatKey }, { $set: { outbox: [] } });
-    for (const batch of batches) await sender.deliver(batch.id);
+  /**
+   * Stores and sends committed messages, in order. The outbox stays on the chat until the next
+   * commit replaces it (no write to empty it): a run first sends whatever of it a crash left unstored.
+   */
+  async function flushOutbox(batches: OutgoingBatch[], onlyUnstored: boolean): Promise<void> {
+    for (const batch of batches) {
+      if (onlyUnstored && (await models.OutboundMessage.exists({ _id: batch.id }))) continue;
+      await sender.send(batch);
+    }
   }
 
   /** A pass over the queue: picks up events left by a crash, a lost lease or a retry delay. */

@@ -49,38 +49,68 @@ export function createSender(deps: SenderDeps) {
   const inlineAttempts = deps.inlineAttempts ?? 3;
   const backoffMs = deps.backoffMs ?? 200;
 
-  async function enqueue(batch: OutgoingBatch): Promise<void> {
+  /** The stored form of a batch: every chunk with its retry key, before any attempt. */
+  function recordOf(batch: OutgoingBatch, at: Date) {
     const chunks: OutboundChunk[] = [];
     for (let index = 0; index * MESSAGES_PER_CALL < batch.messages.length; index++) {
       chunks.push({ index, retryKey: randomUUID(), status: 'pending', attempts: 0 });
     }
-    const at = now();
+    return {
+      to: batch.to,
+      purpose: batch.purpose,
+      eventId: batch.eventId,
+      caseReference: batch.caseReference,
+      messages: batch.messages,
+      replyToken: batch.replyToken,
+      replyTokenExpiresAt: batch.replyTokenExpiresAt,
+      replyAttempted: false,
+      replyOnly: batch.replyOnly ?? false,
+      chunks,
+      status: chunks.length === 0 ? ('sent' as const) : ('pending' as const),
+      priority: batch.priority ?? 0,
+      attempts: 0,
+      nextAttemptAt: at,
+      createdAt: at,
+    };
+  }
+
+  async function enqueue(batch: OutgoingBatch): Promise<void> {
     await models.OutboundMessage.updateOne(
       { _id: batch.id },
-      {
-        $setOnInsert: {
-          to: batch.to,
-          purpose: batch.purpose,
-          eventId: batch.eventId,
-          caseReference: batch.caseReference,
-          messages: batch.messages,
-          replyToken: batch.replyToken,
-          replyTokenExpiresAt: batch.replyTokenExpiresAt,
-          replyAttempted: false,
-          replyOnly: batch.replyOnly ?? false,
-          chunks,
-          status: chunks.length === 0 ? 'sent' : 'pending',
-          priority: batch.priority ?? 0,
-          attempts: 0,
-          nextAttemptAt: at,
-          createdAt: at,
-        },
-      },
+      { $setOnInsert: recordOf(batch, now()) },
       { upsert: true },
     ).catch((error: { code?: number }) => {
       // Two instances enqueuing the same batch: the other one stored it.
       if (error.code !== 11000) throw error;
     });
+  }
+
+  /**
+   * Stores a batch already claimed by this instance, with its reply marked as attempted when the
+   * token is fresh, and delivers it: two writes where enqueue-then-deliver takes four. A crash after
+   * the insert leaves the reply unattempted for good, so the retry job pushes (never a second reply).
+   * A batch stored before (a retried event) goes the ordinary way.
+   */
+  async function send(batch: OutgoingBatch): Promise<DeliveryResult> {
+    const at = now();
+    const record = recordOf(batch, at);
+    const fresh = Boolean(batch.replyToken && batch.replyTokenExpiresAt && batch.replyTokenExpiresAt > at);
+    const claimed = {
+      _id: batch.id,
+      ...record,
+      replyAttempted: fresh,
+      attempts: 1,
+      claimOwner: deps.instanceId,
+      claimUntil: new Date(at.getTime() + CLAIM_MS),
+    };
+    try {
+      await models.OutboundMessage.collection.insertOne(claimed as never);
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+      return deliver(batch.id);
+    }
+    if (record.status === 'sent') return 'sent';
+    return work(claimed, fresh);
   }
 
   async function deliver(id: string): Promise<DeliveryResult> {
@@ -99,31 +129,41 @@ export function createSender(deps: SenderDeps) {
       { returnDocument: 'after', lean: true },
     );
     if (!doc) return 'busy';
+    const tokenFresh = Boolean(
+      doc.replyToken && doc.replyTokenExpiresAt && doc.replyTokenExpiresAt.getTime() > now().getTime(),
+    );
+    if (tokenFresh && !doc.replyAttempted) {
+      // Marked before the call: a reply token is single-use, so a crash must not reuse it.
+      await models.OutboundMessage.updateOne({ _id: id }, { $set: { replyAttempted: true } });
+      return work(doc, true);
+    }
+    return work(doc, false);
+  }
 
-    const user = await models.LineUser.findById(doc.to, { followed: 1 }).lean();
-    const unfollowed = user?.followed === false;
+  /** Sends the pending chunks of a batch this instance has claimed; `reply` when its token may be used. */
+  async function work(
+    doc: Pick<OutboundMessageDoc, 'to' | 'messages' | 'replyToken' | 'replyOnly' | 'attempts' | 'purpose'> & {
+      _id: string;
+      chunks: OutboundChunk[];
+    },
+    reply: boolean,
+  ): Promise<DeliveryResult> {
+    const id = doc._id;
+    // Looked up only before a push: a reply answers someone who just wrote to us.
+    let unfollowed: boolean | undefined;
+    const hasUnfollowed = async () =>
+      (unfollowed ??= (await models.LineUser.findById(doc.to, { followed: 1 }).lean())?.followed === false);
     const chunks = doc.chunks.map((chunk) => ({ ...chunk }));
-    let replyAttempted = doc.replyAttempted ?? false;
     let retryAt: Date | undefined;
     const replyOnly = doc.replyOnly === true;
 
     for (const chunk of chunks) {
       if (chunk.status !== 'pending') continue;
-      if (unfollowed) {
-        chunk.status = 'skipped';
-        chunk.lastError = 'user unfollowed';
-        continue;
-      }
       const messages = doc.messages.slice(
         chunk.index * MESSAGES_PER_CALL,
         (chunk.index + 1) * MESSAGES_PER_CALL,
       );
-      const tokenFresh =
-        doc.replyToken && doc.replyTokenExpiresAt && doc.replyTokenExpiresAt.getTime() > now().getTime();
-      if (chunk.index === 0 && tokenFresh && !replyAttempted) {
-        // Marked before the call: a reply token is single-use, so a crash must not reuse it.
-        replyAttempted = true;
-        await models.OutboundMessage.updateOne({ _id: id }, { $set: { replyAttempted: true } });
+      if (chunk.index === 0 && reply) {
         const replied = await tryReply(doc.replyToken!, messages);
         if (replied.ok) {
           markSent(chunk, 'reply', replied.requestId);
@@ -134,6 +174,11 @@ export function createSender(deps: SenderDeps) {
       if (replyOnly) {
         chunk.status = 'skipped';
         chunk.lastError ??= 'reply token not usable; reply-only message';
+        continue;
+      }
+      if (await hasUnfollowed()) {
+        chunk.status = 'skipped';
+        chunk.lastError = 'user unfollowed';
         continue;
       }
       const pushed = await tryPush(doc.to, messages, chunk);
@@ -241,7 +286,7 @@ export function createSender(deps: SenderDeps) {
     return delivered;
   }
 
-  return { enqueue, deliver, deliverDue };
+  return { enqueue, send, deliver, deliverDue };
 }
 
 export type OutboundRecord = OutboundMessageDoc;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { startLineEmulator, type LineEmulator } from '../../src/line/emulator';
 import { buildEvent, newUserId, postWebhook } from '../../src/line/webhook-client';
 import type { EventHandler } from '../../src/ingestion/processor';
@@ -138,6 +139,33 @@ describe('processing and delivery', () => {
     const [sent] = await emulator.waitForMessages({ userId, count: 1 });
     expect(sent).toMatchObject({ via: 'push', message: { type: 'text', text: 'echo:late' } });
     expect(sent?.retryKey).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('never replies twice with one token: a batch stored just before its instance died is pushed', async () => {
+    const instance = await start({ dbName: uniqueDbName('crashedsend') });
+    const userId = newUserId();
+    const token = emulator.issueReplyToken(userId);
+    // What sender.send leaves when the process dies between its insert and the reply call.
+    await instance.models.OutboundMessage.create({
+      _id: `crashed-${userId}`,
+      to: userId,
+      purpose: 'test',
+      messages: [{ type: 'text', text: 'after a crash' }],
+      replyToken: token,
+      replyTokenExpiresAt: new Date(Date.now() + 40_000),
+      replyAttempted: true,
+      chunks: [{ index: 0, retryKey: randomUUID(), status: 'pending', attempts: 0 }],
+      status: 'pending',
+      attempts: 1,
+      nextAttemptAt: new Date(),
+      claimOwner: 'dead-instance',
+      claimUntil: new Date(Date.now() - 1),
+      createdAt: new Date(),
+    });
+    expect(await instance.sender.deliver(`crashed-${userId}`)).toBe('sent');
+    expect(emulator.sentMessages(userId)).toMatchObject([
+      { via: 'push', message: { type: 'text', text: 'after a crash' } },
+    ]);
   });
 
   it('retries 5xx and timeouts with the same retry key and delivers once', async () => {

@@ -145,7 +145,9 @@ describe('POST /webhook', () => {
     expect(await instance.models.InboundEvent.countDocuments({ userId })).toBe(1);
     const chat = await instance.models.Chat.findById(`user:${userId}`).lean();
     expect(chat?.state).toEqual({ seen: ['once'] });
-    expect(chat?.outbox).toEqual([]);
+    // The last commit's outbox stays on the chat (the next commit replaces it); it was sent once.
+    expect(chat?.outbox).toHaveLength(1);
+    expect(await instance.models.OutboundMessage.countDocuments({ to: userId, status: 'sent' })).toBe(1);
     expect(chat?.appliedEventIds).toEqual([event.webhookEventId]);
   });
 
