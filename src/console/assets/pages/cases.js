@@ -2,7 +2,7 @@
 /* global document */
 import { api, download } from '../api.js';
 import { h, replace } from '../dom.js';
-import { formatDate, label, t } from '../i18n.js';
+import { currentLanguage, formatDate, label, t } from '../i18n.js';
 import { filterQuery, state } from '../state.js';
 import { filterForm, priorityBadge, statusBadge } from './filters.js';
 
@@ -130,7 +130,10 @@ export async function render({ toast, errorText }) {
         'data-export': ext,
         onclick: async () => {
           try {
-            const file = await download(`/api/cases/export.${ext}?${filterQuery(state.filters)}`, document);
+            const file = await download(
+              `/api/cases/export.${ext}?${filterQuery(state.filters)}&lang=${currentLanguage()}`,
+              document,
+            );
             toast(t('exports.done', { name: file.name }));
           } catch (error) {
             toast(errorText(error), 'bad');
