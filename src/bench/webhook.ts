@@ -314,6 +314,13 @@ async function main(): Promise<void> {
       `  processed (bot answered) by the end of the load: ${processed}; still waiting: ${(await events.countDocuments({})) - processed}`,
     );
     await bounded('processor (ack)', () => ack.service.processor.stop());
+    // The same route with processing stopped: what acknowledging alone costs on this database, where
+    // above it shares the two cores and the database's single writer with the bot's work.
+    const aloneResult = await generator.closed(`${ack.service.url}/webhook`, ack.channelSecret);
+    const aloneRate = printAck('  … processing stopped', aloneResult);
+    console.log(
+      `  ratio to bare with processing stopped: ${((aloneRate / bareRate) * 100).toFixed(1)} % (information)`,
+    );
 
     console.log(
       `\n2. event-to-reply at ${E2E_RATE} events/s for ${E2E_SECONDS} s (new users: the welcome), a fresh service`,

@@ -33,8 +33,9 @@ export function newEventOf(event: LineEvent): NewEvent {
 /**
  * Stores events durably and queues them for processing; answers, per event, whether it was new.
  * The record's primary key is the event id, so a redelivered or duplicated event is refused and
- * never applied twice. The record goes first: a crash before the queue entry is written leaves a
- * pending record without one, and LINE's redelivery of that unanswered event queues it again.
+ * never applied twice. The queue entry goes first: a crash before the record is written leaves an
+ * entry without a record (the processor drops it after a minute; LINE redelivers the unanswered
+ * event), never a record that nothing will process.
  */
 export async function storeEvents(
   models: IngestionModels,
@@ -42,6 +43,16 @@ export async function storeEvents(
   now: Date,
 ): Promise<Outcome[]> {
   if (events.length === 0) return [];
+  const entries = events.map((event) => ({
+    _id: event.id,
+    chatKey: event.chatKey,
+    timestamp: event.timestamp,
+    attempts: 0,
+    nextAttemptAt: now,
+  }));
+  const alreadyQueued = await insertAllowingDuplicates(entries.length, () =>
+    models.QueuedEvent.collection.insertMany(entries as never, { ordered: false }),
+  );
   const records = events.map((event) => ({
     _id: event.id,
     chatKey: event.chatKey,
@@ -57,23 +68,10 @@ export async function storeEvents(
   const refused = await insertAllowingDuplicates(records.length, () =>
     models.InboundEvent.collection.insertMany(records as never, { ordered: false }),
   );
-  const outcomes: Outcome[] = events.map((_, index) => (refused.has(index) ? 'duplicate' : 'accepted'));
-  const toQueue = [...events.keys()].filter((index) => !refused.has(index));
-  for (const index of refused) {
-    const existing = await models.InboundEvent.findById(events[index]!.id, { status: 1 }).lean();
-    if (existing?.status === 'pending') toQueue.push(index);
-  }
-  const entries = toQueue.map((index) => ({
-    _id: events[index]!.id,
-    chatKey: events[index]!.chatKey,
-    timestamp: events[index]!.timestamp,
-    attempts: 0,
-    nextAttemptAt: now,
-  }));
-  await insertAllowingDuplicates(entries.length, () =>
-    models.QueuedEvent.collection.insertMany(entries as never, { ordered: false }),
-  );
-  return outcomes;
+  // A duplicate of an event processed earlier: the entry just queued for it has nothing to do.
+  const stale = [...refused].filter((index) => !alreadyQueued.has(index)).map((index) => events[index]!.id);
+  if (stale.length > 0) await models.QueuedEvent.deleteMany({ _id: { $in: stale } });
+  return events.map((_, index) => (refused.has(index) ? 'duplicate' : 'accepted'));
 }
 
 /** Runs a bulk insert of `count` documents; returns the indexes refused as duplicates, throws on anything else. */
@@ -114,7 +112,11 @@ export type AcceptResult = { accepted: number; duplicates: number; chatKeys: str
  * to the database together in the next one, so under load one insert carries many requests'
  * events. Each request still waits until its own events are durable.
  */
-export function createEventAcceptor(models: IngestionModels, now: () => Date, maxBatch = 500) {
+export function createEventAcceptor(
+  models: IngestionModels,
+  now: () => Date,
+  { maxBatch = 500, maxWaiting = 5_000 } = {},
+) {
   type Waiting = {
     events: NewEvent[];
     resolve: (outcomes: Outcome[]) => void;
@@ -154,9 +156,11 @@ export function createEventAcceptor(models: IngestionModels, now: () => Date, ma
     }
   }
 
-  return async function accept(lineEvents: LineEvent[]): Promise<AcceptResult> {
+  return async function accept(lineEvents: LineEvent[]): Promise<AcceptResult | 'overloaded'> {
     const events = lineEvents.map(newEventOf);
     if (events.length === 0) return { accepted: 0, duplicates: 0, chatKeys: [] };
+    // While the database stalls, requests would pile up here; LINE's redelivery brings them back.
+    if (queue.reduce((sum, waiting) => sum + waiting.events.length, 0) >= maxWaiting) return 'overloaded';
     const outcomes = await new Promise<Outcome[]>((resolve, reject) => {
       queue.push({ events, resolve, reject });
       if (!writing) void writeAll();

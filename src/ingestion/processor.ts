@@ -62,6 +62,10 @@ type QueuedEvent = QueuedEventDoc;
 
 /** How many queued events one scan plans. */
 const SCAN_LIMIT = 1000;
+/** A queue entry without its record this long is left from a request that died before storing it. */
+const ORPHAN_MS = 60_000;
+/** How many events of one chat a scan plans. */
+const PLAN_PER_CHAT = 50;
 
 /**
  * Works through stored events: one chat at a time per lease (so two instances never interleave one
@@ -81,6 +85,8 @@ export function createProcessor(deps: ProcessorDeps) {
   const active = new Map<string, Promise<void>>();
   /** When this instance's lease on a chat ends, as last written. */
   const heldUntil = new Map<string, number>();
+  /** Chats whose lease another instance holds, until when: not planned here meanwhile. */
+  const heldElsewhere = new Map<string, number>();
   /** The last scan of the queue, by chat in timestamp order: chats not yet started. */
   let planned = new Map<string, QueuedEvent[]>();
   /** Something may be queued that the last scan did not see (a kick, a chat that made progress). */
@@ -127,21 +133,29 @@ export function createProcessor(deps: ProcessorDeps) {
     active.set(chatKey, run);
   }
 
-  /** Plans the earliest queued events, due or not: a later event never overtakes a retried one. */
+  /**
+   * Plans the earliest queued events, due or not (a later event never overtakes a retried one),
+   * leaving out chats running here or leased elsewhere and at most PLAN_PER_CHAT events a chat: one
+   * busy chat (a group, a backlog after an outage) cannot fill the plan and starve the others.
+   */
   async function scan(): Promise<void> {
-    const queued = await models.QueuedEvent.find({}, null, {
+    const at = now().getTime();
+    for (const [chatKey, until] of heldElsewhere) if (until <= at) heldElsewhere.delete(chatKey);
+    const skip = [...active.keys(), ...heldElsewhere.keys()];
+    const queued = await models.QueuedEvent.find(skip.length > 0 ? { chatKey: { $nin: skip } } : {}, null, {
       sort: { timestamp: 1, _id: 1 },
       limit: SCAN_LIMIT,
       lean: true,
     });
-    if (queued.length === SCAN_LIMIT) rescan = true;
     const next = new Map<string, QueuedEvent[]>();
     for (const event of queued) {
       if (active.has(event.chatKey)) continue;
       const events = next.get(event.chatKey) ?? [];
-      events.push(event);
+      if (events.length < PLAN_PER_CHAT) events.push(event);
       next.set(event.chatKey, events);
     }
+    // A full page may hide more chats; only worth another scan once these are under way.
+    if (queued.length === SCAN_LIMIT && next.size > 0) rescan = true;
     planned = next;
   }
 
@@ -177,10 +191,18 @@ export function createProcessor(deps: ProcessorDeps) {
         if ((error as { code?: number }).code !== 11000) throw error;
       }
       const held = await models.ChatLease.findById(chatKey).lean();
-      if (held && held.until.getTime() > now().getTime()) return false;
+      if (held && held.until.getTime() > now().getTime()) {
+        heldElsewhere.set(chatKey, held.until.getTime());
+        return false;
+      }
       if (held) {
-        expired = true;
-        await models.ChatLease.deleteOne({ _id: chatKey, owner: held.owner, until: held.until });
+        // Only the instance whose delete removed it counts the dead holder's try.
+        const { deletedCount } = await models.ChatLease.deleteOne({
+          _id: chatKey,
+          owner: held.owner,
+          until: held.until,
+        });
+        if (deletedCount === 1) expired = true;
       }
     }
     return false;
@@ -219,18 +241,26 @@ export function createProcessor(deps: ProcessorDeps) {
     let rev = chat.rev ?? 0;
     let state = (chat.state ?? {}) as Record<string, unknown>;
     let appliedEventIds: string[] = chat.appliedEventIds ?? [];
-    await flushOutbox((chat.outbox ?? []) as OutgoingBatch[], true);
+    // Outboxes are sent before their event is marked done: only a crash in between leaves one to send.
+    const lastApplied = appliedEventIds.at(-1);
+    if (lastApplied && (await models.QueuedEvent.exists({ _id: lastApplied })))
+      await flushOutbox((chat.outbox ?? []) as OutgoingBatch[], true);
     let progressed = false;
 
     for (const plannedEvent of events) {
       if (stopping) break;
       // The plan may be stale: another instance may have applied or postponed the event since.
       const queued = await models.QueuedEvent.findById(plannedEvent._id).lean();
-      if (!queued) continue;
+      if (!queued) {
+        holderDied = false;
+        continue;
+      }
       if (queued.nextAttemptAt.getTime() > now().getTime()) break;
       const stored = await models.InboundEvent.findById(queued._id).lean();
+      // Its record is still on its way: later events wait.
+      if (!stored && now().getTime() - queued.nextAttemptAt.getTime() < ORPHAN_MS) break;
       if (!stored || stored.status !== 'pending' || appliedEventIds.includes(queued._id)) {
-        // Applied before a crash, or its record erased: only the queue entry is left to clear.
+        // Applied before a crash, or a request that died before its record: only the entry is left.
         holderDied = false;
         if (stored?.status === 'pending') await markEvent(stored._id, chatKey, 'done', queued.attempts);
         else await models.QueuedEvent.deleteOne({ _id: queued._id });
@@ -312,8 +342,8 @@ export function createProcessor(deps: ProcessorDeps) {
       state = result.state;
       appliedEventIds = nextApplied;
       progressed = true;
-      await markEvent(stored._id, chatKey, 'done', attempt);
       await flushOutbox(result.outbox, false);
+      await markEvent(stored._id, chatKey, 'done', attempt);
       await rememberIfUnused(context, result.outbox);
     }
     return progressed;
@@ -375,7 +405,8 @@ export function createProcessor(deps: ProcessorDeps) {
 
   /**
    * Stores and sends committed messages, in order. The outbox stays on the chat until the next
-   * commit replaces it (no write to empty it): a run first sends whatever of it a crash left unstored.
+   * commit replaces it (no write to empty it); after a crash between the commit and marking the
+   * event done, the next run sends whatever of it was not stored yet.
    */
   async function flushOutbox(batches: OutgoingBatch[], onlyUnstored: boolean): Promise<void> {
     for (const batch of batches) {

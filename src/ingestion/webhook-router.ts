@@ -66,6 +66,13 @@ export function webhookRouter(deps: WebhookDeps): Router {
     }
     // Durable before acknowledged: a crash after this answer loses nothing.
     const result = await accept(parsed.data.events);
+    if (result === 'overloaded') {
+      res
+        .status(503)
+        .set('Retry-After', '1')
+        .json({ error: { code: 'overloaded', message: 'Too many events are waiting to be stored.' } });
+      return;
+    }
     res.status(200).json({ accepted: result.accepted, duplicates: result.duplicates });
     if (result.accepted > 0) deps.onAccepted(result.chatKeys);
   });

@@ -74,10 +74,22 @@ export function createSender(deps: SenderDeps) {
     };
   }
 
+  /**
+   * Stores a batch for `deliver`, claimed by this instance for a while: the retry job of another
+   * instance leaves it alone meanwhile (FerretDB 1.24's conditional claims are not atomic, and two
+   * deliverers could both reply with one token).
+   */
   async function enqueue(batch: OutgoingBatch): Promise<void> {
+    const at = now();
     await models.OutboundMessage.updateOne(
       { _id: batch.id },
-      { $setOnInsert: recordOf(batch, now()) },
+      {
+        $setOnInsert: {
+          ...recordOf(batch, at),
+          claimOwner: deps.instanceId,
+          claimUntil: new Date(at.getTime() + CLAIM_MS),
+        },
+      },
       { upsert: true },
     ).catch((error: { code?: number }) => {
       // Two instances enqueuing the same batch: the other one stored it.
@@ -110,17 +122,35 @@ export function createSender(deps: SenderDeps) {
       return deliver(batch.id);
     }
     if (record.status === 'sent') return 'sent';
-    return work(claimed, fresh);
+    delivering.add(batch.id);
+    try {
+      return await work(claimed, fresh);
+    } finally {
+      delivering.delete(batch.id);
+    }
   }
 
+  /** Batches this process is delivering: its own claim does not let it deliver one twice at once. */
+  const delivering = new Set<string>();
+
   async function deliver(id: string): Promise<DeliveryResult> {
+    if (delivering.has(id)) return 'busy';
+    delivering.add(id);
+    try {
+      return await claimAndWork(id);
+    } finally {
+      delivering.delete(id);
+    }
+  }
+
+  async function claimAndWork(id: string): Promise<DeliveryResult> {
     const at = now();
     const doc = await models.OutboundMessage.findOneAndUpdate(
       {
         _id: id,
         status: 'pending',
         nextAttemptAt: { $lte: at },
-        $or: [{ claimUntil: null }, { claimUntil: { $lte: at } }],
+        $or: [{ claimUntil: null }, { claimUntil: { $lte: at } }, { claimOwner: deps.instanceId }],
       },
       {
         $set: { claimOwner: deps.instanceId, claimUntil: new Date(at.getTime() + CLAIM_MS) },

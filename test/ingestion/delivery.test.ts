@@ -113,17 +113,23 @@ describe('processing and delivery', () => {
     const userId = newUserId();
     const event = buildEvent.text({ userId, text: 'survive' });
     await postWebhook(dying.webhookUrl, TEST_SECRET, [event]);
-    await eventually(
-      () => dying.models.InboundEvent.findById(event.webhookEventId).lean(),
-      (d) => d?.attempts === 1,
+    // The dying instance holds the chat and is stuck in the handler.
+    const lease = await eventually(
+      () => dying.models.ChatLease.findById(`user:${userId}`).lean(),
+      (held) => held !== null,
     );
+    expect(lease).not.toBeNull();
 
     await start({ dbName: crashDb, processor: { leaseMs: 400, pollMs: 100 } });
     const [sent] = await emulator.waitForMessages({ userId, count: 1, timeoutMs: 20_000 });
     expect(sent?.message).toEqual({ type: 'text', text: 'echo:survive' });
     unblock();
     await dying.processor.idle();
-    const stored = await dying.models.InboundEvent.findById(event.webhookEventId).lean();
+    // The new holder sends the answer, then marks the event done.
+    const stored = await eventually(
+      () => dying.models.InboundEvent.findById(event.webhookEventId).lean(),
+      (doc) => doc?.status === 'done',
+    );
     expect(stored).toMatchObject({ status: 'done', attempts: 2 });
     expect(emulator.sentMessages(userId)).toHaveLength(1);
   });

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { startLineEmulator, type LineEmulator } from '../../src/line/emulator';
 import { buildEvent, newUserId, postWebhook, signBody, webhookBody } from '../../src/line/webhook-client';
+import { createEventAcceptor } from '../../src/ingestion/inbox';
 import type { EventHandler } from '../../src/ingestion/processor';
 import { testDatabaseServer, uniqueDbName } from '../helpers/db';
 import { eventually, startInstance, TEST_SECRET, type Instance } from '../helpers/ingestion';
@@ -201,29 +202,115 @@ describe('POST /webhook', () => {
     ).toBe(0);
   });
 
-  it('queues again, on redelivery, an event stored before a crash cut off its queue entry', async () => {
+  it('takes a redelivered event whose first request died between queueing it and storing it', async () => {
     const userId = newUserId();
     const event = buildEvent.text({ userId, text: 'after crash' });
-    // What a crash between the two writes of an acceptance leaves: the record, no queue entry, no 200.
-    await instance.models.InboundEvent.create({
+    // What a crash between the two writes of an acceptance leaves: a queue entry, no record, no 200.
+    await instance.models.QueuedEvent.create({
       _id: event.webhookEventId,
       chatKey: `user:${userId}`,
-      userId,
-      type: 'message',
       timestamp: event.timestamp,
-      receivedAt: new Date(),
-      payload: JSON.stringify(event),
-      status: 'pending',
       attempts: 0,
+      nextAttemptAt: new Date(),
     });
     const redelivered = { ...event, deliveryContext: { isRedelivery: true } };
     const answer = await postWebhook(instance.webhookUrl, TEST_SECRET, [redelivered]);
-    expect(JSON.parse(answer.body)).toEqual({ accepted: 0, duplicates: 1 });
-    await instance.processor.poll();
+    expect(JSON.parse(answer.body)).toEqual({ accepted: 1, duplicates: 0 });
     const chat = await eventually(
       () => instance.models.Chat.findById(`user:${userId}`).lean(),
       (doc) => ((doc?.state as { seen?: string[] })?.seen ?? []).length === 1,
     );
     expect(chat?.state).toEqual({ seen: ['after crash'] });
+  });
+
+  it('drops a queue entry whose record never came, after a minute, and goes on with the chat', async () => {
+    const userId = newUserId();
+    const t = Date.now();
+    await instance.models.QueuedEvent.create({
+      _id: `orphan-${userId}`,
+      chatKey: `user:${userId}`,
+      timestamp: t - 1,
+      attempts: 0,
+      nextAttemptAt: new Date(t - 61_000),
+    });
+    await postWebhook(instance.webhookUrl, TEST_SECRET, [
+      buildEvent.text({ userId, text: 'next', timestamp: t }),
+    ]);
+    const chat = await eventually(
+      () => instance.models.Chat.findById(`user:${userId}`).lean(),
+      (doc) => ((doc?.state as { seen?: string[] })?.seen ?? []).length === 1,
+    );
+    expect(chat?.state).toEqual({ seen: ['next'] });
+    expect(await instance.models.QueuedEvent.findById(`orphan-${userId}`).lean()).toBeNull();
+  });
+
+  it('does not requeue a duplicate of an event already processed', async () => {
+    const userId = newUserId();
+    const event = buildEvent.text({ userId, text: 'once only' });
+    await postWebhook(instance.webhookUrl, TEST_SECRET, [event]);
+    await eventually(
+      () => instance.models.InboundEvent.findById(event.webhookEventId).lean(),
+      (doc) => doc?.status === 'done',
+    );
+    const again = await postWebhook(instance.webhookUrl, TEST_SECRET, [event]);
+    expect(JSON.parse(again.body)).toEqual({ accepted: 0, duplicates: 1 });
+    expect(await instance.models.QueuedEvent.findById(event.webhookEventId).lean()).toBeNull();
+  });
+
+  it('never sends an answer again after its record was purged (retention, erasure)', async () => {
+    const userId = newUserId();
+    await postWebhook(instance.webhookUrl, TEST_SECRET, [
+      buildEvent.text({ userId, text: 'old', replyToken: emulator.issueReplyToken(userId) }),
+    ]);
+    await emulator.waitForMessages({ userId, count: 1 });
+    await instance.processor.idle();
+    await instance.models.OutboundMessage.deleteMany({ to: userId });
+    await postWebhook(instance.webhookUrl, TEST_SECRET, [
+      buildEvent.text({ userId, text: 'new', replyToken: emulator.issueReplyToken(userId) }),
+    ]);
+    await emulator.waitForMessages({ userId, count: 2 });
+    await instance.processor.idle();
+    expect(emulator.sentMessages(userId).map((m) => [m.via, m.message])).toEqual([
+      ['reply', { type: 'text', text: 'echo:old' }],
+      ['reply', { type: 'text', text: 'echo:new' }],
+    ]);
+  });
+
+  it('answers other users while one chat with a thousand queued events is leased elsewhere', async () => {
+    const busy = `user:${newUserId()}`;
+    const t0 = Date.now() - 60_000;
+    const at = new Date();
+    const entries = Array.from({ length: 1000 }, (_, n) => ({
+      _id: `busy-${busy}-${n}`,
+      chatKey: busy,
+      timestamp: t0 + n,
+      attempts: 0,
+      nextAttemptAt: at,
+    }));
+    await instance.models.QueuedEvent.collection.insertMany(entries as never);
+    await instance.models.ChatLease.create({
+      _id: busy,
+      owner: 'other-instance',
+      until: new Date(Date.now() + 60_000),
+    });
+    try {
+      const userId = newUserId();
+      await postWebhook(instance.webhookUrl, TEST_SECRET, [
+        buildEvent.text({ userId, text: 'hello', replyToken: emulator.issueReplyToken(userId) }),
+      ]);
+      const [answer] = await emulator.waitForMessages({ userId, count: 1 });
+      expect(answer?.message).toEqual({ type: 'text', text: 'echo:hello' });
+    } finally {
+      await instance.models.ChatLease.deleteOne({ _id: busy });
+      await instance.models.QueuedEvent.deleteMany({ chatKey: busy });
+    }
+  });
+
+  it('answers "overloaded" instead of queueing without bound while the database is slow', async () => {
+    const accept = createEventAcceptor(instance.models, () => new Date(), { maxWaiting: 1 });
+    const one = () => [buildEvent.text({ userId: newUserId(), text: 'x' })];
+    // The first is being written, the second waits for the next write, the third finds no room.
+    const results = await Promise.all([accept(one()), accept(one()), accept(one())]);
+    expect(results.map((r) => (r === 'overloaded' ? r : r.accepted))).toEqual([1, 1, 'overloaded']);
   });
 });
