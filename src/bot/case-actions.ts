@@ -1,10 +1,13 @@
+import { setTimeout } from 'node:timers/promises';
 import type { QueryFilter } from 'mongoose';
+import { caseChanges } from '../case-api/case-service';
+import { FINAL_STATUSES, planChange, REPORTER_ACTOR } from '../case-api/lifecycle';
 import type { Case, CaseStatus, TimelineEntry } from '../cases/case-schema';
 import type { CaseModels } from '../cases/create-case';
 import type { Effect } from '../conversation';
 
 /** Endings: a case in one of these takes no more photos or notes and cannot be withdrawn. */
-export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'declined', 'duplicate', 'withdrawn'];
+export const CLOSED_STATUSES: readonly CaseStatus[] = FINAL_STATUSES;
 
 export const isOpenCase = (status: CaseStatus): boolean => !CLOSED_STATUSES.includes(status);
 
@@ -78,34 +81,49 @@ export async function addToCase(
   return added;
 }
 
-/** The reporter withdraws one of their open cases: status and timeline in one update. */
+/** A staff change that took the number is being written meanwhile: decide again once it lands. */
+const WITHDRAW_ATTEMPTS = 8;
+const WITHDRAW_WAIT_MS = 25;
+
+/**
+ * The reporter (or the volunteer who reported) withdraws one of their open cases: a numbered
+ * lifecycle change like a staff one, by `REPORTER_ACTOR`, so a staff change at the same moment
+ * cannot overwrite it nor be overwritten. Nobody is told here: the chat answers the one who
+ * withdrew, and the notification sweep tells the others (see `notifyChange`).
+ */
 export async function withdrawCase(
   models: CaseModels,
   userId: string,
   effect: WithdrawCase,
 ): Promise<CaseActionOutcome> {
   const at = new Date(effect.at);
-  const found = await models.cases
-    .findOne(ownCase(effect.reference, userId), { status: 1, timeline: 1 })
-    .lean<Pick<Case, 'status' | 'timeline'>>();
-  if (!found) return { kind: 'not_found' };
-  if (alreadyWritten(found, userId, at, ['withdrawn'])) return { kind: 'withdrawn' };
-  if (!isOpenCase(found.status)) return { kind: 'closed', status: found.status };
+  const changes = caseChanges(models.connection, () => new Date());
+  for (let attempt = 1; ; attempt++) {
+    const found = await models.cases
+      .findOne(ownCase(effect.reference, userId), { reference: 1, status: 1, changeSeq: 1, timeline: 1 })
+      .lean<Pick<Case, 'reference' | 'status' | 'changeSeq' | 'timeline'>>();
+    if (!found) return { kind: 'not_found' };
+    if (alreadyWritten(found, userId, at, ['withdrawn'])) return { kind: 'withdrawn' };
+    const plan = planChange(found, { status: 'withdrawn' });
+    if (!plan.ok || !plan.change) return { kind: 'closed', status: found.status };
 
-  const entry: TimelineEntry = {
-    at,
-    kind: 'withdrawn',
-    actor: 'reporter',
-    actorId: userId,
-    from: found.status,
-    to: 'withdrawn',
-  };
-  const updated = await models.cases.updateOne(
-    { ...ownCase(effect.reference, userId), status: { $nin: CLOSED_STATUSES } },
-    { $set: { status: 'withdrawn', updatedAt: at }, $push: { timeline: entry } },
-  );
-  if (updated.matchedCount === 0) return closedNow(models, effect.reference, userId);
-  return { kind: 'withdrawn' };
+    const claimed = await changes.claim(found, plan.change, REPORTER_ACTOR);
+    if (claimed.won) {
+      await changes.apply(claimed.change, { userId, at });
+      return { kind: 'withdrawn' };
+    }
+    const other = claimed.other;
+    if (other?.actorId === REPORTER_ACTOR && other.to === 'withdrawn' && !other.appliedAt) {
+      // This withdrawal, claimed by an attempt that failed before writing the case (one chat's
+      // events run one at a time, so nobody else is writing it): finish it.
+      await changes.apply(other, { userId, at });
+      return { kind: 'withdrawn' };
+    }
+    // Failing makes the event processor retry the whole event later, with the same `at`.
+    if (attempt === WITHDRAW_ATTEMPTS)
+      throw new Error(`withdrawal of ${effect.reference} kept losing its change number`);
+    await setTimeout(WITHDRAW_WAIT_MS * attempt);
+  }
 }
 
 /** The case changed between reading and writing (staff closed it): say what it is now. */

@@ -10,7 +10,7 @@ import { mediaModels } from '../media/models';
 import type { CaseScope } from '../staff/permissions';
 import { staffModels } from '../staff/models';
 import { caseFilter } from './filters';
-import { planChange, type LifecycleChange } from './lifecycle';
+import { planChange, REPORTER_ACTOR, type LifecycleChange } from './lifecycle';
 import { caseApiModels, isDuplicateKey, type CaseChangeDoc } from './models';
 import type { Notifier } from './notifications';
 import type { PatchCaseBody } from './schemas';
@@ -30,8 +30,17 @@ export type CaseServiceDeps = {
 const notFound = (reference: string) =>
   new PublicError(404, 'case_not_found', `No case ${reference}, or it is not one of yours.`);
 
-/** What a lifecycle change writes on the case, shared by the first applier and a roll-forward. */
-function changeUpdate(change: CaseChangeDoc) {
+/**
+ * A reporter's change as the chat made it: who (their LINE id goes on the case's timeline, never in
+ * `case_changes`) and when they asked, which a retried chat event recognises its entry by.
+ */
+export type ChatChange = { userId: string; at: Date };
+
+/**
+ * What a lifecycle change writes on the case, shared by the first applier and a roll-forward (which
+ * does not know the chat side of a reporter's change).
+ */
+function changeUpdate(change: CaseChangeDoc, chat?: ChatChange) {
   const set: Record<string, unknown> = { status: change.to, changeSeq: change.seq, updatedAt: change.at };
   const unset: Record<string, 1> = {};
   if (change.to === 'visit_scheduled') set.visitDate = change.visitDate;
@@ -39,11 +48,13 @@ function changeUpdate(change: CaseChangeDoc) {
   if (change.to === 'duplicate') set.duplicateOf = change.duplicateOf;
   if (change.to === 'completed') set.completedAt = change.at;
   if (change.from === 'visit_scheduled' && change.to !== 'visit_scheduled') unset.visitDate = 1;
+  const byReporter = change.actorId === REPORTER_ACTOR;
+  const actorId = byReporter ? chat?.userId : change.actorId;
   const entry: TimelineEntry = {
-    at: change.at,
+    at: chat?.at ?? change.at,
     kind: change.to === 'withdrawn' ? 'withdrawn' : 'status_changed',
-    actor: 'staff',
-    actorId: change.actorId,
+    actor: byReporter ? 'reporter' : 'staff',
+    ...(actorId ? { actorId } : {}),
     from: change.from,
     to: change.to,
     ...(change.reason ? { text: change.reason } : {}),
@@ -52,9 +63,73 @@ function changeUpdate(change: CaseChangeDoc) {
   return { set, unset, entry };
 }
 
+export type ClaimResult = { won: true; change: CaseChangeDoc } | { won: false; other: CaseChangeDoc | null };
+
+/**
+ * The numbered lifecycle changes of cases, for staff (the API) and reporters (the chat) alike:
+ * change `seq` is claimed by a unique insert of `reference:seq`, so of two racing changes exactly
+ * one gets the number, and the case is written only by the winner (or, after a crash, by whoever
+ * rolls its claim forward). A change is claimed only on a case that carries the one before it.
+ */
+export function caseChanges(connection: Connection, clock: () => Date) {
+  const { cases } = caseModels(connection);
+  const { CaseChange } = caseApiModels(connection);
+
+  const markApplied = async (id: string) =>
+    CaseChange.updateOne({ _id: id }, { $set: { appliedAt: clock() } });
+
+  /** Writes a claimed change on the case unless the case already carries it, then marks it applied. */
+  async function apply(claim: CaseChangeDoc, chat?: ChatChange): Promise<void> {
+    const { set, unset, entry } = changeUpdate(claim, chat);
+    const update = {
+      $set: set,
+      ...(Object.keys(unset).length ? { $unset: unset } : {}),
+      $push: { timeline: entry },
+    };
+    const applied = await cases.updateOne(
+      { reference: claim.reference, changeSeq: { $lt: claim.seq } },
+      update,
+    );
+    // A case never changed before has no changeSeq, which $lt does not match.
+    if (applied.matchedCount === 0 && claim.seq === 1)
+      await cases.updateOne({ reference: claim.reference, changeSeq: { $exists: false } }, update);
+    await markApplied(claim._id);
+  }
+
+  /** Claims the change after the case's last one; a lost claim says who won, if known. */
+  async function claim(
+    current: Pick<Case, 'reference' | 'changeSeq'>,
+    change: LifecycleChange,
+    actorId: string,
+  ): Promise<ClaimResult> {
+    const seq = (current.changeSeq ?? 0) + 1;
+    const doc: CaseChangeDoc = {
+      _id: `${current.reference}:${seq}`,
+      reference: current.reference,
+      seq,
+      ...change,
+      actorId,
+      at: clock(),
+    };
+    try {
+      await CaseChange.create(doc);
+      return { won: true, change: doc };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      const other = await CaseChange.findById(doc._id).lean<CaseChangeDoc>();
+      if (other && !other.appliedAt && clock().getTime() - other.at.getTime() > STALE_CLAIM_MS)
+        await apply(other);
+      return { won: false, other };
+    }
+  }
+
+  return { claim, apply, markApplied };
+}
+
 export function createCaseService(deps: CaseServiceDeps) {
   const { cases } = caseModels(deps.connection);
   const models = caseApiModels(deps.connection);
+  const changes = caseChanges(deps.connection, deps.clock);
   const staff = staffModels(deps.connection);
   const media = mediaModels(deps.connection);
 
@@ -70,48 +145,6 @@ export function createCaseService(deps: CaseServiceDeps) {
     const found = await cases.findOne({ reference }, { _id: 0 }).lean<Case>();
     if (!found) throw notFound(reference);
     return found;
-  }
-
-  async function rollForward(claim: CaseChangeDoc): Promise<void> {
-    const { set, unset, entry } = changeUpdate(claim);
-    const applied = await cases.updateOne(
-      { reference: claim.reference, changeSeq: { $lt: claim.seq } },
-      { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}), $push: { timeline: entry } },
-    );
-    // A case never changed before has no changeSeq, which $lt does not match.
-    if (applied.matchedCount === 0 && claim.seq === 1)
-      await cases.updateOne(
-        { reference: claim.reference, changeSeq: { $exists: false } },
-        { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}), $push: { timeline: entry } },
-      );
-    await models.CaseChange.updateOne({ _id: claim._id }, { $set: { appliedAt: deps.clock() } });
-  }
-
-  /** Claims change number `seq` of a case; exactly one caller wins it. */
-  async function claim(current: Case, change: LifecycleChange, actorId: string): Promise<CaseChangeDoc> {
-    const seq = (current.changeSeq ?? 0) + 1;
-    const doc: CaseChangeDoc = {
-      _id: `${current.reference}:${seq}`,
-      reference: current.reference,
-      seq,
-      ...change,
-      actorId,
-      at: deps.clock(),
-    };
-    try {
-      await models.CaseChange.create(doc);
-      return doc;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      const other = await models.CaseChange.findById(doc._id).lean<CaseChangeDoc>();
-      if (other && !other.appliedAt && deps.clock().getTime() - other.at.getTime() > STALE_CLAIM_MS)
-        await rollForward(other);
-      throw new PublicError(
-        409,
-        'concurrent_change',
-        `Case ${current.reference} was changed by someone else at the same moment; reload it and try again.`,
-      );
-    }
   }
 
   async function notifyChange(record: Case, change: CaseChangeDoc) {
@@ -191,7 +224,14 @@ export function createCaseService(deps: CaseServiceDeps) {
     }
     let change: CaseChangeDoc | null = null;
     if (plan.change) {
-      change = await claim(current, plan.change, actor.id);
+      const claimed = await changes.claim(current, plan.change, actor.id);
+      if (!claimed.won)
+        throw new PublicError(
+          409,
+          'concurrent_change',
+          `Case ${reference} was changed by someone else at the same moment; reload it and try again.`,
+        );
+      change = claimed.change;
       const applied = changeUpdate(change);
       Object.assign(set, applied.set);
       Object.assign(unset, applied.unset);
@@ -205,7 +245,7 @@ export function createCaseService(deps: CaseServiceDeps) {
     const update: UpdateQuery<Case> = { $set: set, $push: { timeline: { $each: timeline } } };
     if (Object.keys(unset).length > 0) update.$unset = unset;
     await cases.updateOne({ reference }, update);
-    if (change) await models.CaseChange.updateOne({ _id: change._id }, { $set: { appliedAt: deps.clock() } });
+    if (change) await changes.markApplied(change._id);
     const record = await reload(reference);
     if (change) await notifyChange(record, change);
     return { record, change, fields };
@@ -396,7 +436,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       .limit(100)
       .lean<CaseChangeDoc[]>();
     for (const change of pending) {
-      if (!change.appliedAt) await rollForward(change);
+      if (!change.appliedAt) await changes.apply(change);
       await notifyChange(await reload(change.reference), change);
     }
     return pending.length;

@@ -18,6 +18,12 @@ export const TRANSITIONS: Record<CaseStatus, readonly CaseStatus[]> = {
   withdrawn: [],
 };
 
+/**
+ * The `actorId` of a change the reporter made in the chat: it has no staff id, and the LINE id
+ * stays on the case (where erasure clears it), out of `case_changes`.
+ */
+export const REPORTER_ACTOR = 'reporter';
+
 /** Endings; only a completed case can be reopened (back to reviewing). */
 export const FINAL_STATUSES: readonly CaseStatus[] = ['completed', 'declined', 'duplicate', 'withdrawn'];
 

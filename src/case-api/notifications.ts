@@ -5,6 +5,7 @@ import type { IngestionModels } from '../ingestion/models';
 import type { Sender } from '../line/sender';
 import { claimUnusedReplyToken } from '../line/unused-reply-tokens';
 import { ratingCard, statusCard, noteMessage, type CardSubject } from './cards';
+import { REPORTER_ACTOR } from './lifecycle';
 import { isDuplicateKey, type CaseApiModels, type CaseChangeDoc } from './models';
 
 const LANGUAGES = ['th', 'en', 'hmn'];
@@ -43,6 +44,15 @@ export async function recipientsOf(ingestion: IngestionModels, record: CaseRecip
     const language = [user?.language, record.language].find((l) => l && LANGUAGES.includes(l)) ?? 'th';
     return [{ lineUserId, language }];
   });
+}
+
+/**
+ * Who made a change in the chat (a reporter, or the volunteer who reported): they had the chat's
+ * own answer, so no card. Their LINE id is on the change's timeline entry, never in `case_changes`.
+ */
+function chatActorOf(record: Pick<Case, 'timeline'>, change: CaseChangeDoc): string | undefined {
+  if (change.actorId !== REPORTER_ACTOR) return undefined;
+  return record.timeline.findLast((entry) => entry.actor === 'reporter' && entry.to === change.to)?.actorId;
 }
 
 export function createNotifier(deps: NotifierDeps) {
@@ -94,7 +104,7 @@ export function createNotifier(deps: NotifierDeps) {
   }
 
   async function notifyChange(
-    record: CaseRecipients & { reference: string },
+    record: CaseRecipients & Pick<Case, 'reference' | 'timeline'>,
     change: CaseChangeDoc,
   ): Promise<number> {
     const subject: CardSubject = {
@@ -105,8 +115,10 @@ export function createNotifier(deps: NotifierDeps) {
       reason: change.reason,
       other: change.duplicateOf,
     };
+    const madeBy = chatActorOf(record, change);
     let sent = 0;
     for (const recipient of await recipientsOf(deps.ingestion, record)) {
+      if (recipient.lineUserId === madeBy) continue;
       const messages: messagingApi.Message[] = [statusCard(t, recipient.language, record.reference, subject)];
       if (change.to === 'completed') messages.push(ratingCard(t, recipient.language, record.reference));
       if (await send(record.reference, `case-status:${change._id}`, recipient, 'case_status', messages))

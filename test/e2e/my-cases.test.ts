@@ -1,3 +1,5 @@
+import { REPORTER_ACTOR } from '../../src/case-api/lifecycle';
+import { caseApiModels } from '../../src/case-api/models';
 import { caseModels } from '../../src/cases/create-case';
 import { loadResources } from '../../src/i18n';
 import { buildEvent } from '../../src/line/webhook-client';
@@ -115,9 +117,23 @@ describe('my cases: add photos or a note to an open case, or withdraw it', () =>
     expect(stored!.timeline.at(-1)).toMatchObject({
       kind: 'withdrawn',
       actor: 'reporter',
+      actorId: person.userId,
       from: 'new',
       to: 'withdrawn',
     });
+    // A numbered lifecycle change like a staff one, by the reporter: no staff id, no LINE id.
+    const changes = await caseApiModels(service.database.connection).CaseChange.find({ reference }).lean();
+    expect(changes).toEqual([
+      expect.objectContaining({
+        _id: `${reference}:1`,
+        seq: 1,
+        from: 'new',
+        to: 'withdrawn',
+        actorId: REPORTER_ACTOR,
+        appliedAt: expect.any(Date),
+      }),
+    ]);
+    expect(stored!.changeSeq).toBe(1);
     const entries = stored!.timeline.length;
 
     // A withdrawn case shows no buttons, and an old button is answered with why not.
