@@ -244,7 +244,7 @@ export function createProcessor(deps: ProcessorDeps) {
     // Outboxes are sent before their event is marked done: only a crash in between leaves one to send.
     const lastApplied = appliedEventIds.at(-1);
     if (lastApplied && (await models.QueuedEvent.exists({ _id: lastApplied })))
-      await flushOutbox((chat.outbox ?? []) as OutgoingBatch[], true);
+      await flushOutbox(chatKey, (chat.outbox ?? []) as OutgoingBatch[], true);
     let progressed = false;
 
     for (const plannedEvent of events) {
@@ -342,7 +342,7 @@ export function createProcessor(deps: ProcessorDeps) {
       state = result.state;
       appliedEventIds = nextApplied;
       progressed = true;
-      await flushOutbox(result.outbox, false);
+      await flushOutbox(chatKey, result.outbox, false);
       await markEvent(stored._id, chatKey, 'done', attempt);
       await rememberIfUnused(context, result.outbox);
     }
@@ -408,9 +408,16 @@ export function createProcessor(deps: ProcessorDeps) {
    * commit replaces it (no write to empty it); after a crash between the commit and marking the
    * event done, the next run sends whatever of it was not stored yet.
    */
-  async function flushOutbox(batches: OutgoingBatch[], onlyUnstored: boolean): Promise<void> {
+  async function flushOutbox(
+    chatKey: string,
+    batches: OutgoingBatch[],
+    onlyUnstored: boolean,
+  ): Promise<void> {
     for (const batch of batches) {
       if (onlyUnstored && (await models.OutboundMessage.exists({ _id: batch.id }))) continue;
+      // Slow pushes (timeouts, retries) must not let the lease lapse mid-event: the next holder
+      // would count a try that never failed. Lost or not, the committed batch still goes out once.
+      await renew(chatKey);
       await sender.send(batch);
     }
   }
