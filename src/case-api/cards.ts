@@ -58,10 +58,26 @@ export function statusCard(
     text(t('card.next', vars), { size: 'sm', color: '#888888', margin: 'lg' }),
     text(t(`${base}.next`, vars)),
   );
+  // "Reply to this message" would reach the bot, not a person: the button opens a hand-off to staff.
+  const talkToStaff: messagingApi.FlexComponent = {
+    type: 'button',
+    style: 'secondary',
+    height: 'sm',
+    action: {
+      type: 'postback',
+      label: clip(t('card.talkToStaff', vars), 20),
+      data: 'cmd:staff',
+      displayText: t('card.talkToStaffSaid', vars),
+    },
+  };
   return {
     type: 'flex',
     altText: clip(t('card.altText', { ...vars, status: title }), 400),
-    contents: { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: body } },
+    contents: {
+      type: 'bubble',
+      body: { type: 'box', layout: 'vertical', contents: body },
+      footer: { type: 'box', layout: 'vertical', contents: [talkToStaff] },
+    },
   };
 }
 
