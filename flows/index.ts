@@ -19,6 +19,6 @@ export const allFlows = [
   myData,
   talkToStaff,
   language,
-  volunteerRegister,
   areaCases,
+  volunteerRegister,
 ];

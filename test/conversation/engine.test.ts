@@ -54,6 +54,17 @@ describe('engine', () => {
     expect(result.state.run?.stepId).toBe('description');
   });
 
+  it.each([
+    ['th', 'เรื่องในพื้นที่ของฉัน'],
+    ['en', 'Cases in my area'],
+    ['hmn', 'Teeb meem hauv kuv cheeb tsam'],
+  ])('starts "cases in my area" from its menu words typed in %s', (language, text) => {
+    const result = new Conversation(consentedState(language)).send({ kind: 'text', text });
+    expect(result.effects).toContainEqual(
+      expect.objectContaining({ type: 'host', action: 'volunteer.showAreaCases' }),
+    );
+  });
+
   it('starts a report from the menu when the user types a problem instead of tapping', () => {
     const conversation = new Conversation(consentedState('th'));
     conversation.send({ kind: 'postback', data: 'cmd:menu' });
