@@ -30,6 +30,38 @@ export async function handleFeedbackPostback(
   language: string,
   at: Date,
 ): Promise<messagingApi.Message[]> {
+  return withMenu(deps, language, await answerPostback(deps, data, userId, language, at));
+}
+
+/**
+ * These answers bypass the conversation engine, which ends every message with a way on: the menu
+ * is added here the same way (one tap back to the bot).
+ */
+function withMenu(
+  deps: FeedbackDeps,
+  language: string,
+  messages: messagingApi.Message[],
+): messagingApi.Message[] {
+  const last = messages.at(-1);
+  if (!last) return messages;
+  const label = deps.i18n.getFixedT(language, 'bot')('reply.menu');
+  const menu: messagingApi.QuickReplyItem = {
+    type: 'action',
+    action: { type: 'postback', label: `🏠 ${label}`, data: 'cmd:menu', displayText: label },
+  };
+  return [
+    ...messages.slice(0, -1),
+    { ...last, quickReply: { items: [...(last.quickReply?.items ?? []), menu] } },
+  ];
+}
+
+async function answerPostback(
+  deps: FeedbackDeps,
+  data: string,
+  userId: string,
+  language: string,
+  at: Date,
+): Promise<messagingApi.Message[]> {
   const t = deps.i18n.getFixedT(language, 'feedback');
   const reference = (RATE.exec(data) ?? COMMENT.exec(data) ?? REOPEN.exec(data))?.[1] ?? '';
   const found = await deps.cases.cases
@@ -137,12 +169,12 @@ export async function takeFeedbackComment(
   const { deletedCount } = await waits.deleteOne({ _id: userId, feedbackId: waiting.feedbackId });
   if (deletedCount !== 1 || waiting.until.getTime() <= at.getTime()) return undefined;
   await deps.feedback.updateOne({ _id: waiting.feedbackId }, { $set: { comment: text.slice(0, 2000) } });
-  return [
+  return withMenu(deps, language, [
     {
       type: 'text',
       text: deps.i18n.getFixedT(language, 'feedback')('comment_saved', { reference: waiting.reference }),
     },
-  ];
+  ]);
 }
 
 /**

@@ -61,6 +61,7 @@ describe('rating a completed case', () => {
     expect(thanks.quickReply?.items.map((i) => i.action.data)).toEqual([
       `rate-comment:${created.reference}`,
       `reopen:${created.reference}`,
+      'cmd:menu',
     ]);
     expect((await tap(postback(`rate:${created.reference}:1`))).text).toMatch(/ได้รับคะแนน|already/);
 
@@ -69,6 +70,8 @@ describe('rating a completed case', () => {
       buildEvent.text({ userId, text: 'ช่างทำงานดีมาก', replyToken: emulator.issueReplyToken(userId) }),
     );
     expect(saved.text).toContain(created.reference);
+    // Outside the conversation engine too, no answer ends without a way back to the menu.
+    expect(saved.quickReply?.items.map((i) => i.action.data)).toEqual(['cmd:menu']);
     const feedback = await caseFeedbackModel(connection).findById(`${created.reference}:${userId}`).lean();
     expect(feedback).toMatchObject({ rating: 4, comment: 'ช่างทำงานดีมาก' });
     // The comment was taken once: the next text is an ordinary message again.
