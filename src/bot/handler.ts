@@ -27,7 +27,7 @@ import { handleFeedbackPostback, isFeedbackPostback, takeFeedbackComment } from 
 import type { CaseFeedbackModel } from '../feedback/model';
 import { addToCase, withdrawCase, type CaseActionOutcome } from './case-actions';
 import { intentOf, mediaInput } from './event-input';
-import { casesCarousel, eraseUserData, myDataSummary } from './my-data';
+import { casesCarousel, eraseUserData, loadDataCopy, renderDataCopy } from './my-data';
 
 export type BotDeps = {
   engine: Engine;
@@ -103,6 +103,8 @@ export function createBotHandler(deps: BotDeps): EventHandler {
             followedAt: context.receivedAt,
             profileFetchedAt: context.receivedAt,
             ...(profile?.language ? { language: profile.language } : {}),
+            // Back after a block with consent still given: the name may be kept (never before consent).
+            ...(state.consent && profile?.displayName ? { displayName: profile.displayName } : {}),
           },
         },
         { upsert: true },
@@ -213,24 +215,41 @@ export function createBotHandler(deps: BotDeps): EventHandler {
               { upsert: true },
             )
             .catch(ignoreDuplicate);
+          await storeDisplayName(deps, userId, context.receivedAt);
           break;
         case 'withdrawConsent':
           await deps.consents.updateMany(
             { lineUserId: userId, withdrawnAt: null },
             { $set: { withdrawnAt: new Date(effect.at) } },
           );
+          await deps.models.LineUser.updateOne(
+            { _id: userId },
+            { $unset: { displayName: '', profileFetchedAt: '' } },
+          );
           break;
         case 'deleteMyData': {
           const erased = await eraseUserData(deps, userId);
-          extra.push({ type: 'text', text: t('line:my_data.deleted', erased) });
+          extra.push({
+            type: 'text',
+            text: [
+              t('line:my_data.deleted', erased),
+              ...(erased.households > 0
+                ? [t('line:my_data.households_kept', { count: erased.households })]
+                : []),
+            ].join('\n\n'),
+          });
           break;
         }
         case 'showCases':
           extra.push(await casesCarousel(deps, userId, language));
           break;
-        case 'showMyData':
-          extra.push(await myDataSummary(deps, userId, result.state, language));
+        case 'showMyData': {
+          // The copy shares the reply with the flow's closing text: LINE takes 5 messages per reply.
+          const room = MESSAGES_PER_REPLY - extra.length - messagesToSend(result.effects);
+          const copy = await loadDataCopy(deps, userId, language);
+          extra.push(...renderDataCopy(copy, t, language, Math.max(room, 1), context.receivedAt));
           break;
+        }
         case 'addToCase': {
           const outcome = await addToCase(deps.cases, userId, effect);
           if (outcome.kind !== 'added') {
@@ -277,6 +296,16 @@ export function createBotHandler(deps: BotDeps): EventHandler {
       }
     }
 
+    // Staff see the name when a person asks for them or reports a need: refreshed then, not on
+    // every message (a conditional write per event would cost the single SQLite writer).
+    if (
+      result.state.consent &&
+      result.effects.some((effect) => NAME_SHOWN_TO_STAFF.has(effect.type)) &&
+      !result.effects.some((effect) => CONSENT_CHANGES.has(effect.type))
+    ) {
+      await refreshDisplayName(deps, userId, context.receivedAt);
+    }
+
     // The engine puts quick replies on its last message; cards we add go before it so they stay last.
     const messages = reorderForQuickReplies(extra);
     return {
@@ -293,6 +322,46 @@ export function createBotHandler(deps: BotDeps): EventHandler {
       wakeAt: nextTimeoutAt(result.state),
     };
   };
+}
+
+const MESSAGES_PER_REPLY = 5;
+const DAY_MS = 24 * 3600 * 1000;
+/** Effects that already fetch, or drop, the display name in this event. */
+const CONSENT_CHANGES = new Set<Effect['type']>(['recordConsent', 'withdrawConsent', 'deleteMyData']);
+/** Effects after which staff are about to see who the person is. */
+const NAME_SHOWN_TO_STAFF = new Set<Effect['type']>(['handoff', 'createCase']);
+
+function messagesToSend(effects: Effect[]): number {
+  return effects.reduce((n, effect) => n + (effect.type === 'send' ? effect.messages.length : 0), 0);
+}
+
+/**
+ * The LINE display name, which the privacy notice lists: kept only once the user consented, so
+ * staff see who they talk to. A failed profile call keeps what we had; the next day tries again.
+ */
+async function storeDisplayName(deps: BotDeps, userId: string, at: Date): Promise<void> {
+  const profile = await deps.api.call(({ client }) => client.getProfile(userId)).catch(() => undefined);
+  await deps.models.LineUser.updateOne(
+    { _id: userId },
+    { $set: { profileFetchedAt: at, ...(profile?.displayName ? { displayName: profile.displayName } : {}) } },
+    { upsert: true },
+  );
+}
+
+/** People change their LINE name: at most one profile call a day per consenting user. */
+async function refreshDisplayName(deps: BotDeps, userId: string, at: Date): Promise<void> {
+  // Claimed by the conditional write, so the common case (fetched today) costs one write and no call.
+  const due = await deps.models.LineUser.updateOne(
+    {
+      _id: userId,
+      $or: [
+        { profileFetchedAt: { $exists: false } },
+        { profileFetchedAt: { $lt: new Date(at.getTime() - DAY_MS) } },
+      ],
+    },
+    { $set: { profileFetchedAt: at } },
+  );
+  if (due.modifiedCount === 1) await storeDisplayName(deps, userId, at);
 }
 
 /** How adding to, or withdrawing, a case went, with the way back to the cases and the menu. */

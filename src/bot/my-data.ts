@@ -1,10 +1,17 @@
 import { eraseFeedback } from '../feedback/feedback';
 import type { messagingApi } from '@line/bot-sdk';
-import { formatDate, type ConversationState } from '../conversation';
+import { formatDate, LIMITS } from '../conversation';
+import { clip } from '../conversation/render';
+import type { Case } from '../cases/case-schema';
 import { deleteMedia } from '../media/media-store';
 import { eraseVolunteerData } from '../volunteers/erase';
+import { volunteerModels, type VolunteerDoc } from '../volunteers/model';
+import type { ConsentDoc } from './consents';
 import type { TFunction } from 'i18next';
 import { isOpenCase } from './case-actions';
+import { anonymousTimeline } from '../jobs/retention-purge';
+import type { CaseModels } from '../cases/create-case';
+import { caseApiModels } from '../case-api/models';
 import type { BotDeps } from './handler';
 
 type Deps = Pick<BotDeps, 'i18n' | 'models' | 'media' | 'cases' | 'consents'>;
@@ -89,78 +96,355 @@ function caseButtons(reference: string, t: TFunction): messagingApi.FlexBox {
   };
 }
 
-/** What NeedLine keeps about the user, in plain words (PDPA right of access). */
-export async function myDataSummary(
-  deps: Deps,
-  userId: string,
-  state: ConversationState,
-  language: string,
-): Promise<messagingApi.Message> {
-  const t = deps.i18n.getFixedT(language);
-  const [cases, media, consent] = await Promise.all([
+/** Reports shown in the chat copy, newest first; the rest are counted and staff give a full copy. */
+export const CASES_IN_COPY = 10;
+/** A description longer than this is cut in the chat copy (the full text is in the staff copy). */
+const DESCRIPTION_IN_COPY = 500;
+const CONSENTS_IN_COPY = 10;
+
+/** One report as the chat copy shows it: what it says about the person and their household. */
+export type CaseCopy = Pick<Case, 'reference' | 'status' | 'category' | 'reportedBy' | 'createdAt'> & {
+  description?: string;
+  household: Pick<Case['household'], 'headName' | 'size' | 'phone' | 'vulnerable' | 'tenure'>;
+  location: Pick<Case['location'], 'lat' | 'lng' | 'typedAddress'> & {
+    resolved?: Partial<Case['location']['resolved']>;
+  };
+  photos: number;
+  voiceNotes: number;
+};
+
+/** Everything the chat copy shows; loaded by `loadDataCopy`, rendered by `renderDataCopy`. */
+export type DataCopy = {
+  displayName?: string;
+  /** The language the bot speaks with the person. */
+  language: string;
+  consents: Pick<ConsentDoc, 'noticeVersion' | 'sensitive' | 'givenAt' | 'withdrawnAt'>[];
+  totalConsents: number;
+  volunteers: Pick<VolunteerDoc, 'name' | 'phone' | 'organisation' | 'areas' | 'status' | 'registeredAt'>[];
+  cases: CaseCopy[];
+  totalCases: number;
+};
+
+/** Reads what NeedLine holds about the user (PDPA right of access): the data itself, not counts. */
+export async function loadDataCopy(deps: Deps, userId: string, language: string): Promise<DataCopy> {
+  const { Volunteer } = volunteerModels(deps.models.LineUser.db);
+  const [user, consents, totalConsents, volunteers, cases, totalCases] = await Promise.all([
+    deps.models.LineUser.findById(userId, { displayName: 1 }).lean(),
+    deps.consents
+      .find({ lineUserId: userId }, { noticeVersion: 1, sensitive: 1, givenAt: 1, withdrawnAt: 1 })
+      .sort({ givenAt: -1 })
+      .limit(CONSENTS_IN_COPY)
+      .lean(),
+    deps.consents.countDocuments({ lineUserId: userId }),
+    Volunteer.find(
+      { lineUserId: userId },
+      { name: 1, phone: 1, organisation: 1, areas: 1, status: 1, registeredAt: 1 },
+    )
+      .sort({ registeredAt: -1 })
+      .lean<DataCopy['volunteers']>(),
+    deps.cases.cases
+      .find(byUser(userId), {
+        reference: 1,
+        status: 1,
+        category: 1,
+        reportedBy: 1,
+        createdAt: 1,
+        description: 1,
+        household: 1,
+        location: 1,
+        mediaIds: 1,
+      })
+      .sort({ createdAt: -1 })
+      .limit(CASES_IN_COPY)
+      .lean(),
     deps.cases.cases.countDocuments(byUser(userId)),
-    deps.media.Media.countDocuments({ userId }),
-    deps.consents.findOne({ lineUserId: userId, withdrawnAt: null }).sort({ givenAt: -1 }).lean(),
   ]);
+  const mediaIds = cases.flatMap((item) => item.mediaIds ?? []);
+  const kinds = new Map(
+    (await deps.media.Media.find({ _id: { $in: mediaIds } }, { kind: 1 }).lean()).map((media) => [
+      media._id,
+      media.kind,
+    ]),
+  );
   return {
-    type: 'text',
-    text: t('line:my_data.summary', {
-      language: state.language ?? language,
-      consent: consent
-        ? t('line:my_data.consent_given', { date: formatDate(consent.givenAt.toISOString(), language) })
-        : t('line:my_data.consent_none'),
-      cases,
-      media,
+    ...(user?.displayName ? { displayName: user.displayName } : {}),
+    language,
+    consents,
+    totalConsents,
+    volunteers,
+    totalCases,
+    cases: cases.map((item) => {
+      const ids = item.mediaIds ?? [];
+      return {
+        reference: item.reference,
+        status: item.status,
+        category: item.category,
+        reportedBy: item.reportedBy,
+        createdAt: item.createdAt,
+        ...(item.description?.text ? { description: item.description.text } : {}),
+        household: item.household,
+        location: item.location,
+        photos: ids.filter((id) => kinds.get(id) === 'image').length,
+        voiceNotes:
+          ids.filter((id) => kinds.get(id) === 'audio').length + (item.description?.voiceMediaId ? 1 : 0),
+      };
     }),
   };
 }
 
 /**
- * PDPA erasure that really deletes: media bytes, names, phones, descriptions, exact places, the
- * messages we sent and a volunteer's registrations and menu. Cases keep only what anonymous
- * statistics need (category, province, status, dates).
+ * The copy as chat texts in the reader's language: who they are to us first, then their reports,
+ * packed into at most `maxMessages` texts of LINE's 5,000 characters. Reports that do not fit are
+ * counted, never cut in half; a long description is cut (staff give the complete copy).
+ */
+export function renderDataCopy(
+  copy: DataCopy,
+  t: TFunction,
+  language: string,
+  maxMessages: number,
+  now: Date,
+): messagingApi.TextMessage[] {
+  const date = (value: Date) => formatDate(value.toISOString(), language);
+  const english = language !== 'th';
+  const line = (key: string, params: Record<string, unknown> = {}) => t(`line:my_data.${key}`, params);
+  const given = (value: string | undefined | null) => (value ? value : line('not_given'));
+
+  const profile = [
+    line('title', { date: date(now) }),
+    copy.displayName ? line('display_name', { name: copy.displayName }) : line('display_name_none'),
+    line('language', { language: t('bot:language.name', { lng: copy.language }) }),
+  ];
+  if (copy.consents.length === 0) profile.push(line('consents_none'));
+  else {
+    profile.push(line('consents_title'));
+    for (const consent of copy.consents) {
+      const params = {
+        date: date(consent.givenAt),
+        what: line(consent.sensitive ? 'consent_sensitive' : 'consent_personal'),
+        version: consent.noticeVersion,
+      };
+      profile.push(
+        consent.withdrawnAt
+          ? line('consent_withdrawn', { ...params, withdrawn: date(consent.withdrawnAt) })
+          : line('consent_entry', params),
+      );
+    }
+    if (copy.totalConsents > copy.consents.length)
+      profile.push(line('consents_more', { count: copy.totalConsents - copy.consents.length }));
+  }
+  for (const volunteer of copy.volunteers) {
+    const areas = volunteer.areas
+      .map((area) =>
+        [english ? area.districtEn : area.district, english ? area.provinceEn : area.province]
+          .filter(Boolean)
+          .join(', '),
+      )
+      .join('; ');
+    profile.push(
+      line('volunteer', {
+        name: volunteer.name,
+        phone: volunteer.phone,
+        organisation: given(volunteer.organisation),
+        areas: given(areas),
+        status: line(`volunteer_status.${volunteer.status}`),
+        date: date(volunteer.registeredAt),
+      }),
+    );
+  }
+
+  // Room for the closing line about reports not shown, whatever the language.
+  const budget = LIMITS.text - 300;
+  const messages: string[] = [];
+  let current = clip(profile.join('\n'), budget);
+  const add = (section: string): boolean => {
+    if (current.length + 2 + section.length <= budget) current += `\n\n${section}`;
+    else if (messages.length + 1 < maxMessages && section.length <= budget) {
+      messages.push(current);
+      current = section;
+    } else return false;
+    return true;
+  };
+  let shown = 0;
+  if (copy.cases.length === 0) add(line('cases_none'));
+  else if (add(line('cases_title', { count: copy.totalCases }))) {
+    for (const item of copy.cases) {
+      if (!add(caseBlock(item, t, language))) break;
+      shown++;
+    }
+  }
+  const rest = copy.totalCases - shown;
+  if (rest > 0) current += `\n\n${line('cases_more', { count: rest })}`;
+  messages.push(current);
+  return messages.map((text) => ({ type: 'text', text }));
+}
+
+function caseBlock(item: CaseCopy, t: TFunction, language: string): string {
+  const line = (key: string, params: Record<string, unknown> = {}) => t(`line:my_data.${key}`, params);
+  const given = (value: string | undefined) => (value ? value : line('not_given'));
+  const { household, location } = item;
+  const english = language !== 'th';
+  const resolved = location.resolved ?? {};
+  const place = [
+    location.typedAddress?.village,
+    english ? resolved.subdistrictEn : resolved.subdistrict,
+    english ? resolved.districtEn : resolved.district,
+    english ? resolved.provinceEn : resolved.province,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const point = location.lat !== undefined && location.lng !== undefined;
+  return [
+    line('case', {
+      reference: item.reference,
+      category: t(`cases:category.${item.category}`),
+      status: t(`cases:status.${item.status}`),
+    }),
+    line('case_reported', {
+      date: formatDate(item.createdAt.toISOString(), language),
+      by: t(`cases:reportedBy.${item.reportedBy}`),
+    }),
+    line('case_description', {
+      text: item.description ? clip(item.description, DESCRIPTION_IN_COPY) : line('not_given'),
+    }),
+    line('case_household', {
+      name: given(household.headName),
+      size: household.size,
+      phone: given(household.phone),
+    }),
+    line('case_needs', {
+      members:
+        household.vulnerable.length > 0
+          ? household.vulnerable.map((member) => t(`cases:vulnerable.${member}`)).join(', ')
+          : line('none'),
+      tenure: t(`cases:tenure.${household.tenure}`),
+    }),
+    line('case_place', {
+      place: given(place),
+      point: point ? `${location.lat!.toFixed(5)}, ${location.lng!.toFixed(5)}` : line('not_given'),
+    }),
+    line('case_media', { photos: item.photos, voice: item.voiceNotes }),
+  ].join('\n');
+}
+
+/**
+ * PDPA erasure that really deletes, at once: media bytes, names, phones, descriptions, exact places,
+ * timeline notes, the LINE name, consents, the messages we sent and a volunteer's registrations and
+ * menu. Cases keep only what anonymous statistics need (category, province, district, household
+ * size and tenure, status, dates); the chat's closing words say so (flows:my_data.deleted).
  */
 export async function eraseUserData(
   deps: Deps & Pick<BotDeps, 'api'>,
   userId: string,
-): Promise<{ cases: number; media: number }> {
+): Promise<{ cases: number; media: number; households: number }> {
   // First: a failed unlink throws before anything is erased, and the retried event erases it all.
   await eraseVolunteerData({ connection: deps.models.LineUser.db, lineApi: deps.api }, userId);
-  const cases = await deps.cases.cases.find(byUser(userId), { _id: 1, mediaIds: 1, description: 1 }).lean();
-  const mediaIds = new Set<string>();
-  for (const item of cases) {
-    for (const id of item.mediaIds ?? []) mediaIds.add(id);
-    if (item.description?.voiceMediaId) mediaIds.add(item.description.voiceMediaId);
-  }
-  for (const media of await deps.media.Media.find({ userId }, { _id: 1 }).lean()) mediaIds.add(media._id);
+  const cases = await deps.cases.cases
+    .find(byUser(userId), { _id: 1, mediaIds: 1, description: 1, reportedBy: 1 })
+    .lean();
+  // A volunteer's reports are the households' data, given for the households' sake: the volunteer
+  // is unlinked from them, the households' needs stay (photos included).
+  const forHouseholds = cases.filter((item) => item.reportedBy === 'volunteer');
+  const own = cases.filter((item) => item.reportedBy !== 'volunteer');
+  const householdMedia = new Set(forHouseholds.flatMap(caseMediaIds));
+  const mediaIds = new Set(own.flatMap(caseMediaIds));
+  for (const media of await deps.media.Media.find({ userId }, { _id: 1 }).lean())
+    if (!householdMedia.has(media._id)) mediaIds.add(media._id);
   for (const id of mediaIds) await deleteMedia(deps.media, id);
 
-  await deps.cases.cases.updateMany(
-    { _id: { $in: cases.map((item) => item._id) } },
-    {
-      $set: {
-        'reporter.lineUserId': 'erased',
-        mediaIds: [],
-        keywords: [],
-        'description.text': '[erased]',
-        erasedAt: new Date(),
-      },
-      $unset: {
-        'household.headName': '',
-        'household.phone': '',
-        'description.voiceMediaId': '',
-        'location.lat': '',
-        'location.lng': '',
-        'location.typedAddress': '',
-        volunteer: '',
-      },
-    },
-    { strict: false },
-  );
+  for (const item of own) await eraseCase(deps.cases, item._id);
+  for (const item of forHouseholds) await unlinkVolunteer(deps.cases, item._id);
+  // A case of theirs merged into someone else's no longer sends them its news.
+  // FerretDB 1.24 pulls whole values only, not by a condition.
+  const merged = await deps.cases.cases
+    .find({ 'extraReporters.lineUserId': userId }, { extraReporters: 1 })
+    .lean();
+  for (const item of merged) {
+    const theirs = (item.extraReporters ?? []).filter((entry) => entry.lineUserId === userId);
+    await deps.cases.cases.updateOne({ _id: item._id }, { $pullAll: { extraReporters: theirs } });
+  }
   await eraseFeedback(deps.models.LineUser.db, userId);
   await deps.consents.deleteMany({ lineUserId: userId });
   await deps.models.OutboundMessage.deleteMany({ to: userId });
   await deps.models.InboundEvent.deleteMany({ userId, status: { $ne: 'pending' } });
-  await deps.models.LineUser.updateOne({ _id: userId }, { $unset: { displayName: '', language: '' } });
-  return { cases: cases.length, media: mediaIds.size };
+  await deps.models.LineUser.updateOne(
+    { _id: userId },
+    { $unset: { displayName: '', language: '', profileFetchedAt: '' } },
+  );
+  return { cases: own.length, media: mediaIds.size, households: forHouseholds.length };
+}
+
+function caseMediaIds(item: Pick<Case, 'mediaIds' | 'description'>): string[] {
+  return [
+    ...(item.mediaIds ?? []),
+    ...(item.description?.voiceMediaId ? [item.description.voiceMediaId] : []),
+  ];
+}
+
+/** A household's case reported by a volunteer who asked to be erased: only who reported it goes. */
+async function unlinkVolunteer(models: CaseModels, id: unknown): Promise<void> {
+  for (let attempt = 0; attempt < ERASE_ATTEMPTS; attempt++) {
+    const record = await models.cases.findById(id, { timeline: 1, updatedAt: 1 }).lean();
+    if (!record) return;
+    const timeline = (record.timeline ?? []).map(({ actorId, ...entry }) =>
+      entry.actor === 'staff' && actorId ? { ...entry, actorId } : entry,
+    );
+    const result = await models.cases.updateOne(
+      { _id: id, updatedAt: record.updatedAt },
+      { $set: { 'reporter.lineUserId': 'erased', timeline }, $unset: { volunteer: '' } },
+      { strict: false, strictQuery: false },
+    );
+    if (result.matchedCount === 1) return;
+  }
+  throw new Error('case changed during erasure; the event is retried');
+}
+
+/** Tries before giving up on a case that staff keep changing; the retried event starts again. */
+const ERASE_ATTEMPTS = 3;
+
+/**
+ * One case loses what names the person: names, phone, description, exact place, the timeline's
+ * notes and LINE ids (their own notes, and staff notes about them) and staff reasons. The timeline is rewritten as a
+ * whole, so the write is conditional on `updatedAt`: a staff change meanwhile is re-read, not lost.
+ */
+async function eraseCase(models: CaseModels, id: unknown): Promise<void> {
+  for (let attempt = 0; attempt < ERASE_ATTEMPTS; attempt++) {
+    const record = await models.cases.findById(id, { reference: 1, timeline: 1, updatedAt: 1 }).lean();
+    if (!record) return;
+    // Staff reasons for a status change may describe the person.
+    await caseApiModels(models.connection).CaseChange.updateMany(
+      { reference: record.reference },
+      { $unset: { reason: '' } },
+    );
+    const result = await models.cases.updateOne(
+      { _id: id, updatedAt: record.updatedAt },
+      {
+        $set: {
+          'reporter.lineUserId': 'erased',
+          mediaIds: [],
+          keywords: [],
+          'description.text': '[erased]',
+          timeline: anonymousTimeline(record.timeline ?? []),
+          erasedAt: new Date(),
+        },
+        $unset: {
+          'household.headName': '',
+          'household.phone': '',
+          'description.voiceMediaId': '',
+          'location.lat': '',
+          'location.lng': '',
+          'location.typedAddress': '',
+          // As the retention purge: a subdistrict with a category can point at one house.
+          'location.resolved.subdistrict': '',
+          'location.resolved.subdistrictEn': '',
+          'location.resolved.subdistrictCode': '',
+          volunteer: '',
+          extraReporters: '',
+          declineReason: '',
+        },
+      },
+      { strict: false, strictQuery: false },
+    );
+    if (result.matchedCount === 1) return;
+  }
+  throw new Error('case changed during erasure; the event is retried');
 }

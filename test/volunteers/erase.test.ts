@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { buildEvent } from '../../src/line/webhook-client';
+import { caseModels } from '../../src/cases/create-case';
 import { ALIAS } from '../../src/richmenus';
 import { volunteerModels } from '../../src/volunteers';
 import { wasApproved } from '../../src/volunteers/erase';
@@ -127,6 +128,46 @@ describe('a volunteer who deletes their data in the chat', () => {
       name: 'Kham Lee',
     });
     expect(emulator.richMenuState().userLinks[other.userId]).toBeDefined();
+  });
+
+  it("keeps the households' reports a volunteer made, without the volunteer", async () => {
+    const person = await consentedPerson(service, 'en');
+    const household = await addCase(service.database, {
+      reporter: { lineUserId: person.userId },
+      reportedBy: 'volunteer',
+      volunteer: { lineUserId: person.userId, relation: 'volunteer', householdInformed: true },
+      household: {
+        headName: 'Yer Lee',
+        size: 6,
+        vulnerable: ['elderly'],
+        tenure: 'own',
+        phone: '0812223333',
+      },
+      description: { text: 'the roof of the Lee family leaks' },
+      location: { lat: 18.9, lng: 98.94 },
+    });
+    const own = await addCase(service.database, {
+      reporter: { lineUserId: person.userId },
+      description: { text: 'my own toilet is broken' },
+      location: { lat: 18.9, lng: 98.94 },
+    });
+
+    await deleteMyData(person);
+    expect(textOf(person.received.at(-2)!)).toMatch(/1 report\(s\) you made for households are kept/);
+
+    const cases = caseModels(service.database.connection).cases;
+    const kept = await cases.findOne({ reference: household.reference }).lean();
+    expect(kept).toMatchObject({
+      reporter: { lineUserId: 'erased' },
+      household: { headName: 'Yer Lee', phone: '0812223333' },
+      description: { text: 'the roof of the Lee family leaks' },
+      location: { lat: 18.9, lng: 98.94 },
+    });
+    expect(kept).not.toHaveProperty('volunteer');
+    expect(JSON.stringify(kept)).not.toContain(person.userId);
+    const erased = await cases.findOne({ reference: own.reference }).lean();
+    expect(erased?.description?.text).toBe('[erased]');
+    expect(JSON.stringify(erased)).not.toContain(person.userId);
   });
 
   it('loses a pending registration too, without a call to LINE for a menu never linked', async () => {
