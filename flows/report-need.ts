@@ -16,15 +16,20 @@ const categories = [
 /** A resident reporting a housing need of their own household. */
 export const reportNeed = {
   id: 'report-need',
-  version: 1,
+  version: 2,
   requiresConsent: true,
   start: 'category',
-  // Specific words first: "หลังคารั่ว" starts the report with the roof already chosen.
+  // Specific words first: "หลังคารั่ว" starts the report with the roof already chosen, and a longer
+  // "หลังคารั่ว ฝนตกน้ำเข้าบ้าน" is the description too.
   triggers: [
     ...categories
       .filter(([value]) => value !== 'other')
-      .map(([value]) => ({ keywords: `flows:report_need.triggers.${value}`, prefill: { category: value } })),
-    { keywords: 'flows:report_need.triggers.general' },
+      .map(([value]) => ({
+        keywords: `flows:report_need.triggers.${value}`,
+        prefill: { category: value },
+        describes: 'description',
+      })),
+    { keywords: 'flows:report_need.triggers.general', describes: 'description' },
   ],
   steps: {
     category: {
@@ -73,6 +78,16 @@ export const reportNeed = {
       label: 'flows:report_need.household.label',
       answer: { type: 'number', min: 1, max: 30 },
       store: 'householdSize',
+      next: 'head_name',
+    },
+    // Staff call by name; a resident may prefer not to give it.
+    head_name: {
+      kind: 'ask',
+      text: { key: 'flows:report_need.head_name.ask' },
+      label: 'flows:report_need.head_name.label',
+      answer: { type: 'text', maxLength: 200 },
+      optional: true,
+      store: 'headName',
       next: 'may_ask_vulnerable',
     },
     // Health and disability are sensitive data: asked only with explicit consent to them.
@@ -134,6 +149,7 @@ export const reportNeed = {
         'photos',
         'location',
         'householdSize',
+        'headName',
         'vulnerable',
         'tenure',
         'phone',

@@ -3,8 +3,8 @@ import type { FlowDefinition } from '../src/conversation/schema';
 /**
  * Volunteer registration. The engine cannot look places up, so the host resolves the typed areas
  * (`volunteer.previewAreas`) and shows what it understood before the volunteer confirms them; the
- * areas stay off the summary, because editing them from there would skip that check ("back" from
- * the summary returns to it). `volunteer.register` stores the registration as pending, once per run.
+ * summary shows the areas without an edit button, because editing them from there would skip that
+ * check. `volunteer.register` stores the registration as pending, once per run.
  */
 export const volunteerRegister = {
   id: 'volunteer-register',
@@ -42,6 +42,7 @@ export const volunteerRegister = {
     areas: {
       kind: 'ask',
       text: { key: 'volunteers:register.areas.ask' },
+      label: 'flows:volunteer_register.areas.label',
       answer: { type: 'text', maxLength: 500 },
       store: 'areas',
       next: 'preview',
@@ -81,7 +82,8 @@ export const volunteerRegister = {
     summary: {
       kind: 'summary',
       title: 'volunteers:register.summary',
-      fields: ['name', 'phone', 'organisation'],
+      fields: ['name', 'phone', 'organisation', 'areas'],
+      locked: ['areas'],
       next: 'register',
     },
     register: { kind: 'effect', effect: { type: 'host', action: 'volunteer.register' }, next: 'done' },

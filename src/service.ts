@@ -12,6 +12,7 @@ import { domainJobs } from './jobs';
 import { staffNotificationsRouter } from './jobs/staff-notifications';
 import { offerNewCase, performVolunteerEffect, volunteerModels, volunteerRouter } from './volunteers';
 import { loadAddressDirectory } from './geo/address-directory';
+import { placeDescriber } from './bot/case-input';
 import { createBotHandler } from './bot/handler';
 import { consentModel } from './bot/consents';
 import { enqueueDueTimeouts } from './bot/timeouts';
@@ -82,13 +83,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
   // Flows and locales first: a broken flow stops the service before anything is started.
   const resources = loadResources();
-  const engine = createEngine(allFlows, resources, config.DEFAULT_LOCALE);
+  // Thailand's address directory takes seconds to build: at start, not inside a user's first report.
+  // The engine echoes a typed address back as the directory reads it.
+  const describePlace = placeDescriber(await loadAddressDirectory());
+  const engine = createEngine(allFlows, resources, config.DEFAULT_LOCALE, { describePlace });
   const i18n = await createI18n(config.DEFAULT_LOCALE, resources, {
     contactPhone: config.FOUNDATION_PHONE ?? SANDBOX_CONTACT.contactPhone,
     privacyEmail: config.PRIVACY_EMAIL ?? SANDBOX_CONTACT.privacyEmail,
   });
-  // Thailand's address directory takes seconds to build: at start, not inside a user's first report.
-  await loadAddressDirectory();
 
   const databaseServer =
     options.databaseServer ??

@@ -1,5 +1,7 @@
-import type { AnswerValue, Effect } from '../conversation';
+import type { AnswerValue, DescribePlace, Effect } from '../conversation';
 import { CATEGORIES, TENURES, VULNERABLE_MEMBERS, type CaseInput } from '../cases/case-schema';
+import type { AddressDirectory } from '../geo/address-directory';
+import { resolvePlace } from '../geo/resolve-place';
 import { consentId } from './consents';
 
 type CreateCase = Extract<Effect, { type: 'createCase' }>;
@@ -78,6 +80,26 @@ export function splitTypedAddress(typed: string): NonNullable<CaseInput['locatio
     ...(district ? { district } : {}),
     ...(subdistrict ? { subdistrict } : {}),
     ...(rest.length > 0 ? { village: rest.reverse().join(', ') } : {}),
+  };
+}
+
+/**
+ * A typed address as the case will resolve it (the same split and lookup), so the user confirms what
+ * staff will see. Thai names in Thai; English names otherwise, as the volunteers' areas do.
+ */
+export function placeDescriber(directory: AddressDirectory): DescribePlace {
+  return (typed, language) => {
+    const place = resolvePlace(directory, { typedAddress: splitTypedAddress(typed) });
+    const thai = language === 'th';
+    const name = (th: string | undefined, en: string | undefined) => (thai ? th : (en ?? th));
+    const subdistrict = name(place.subdistrict, place.subdistrictEn);
+    const district = name(place.district, place.districtEn);
+    const province = name(place.province, place.provinceEn);
+    return {
+      ...(subdistrict ? { subdistrict } : {}),
+      ...(district ? { district } : {}),
+      ...(province ? { province } : {}),
+    };
   };
 }
 

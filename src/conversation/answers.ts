@@ -101,6 +101,8 @@ export function parseAnswer(
     case 'text': {
       if (text === null) return reask('text_kind');
       if (text === '') return reask('text');
+      // "skip" is no name for a household head a volunteer must give.
+      if (isWord(lexicon, 'skip', text)) return reask('required');
       const max = spec.maxLength ?? 1000;
       return text.length > max ? reask('too_long', { max }) : { kind: 'value', value: text };
     }

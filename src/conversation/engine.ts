@@ -1,5 +1,14 @@
 import { DONE, emptyDraft, parseAnswer, SKIP, type AnswerInput } from './answers';
-import { commandOf, COMMANDS, isWord, matchTrigger, type Command, type Lexicon } from './lexicon';
+import {
+  commandOf,
+  COMMANDS,
+  isWord,
+  matchTrigger,
+  saysMore,
+  type Command,
+  type Lexicon,
+  type Trigger,
+} from './lexicon';
 import type { Display, Effect, OutMessage, QuickReply, SummaryRow } from './messages';
 import {
   stateSchema,
@@ -13,12 +22,22 @@ import {
   type StepOf,
   type TextRef,
 } from './schema';
-import { formatThaiPhone, normalise } from './text';
+import { formatThaiPhone, lookupKey, normalise } from './text';
 
 export type Clock = { now(): Date };
 /** Fresh ids (the host derives them from the event, so a redelivered event makes the same ids). */
 export type Ids = { next(): string };
-export type Engine = { flows: Record<string, Flow>; lexicon: Lexicon; defaultLanguage: string };
+/** Place names as understood from a typed address, in the user's language; absent when not recognised. */
+export type PlaceNames = { subdistrict?: string; district?: string; province?: string };
+/** Resolves a typed address offline (the host's directory of Thai places), so it can be shown back. */
+export type DescribePlace = (typed: string, language: string) => PlaceNames;
+export type Engine = {
+  flows: Record<string, Flow>;
+  lexicon: Lexicon;
+  defaultLanguage: string;
+  /** Without it a typed address is echoed back as typed, for the user to check. */
+  describePlace?: DescribePlace;
+};
 export type StepResult = { state: ConversationState; effects: Effect[] };
 
 /** Flows the engine itself starts. */
@@ -82,7 +101,8 @@ function hasProgress(run: Run): boolean {
   return (
     Object.keys(run.answers).length > 0 ||
     (run.draft?.photos.length ?? 0) > 0 ||
-    (run.draft?.selected.length ?? 0) > 0
+    (run.draft?.selected.length ?? 0) > 0 ||
+    run.draft?.typed !== undefined
   );
 }
 
@@ -199,7 +219,7 @@ class Turn {
       this.say('bot:follow.welcome_back');
       return this.startFlow(MENU_FLOW);
     }
-    this.startFlow(WELCOME_FLOW);
+    this.startFlow(WELCOME_FLOW, {}, { askLanguage: true });
   }
 
   private languageFromProfile(profileLanguage: string | undefined): string {
@@ -279,7 +299,7 @@ class Turn {
     switch (input.kind) {
       case 'text': {
         const trigger = matchTrigger(this.engine.lexicon, input.text);
-        if (trigger) return this.startFlow(trigger.flowId, trigger.prefill);
+        if (trigger) return this.startFromTrigger(trigger, input.text);
         this.say('bot:idle.unknown');
         return this.startFlow(MENU_FLOW);
       }
@@ -348,9 +368,58 @@ class Turn {
     return flow !== undefined && flow.version === run.version && run.stepId in flow.steps;
   }
 
-  private startFlow(flowId: string, prefill: Record<string, string> = {}): void {
+  /** The words that started a flow also answer its description when they say more than the keywords. */
+  private startFromTrigger(trigger: Trigger, typed: string): void {
+    const flow = this.engine.flows[trigger.flowId];
+    this.startFlow(trigger.flowId, {
+      ...trigger.prefill,
+      ...(flow ? this.described(trigger, typed, flow) : {}),
+    });
+  }
+
+  private described(trigger: Trigger, typed: string, flow: Flow): Record<string, AnswerValue> {
+    const field = trigger.describes;
+    if (!field || !saysMore(this.engine.lexicon, typed)) return {};
+    const ask = askFor(flow, field);
+    if (!ask) return {};
+    const parsed = parseAnswer(ask.answer, { kind: 'text', text: typed }, null, false, this.engine.lexicon);
+    return parsed.kind === 'value' ? { [field]: parsed.value } : {};
+  }
+
+  /**
+   * "หลังคารั่ว ฝนตกน้ำเข้าบ้าน" typed at the category question: the words pick the option, as they do at
+   * the menu, and describe the problem too. True when the question is answered so.
+   */
+  private choiceFromWords(current: StepOf<'ask'>, run: Run, typed: string): boolean {
+    const spec = current.answer;
+    if (spec.type !== 'choice' || spec.multiple) return false;
+    const normalised = normalise(typed);
+    const trigger = this.engine.lexicon.triggers.find(
+      (t) =>
+        spec.options.some((option) => option.value === t.prefill[current.store]) &&
+        t.words.some((word) => normalised.includes(word)),
+    );
+    if (!trigger) return false;
+    run.answers[current.store] = trigger.prefill[current.store]!;
+    for (const [field, value] of Object.entries(this.described(trigger, typed, this.flowOf(run)))) {
+      if (field in run.answers) continue;
+      run.answers[field] = value;
+      run.prefilled.push(field);
+    }
+    return true;
+  }
+
+  private startFlow(
+    flowId: string,
+    prefill: Record<string, AnswerValue> = {},
+    { askLanguage = false } = {},
+  ): void {
     const flow = this.engine.flows[flowId] ?? this.engine.flows[MENU_FLOW];
     if (!flow) throw new Error(`no flow ${flowId} and no ${MENU_FLOW} flow`);
+    if (flow.id === WELCOME_FLOW && !askLanguage && this.s.language !== null && !('language' in prefill)) {
+      // Only the first contact asks the language: consenting later (after declining) goes on in it.
+      return this.startFlow(WELCOME_FLOW, { language: this.s.language, ...prefill }, { askLanguage });
+    }
     if (flow.requiresConsent && !this.s.consent) {
       this.say('bot:consent.needed');
       return this.startFlow(WELCOME_FLOW);
@@ -602,6 +671,23 @@ class Turn {
       return this.prompt(current, run);
     }
 
+    const typed = current.answer.type === 'location' ? run.draft?.typed : undefined;
+    if (typed !== undefined) {
+      const token = answer.kind === 'token' ? answer.token : null;
+      const words = input.kind === 'text' ? input.text : null;
+      const said = (word: 'yes' | 'no' | 'confirm') =>
+        words !== null && isWord(this.engine.lexicon, word, words);
+      if (token === 'yes' || said('yes') || said('confirm')) {
+        run.answers[current.store] = { typed };
+        return this.finishAsk(current, run);
+      }
+      if (token === 'no' || said('no')) {
+        run.draft = null;
+        return this.prompt(current, run);
+      }
+      // Anything else is a new answer: a shared location, or the address typed again.
+    }
+
     const parsed = parseAnswer(
       current.answer,
       answer,
@@ -611,6 +697,11 @@ class Turn {
     );
     switch (parsed.kind) {
       case 'value':
+        if (typeof parsed.value === 'object' && 'typed' in parsed.value) {
+          // A typed address is shown back as understood before it is kept; a shared point needs no check.
+          run.draft = { ...emptyDraft(), typed: parsed.value.typed };
+          return this.prompt(current, run);
+        }
         run.answers[current.store] = parsed.value;
         // The language question speaks the new language from its very next message.
         if (current.answer.type === 'language') this.s.language = String(parsed.value);
@@ -620,17 +711,19 @@ class Turn {
         return this.finishAsk(current, run);
       case 'progress':
         run.draft = parsed.draft;
-        if (current.answer.type === 'choice') return this.prompt(current, run);
+        if (current.answer.type === 'choice') return this.acknowledgeSelection(current, run);
         if (parsed.ack)
           this.out.push({ kind: 'text', text: parsed.ack, quickReplies: this.repliesFor(current, run) });
         return;
       case 'reask': {
-        const trigger =
-          input.kind === 'text' && !hasProgress(run) ? matchTrigger(this.engine.lexicon, input.text) : null;
+        const typedText = input.kind === 'text' ? input.text : null;
+        if (typedText === null) return this.fail(parsed.reason);
+        if (this.choiceFromWords(current, run, typedText)) return this.finishAsk(current, run);
+        const trigger = hasProgress(run) ? null : matchTrigger(this.engine.lexicon, typedText);
         if (trigger) {
           // "หลังคารั่ว" typed while the menu is on screen is a report, not a wrong menu choice.
           this.discardRun();
-          return this.startFlow(trigger.flowId, trigger.prefill);
+          return this.startFromTrigger(trigger, typedText);
         }
         return this.fail(parsed.reason);
       }
@@ -689,6 +782,8 @@ class Turn {
   }
 
   private editField(field: string, run: Run, flow: Flow): void {
+    const summary = flow.steps[run.stepId];
+    if (summary?.kind === 'summary' && summary.locked?.includes(field)) return this.reprompt();
     const target = Object.entries(flow.steps).find(([, s]) => s.kind === 'ask' && s.store === field);
     if (!target) return this.reprompt();
     run.returnTo = run.stepId;
@@ -753,7 +848,64 @@ class Turn {
 
   private prompt(current: StepOf<'ask'>, run: Run): void {
     run.stepId = Object.entries(this.flowOf(run).steps).find(([, s]) => s === current)?.[0] ?? run.stepId;
+    const typed = current.answer.type === 'location' ? run.draft?.typed : undefined;
+    if (typed !== undefined) return this.showPlace(typed, current, run);
     this.out.push({ kind: 'text', text: current.text, quickReplies: this.repliesFor(current, run) });
+  }
+
+  /** After each tap of a multiple choice: what is selected so far, not the whole question again. */
+  private acknowledgeSelection(current: StepOf<'ask'>, run: Run): void {
+    const spec = current.answer;
+    const selected = run.draft?.selected ?? [];
+    const labels =
+      spec.type === 'choice'
+        ? selected.map((value) => spec.options.find((o) => o.value === value)?.label ?? value)
+        : [];
+    this.out.push({
+      kind: 'text',
+      text:
+        labels.length > 0
+          ? text('bot:choice.selected', { items: labels.map((key) => this.translate(key)).join(', ') })
+          : text('bot:choice.none_selected'),
+      quickReplies: this.repliesFor(current, run),
+    });
+  }
+
+  /** The typed address as understood (subdistrict, district, province), to confirm or type again. */
+  private showPlace(typed: string, current: StepOf<'ask'>, run: Run): void {
+    const names = this.engine.describePlace?.(typed, this.language());
+    let message: TextRef;
+    if (!names) {
+      message = text('bot:place.check', { typed });
+    } else if (!names.subdistrict && !names.district && !names.province) {
+      message = text('bot:place.not_found', { typed });
+    } else {
+      const unknown = this.translate('bot:place.unknown');
+      const place = (['subdistrict', 'district', 'province'] as const)
+        .map((part) => `${this.translate(`bot:place.${part}`)}: ${names[part] ?? unknown}`)
+        .join('\n');
+      message = text('bot:place.understood', { typed, place });
+    }
+    const answer = (value: string) => `a:${run.stepId}:${value}`;
+    this.out.push({
+      kind: 'text',
+      text: message,
+      quickReplies: [
+        reply('bot:reply.place_ok', answer('yes'), '✅'),
+        reply('bot:reply.retype', answer('no'), '✏️'),
+        ...this.repliesFor(current, run),
+      ],
+    });
+  }
+
+  /** A text in the user's language, for words put inside another text (labels in a list). */
+  private translate(key: string): string {
+    const { resources } = this.engine.lexicon;
+    return (
+      lookupKey(resources, this.language(), key) ??
+      lookupKey(resources, this.engine.defaultLanguage, key) ??
+      key
+    );
   }
 
   private repliesFor(current: StepOf<'ask'>, run: Run): QuickReply[] {
@@ -829,7 +981,7 @@ class Turn {
         field,
         label: text(ask?.label ?? ask?.text.key ?? 'bot:answer.none'),
         value: ask ? this.display(ask, run.answers[field]) : null,
-        editData: `edit:${field}`,
+        ...(current.locked?.includes(field) ? {} : { editData: `edit:${field}` }),
       };
     });
     const confirmData = `a:${run.stepId}:confirm`;
@@ -901,4 +1053,8 @@ class Turn {
     if (photos.length > 0) this.effects.push({ type: 'discardMedia', mediaIds: [...photos] });
     this.s.pendingMedia = { photos: [], location: null };
   }
+}
+
+function askFor(flow: Flow, field: string): StepOf<'ask'> | undefined {
+  return Object.values(flow.steps).find((s): s is StepOf<'ask'> => s.kind === 'ask' && s.store === field);
 }

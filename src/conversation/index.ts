@@ -1,10 +1,20 @@
 import type { Resources } from '../i18n';
-import type { Engine } from './engine';
+import type { DescribePlace, Engine } from './engine';
 import { buildLexicon } from './lexicon';
 import { flowSchema } from './schema';
 import { validateFlows } from './validate';
 
-export { step, nextTimeoutAt, TIMING, type Clock, type Ids, type Engine, type StepResult } from './engine';
+export {
+  step,
+  nextTimeoutAt,
+  TIMING,
+  type Clock,
+  type Ids,
+  type Engine,
+  type StepResult,
+  type DescribePlace,
+  type PlaceNames,
+} from './engine';
 export { validateFlows } from './validate';
 export { renderMessages, LIMITS } from './render';
 export type { Effect, OutMessage, QuickReply, Display, SummaryRow, Label } from './messages';
@@ -35,11 +45,15 @@ export class FlowValidationError extends Error {
   }
 }
 
-/** Validates the flows against the locales and builds the engine; throws FlowValidationError listing every problem. */
+/**
+ * Validates the flows against the locales and builds the engine; throws FlowValidationError listing every
+ * problem. `describePlace` shows a typed address back as the place directory understands it.
+ */
 export function createEngine(
   definitions: readonly unknown[],
   resources: Resources,
   defaultLanguage = 'th',
+  options: { describePlace?: DescribePlace } = {},
 ): Engine {
   const problems = validateFlows(definitions, resources);
   if (!(defaultLanguage in resources))
@@ -50,5 +64,6 @@ export function createEngine(
     flows: Object.fromEntries(flows.map((flow) => [flow.id, flow])),
     lexicon: buildLexicon(resources, flows, defaultLanguage),
     defaultLanguage,
+    ...(options.describePlace ? { describePlace: options.describePlace } : {}),
   };
 }

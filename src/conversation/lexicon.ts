@@ -29,7 +29,12 @@ export const COMMANDS = [
 ] as const satisfies readonly Word[];
 export type Command = (typeof COMMANDS)[number];
 
-export type Trigger = { flowId: string; words: string[]; prefill: Record<string, string> };
+export type Trigger = {
+  flowId: string;
+  words: string[];
+  prefill: Record<string, string>;
+  describes?: string;
+};
 
 /** Every word the engine understands, in every language at once: a Thai user may type "menu". */
 export type Lexicon = {
@@ -65,6 +70,7 @@ export function buildLexicon(resources: Resources, flows: Flow[], defaultLanguag
       flowId: flow.id,
       words: wordsOf(resources, trigger.keywords),
       prefill: trigger.prefill ?? {},
+      ...(trigger.describes ? { describes: trigger.describes } : {}),
     })),
   );
   return { languages, words, languageNames, ownNames, triggers, resources };
@@ -85,6 +91,28 @@ export function commandOf(lexicon: Lexicon, text: string): Command | null {
 export function matchTrigger(lexicon: Lexicon, text: string): Trigger | null {
   const normalised = normalise(text);
   return lexicon.triggers.find((trigger) => trigger.words.some((word) => normalised.includes(word))) ?? null;
+}
+
+/** Letters beyond the trigger words that make a message a description, not just the problem's name. */
+const DESCRIPTION_MIN_LETTERS = 6;
+
+/**
+ * Whether the text says more than trigger words: "หลังคารั่วครับ" or "my floor is broken" only names the
+ * problem, "หลังคารั่ว ฝนตกน้ำเข้าบ้าน" or "my roof leaks when it rains" describes it.
+ */
+export function saysMore(lexicon: Lexicon, text: string): boolean {
+  let rest = normalise(text);
+  // Longest first, so "ru tsev" goes before a shorter word inside it. A Latin word goes whole ("leaking"
+  // with "leak"); Thai has no spaces, so only the keyword itself goes.
+  const words = [...new Set(lexicon.triggers.flatMap((trigger) => trigger.words))];
+  for (const word of words.sort((a, b) => b.length - a.length))
+    rest = rest.replace(new RegExp(`[a-z]*${escapeRegExp(word)}[a-z]*`, 'gu'), ' ');
+  const letters = rest.match(/[\p{L}\p{M}\p{N}]/gu) ?? [];
+  return letters.length >= DESCRIPTION_MIN_LETTERS;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** All translations of a key, normalised: a typed option label is accepted in any language. */

@@ -17,7 +17,8 @@ export type QuickReply = {
 export type Display =
   { kind: 'text'; text: string } | { kind: 'keys'; keys: TextRef[] } | { kind: 'date'; date: string };
 
-export type SummaryRow = { field: string; label: TextRef; value: Display | null; editData: string };
+/** `editData` absent: the row cannot be edited from the summary. */
+export type SummaryRow = { field: string; label: TextRef; value: Display | null; editData?: string };
 
 /** What the bot says, independent of LINE and of the language: the renderer turns it into LINE messages. */
 export type OutMessage =

@@ -97,19 +97,22 @@ function summaryBubble(message: Extract<OutMessage, { kind: 'summary' }>, tr: Tr
               textBox(clip(value, 300), { size: 'sm' }),
             ],
           },
-          {
-            type: 'button',
-            flex: 2,
-            height: 'sm',
-            style: 'link',
-            gravity: 'center',
-            action: {
-              type: 'postback',
-              label: clip(tr({ key: 'bot:summary.edit' }), LIMITS.label),
-              data: row.editData,
-              displayText: clip(`${tr({ key: 'bot:summary.edit' })}: ${label}`, 300),
-            },
-          },
+          // A locked row keeps the button's width empty, so the values still line up.
+          row.editData
+            ? {
+                type: 'button',
+                flex: 2,
+                height: 'sm',
+                style: 'link',
+                gravity: 'center',
+                action: {
+                  type: 'postback',
+                  label: clip(tr({ key: 'bot:summary.edit' }), LIMITS.label),
+                  data: row.editData,
+                  displayText: clip(`${tr({ key: 'bot:summary.edit' })}: ${label}`, 300),
+                },
+              }
+            : { type: 'filler', flex: 2 },
         ],
       })),
     },

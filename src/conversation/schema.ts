@@ -97,6 +97,8 @@ export const stepSchema = z.discriminatedUnion('kind', [
     kind: z.literal('summary'),
     title: keySchema,
     fields: z.array(fieldName).min(1).max(10),
+    /** Shown without an edit button: changing them needs a check the summary cannot repeat. */
+    locked: z.array(fieldName).optional(),
     next: stepId,
   }),
   z.object({ kind: z.literal('end'), text: textRefSchema.optional(), then: flowId.optional() }),
@@ -109,6 +111,11 @@ export const triggerSchema = z.object({
   keywords: keySchema,
   /** Answers the words already give, e.g. "roof leaking" -> category roof. */
   prefill: z.record(fieldName, z.string()).optional(),
+  /**
+   * The question the whole message answers when it says more than the keywords ("my roof leaks when it
+   * rains" is the description too), so the user does not type it twice.
+   */
+  describes: fieldName.optional(),
 });
 
 export const flowSchema = z.object({
@@ -204,6 +211,8 @@ export const runSchema = z.object({
       photos: z.array(z.string()),
       sets: z.record(z.string(), z.number()),
       selected: z.array(z.string()),
+      /** A typed address shown back as understood, waiting for "that's right" or a new one. */
+      typed: z.string().optional(),
     })
     .nullable(),
   failures: z.number().int(),

@@ -106,7 +106,12 @@ function checkGraph(flow: Flow, flowIds: Set<string>): string[] {
       problems.push(`${where}: step "${id}" uses field "${field}", which no question stores`);
   };
   for (const [id, step] of Object.entries(flow.steps)) {
-    if (step.kind === 'summary') step.fields.forEach((f) => mustBeStored(f, id));
+    if (step.kind === 'summary') {
+      step.fields.forEach((f) => mustBeStored(f, id));
+      for (const field of step.locked ?? [])
+        if (!step.fields.includes(field))
+          problems.push(`${where}: step "${id}" locks field "${field}", which it does not show`);
+    }
     if (step.kind === 'branch')
       for (const c of step.cases) if (c.when.type !== 'consent') mustBeStored(c.when.field, id);
     if (step.kind === 'effect' && step.effect.type === 'recordConsent')
@@ -116,8 +121,10 @@ function checkGraph(flow: Flow, flowIds: Set<string>): string[] {
       problems.push(`${where}: step "${id}" creates a case but the flow does not require consent`);
     }
   }
-  for (const trigger of flow.triggers ?? [])
+  for (const trigger of flow.triggers ?? []) {
     for (const field of Object.keys(trigger.prefill ?? {})) mustBeStored(field, 'trigger');
+    if (trigger.describes) mustBeStored(trigger.describes, 'trigger');
+  }
   return problems;
 }
 

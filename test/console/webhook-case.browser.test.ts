@@ -35,6 +35,7 @@ describeWithBrowser('a case reported through LINE, in the console', () => {
     await person.tap('a:photos:__skip');
     await person.shareLocation(16.65, 101.13);
     await person.say('๕');
+    await person.tap('a:head_name:__skip');
     await person.tap('a:vulnerable:none');
     await person.tap('a:tenure:own');
     await person.tap('a:phone:__skip');

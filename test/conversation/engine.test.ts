@@ -139,6 +139,7 @@ describe('engine', () => {
       { kind: 'text', text: 'rain comes in' },
       { kind: 'postback', data: 'a:photos:__skip' },
       { kind: 'text', text: 'Ban Nong, Khao Kho, Phetchabun' },
+      { kind: 'text', text: 'yes' },
     );
     expect(conversation.state.run?.stepId).toBe('household');
     expect(keys(conversation.send({ kind: 'sticker' }))).toEqual([
@@ -211,7 +212,7 @@ describe('engine', () => {
     );
     const result = step(newer, conversation.state, { kind: 'text', text: 'ฝนรั่ว' }, clock, fixedIds('n'));
     expect(keys(result)).toEqual(['bot:flow.changed', 'flows:report_need.category.ask']);
-    expect(result.state.run).toMatchObject({ flowId: 'report-need', version: 2, answers: {} });
+    expect(result.state.run).toMatchObject({ flowId: 'report-need', version: 3, answers: {} });
   });
 
   it('creates the case once, with the intake id made when the report started', () => {
@@ -225,6 +226,7 @@ describe('engine', () => {
       { kind: 'text', text: 'done' },
       { kind: 'location', lat: 16.6, lng: 101.0 },
       { kind: 'text', text: '3' },
+      { kind: 'text', text: 'Somchai Jaidee' },
       { kind: 'postback', data: 'a:tenure:rent' },
       { kind: 'text', text: '02 123 4567' },
     );
@@ -235,7 +237,7 @@ describe('engine', () => {
         type: 'createCase',
         intakeId,
         flowId: 'report-need',
-        flowVersion: 1,
+        flowVersion: 2,
         language: 'en',
         consent: { noticeVersion: '2025-01', at: START, sensitive: false },
         answers: {
@@ -243,6 +245,7 @@ describe('engine', () => {
           description: { text: 'The floor has holes' },
           location: { lat: 16.6, lng: 101.0 },
           householdSize: 3,
+          headName: 'Somchai Jaidee',
           tenure: 'rent',
           phone: '021234567',
         },
@@ -284,7 +287,9 @@ describe('engine', () => {
       { kind: 'text', text: 'It is broken' },
       { kind: 'postback', data: 'a:photos:__skip' },
       { kind: 'text', text: 'Ban Mai, Chiang Rai' },
+      { kind: 'postback', data: 'a:location:yes' },
       { kind: 'text', text: '2' },
+      { kind: 'postback', data: 'a:head_name:__skip' },
       { kind: 'postback', data: 'a:tenure:own' },
       { kind: 'postback', data: 'a:phone:__skip' },
     );

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { messagingApi } from '@line/bot-sdk';
-import { LIMITS, type ConversationState, type Input } from '../../src/conversation';
-import { consentedState, Conversation, render, START } from './harness';
+import { LIMITS, type ConversationState, type Engine, type Input } from '../../src/conversation';
+import { consentedState, Conversation, placeEngine, render, START } from './harness';
 
 /**
  * Golden transcripts: inputs in, rendered LINE messages, effects and state out, per turn. Read them in
@@ -32,6 +32,55 @@ const place: Turn = {
 const tick = (after: string): Turn => ({ input: { kind: 'timeout' }, after });
 
 const scenarios: Scenario[] = [
+  {
+    name: 'report-th-words-describe',
+    description:
+      'A Thai resident types the problem at the menu: it picks the roof and is the description; a typed address is shown back as understood, retyped, then confirmed',
+    state: consentedState('th'),
+    turns: [
+      text('หลังคารั่ว ฝนตกน้ำเข้าบ้านทุกครั้ง'),
+      tap('a:photos:__skip'),
+      text('บ้านเข็กน้อย ตำบลเข็กน้อย อำเภอเขาค้อ จังหวัดเพชรบูรณ์'),
+      tap('a:location:no'),
+      text('บ้านเข็กน้อย เข็กน้อย เขาค้อ เพชรบูรณ์'),
+      tap('a:location:yes'),
+      text('4'),
+      tap('a:head_name:__skip'),
+      tap('a:vulnerable:elderly'),
+      tap('a:vulnerable:disabled'),
+      tap('a:vulnerable:elderly'),
+      tap('a:vulnerable:__done'),
+    ],
+  },
+  {
+    name: 'report-household-hmn-words',
+    description:
+      'A Hmong volunteer names the household head, then types the problem at the category question: it picks the roof and is the description; an unknown typed place is kept as typed',
+    state: consentedState('hmn'),
+    turns: [
+      tap('flow:report-household'),
+      text('Nplooj Yaj'),
+      tap('a:relation:neighbour'),
+      tap('a:informed:yes'),
+      text('lub ru tsev xau thaum los nag hnyav'),
+      tap('a:photos:__skip'),
+      text('Zos Xyoob Ntoo'),
+      text('yog'),
+      text('5'),
+    ],
+  },
+  {
+    name: 'welcome-th-decline-then-consent',
+    description:
+      'A Thai user declines, then taps "give consent" in the limited menu: the notice and consent follow in Thai, with no language question',
+    turns: [
+      { input: { kind: 'follow', profileLanguage: 'th' } },
+      tap('a:language:th'),
+      tap('a:consent:decline'),
+      tap('a:limited:consent'),
+      tap('a:consent:agree'),
+    ],
+  },
   {
     name: 'welcome-th-consent',
     description: 'A new Thai user follows, keeps Thai, agrees to both consents and reaches the menu',
@@ -77,6 +126,7 @@ const scenarios: Scenario[] = [
       tap('a:photos:__done'),
       place,
       text('๕'),
+      text('นายสมชาย แซ่ลี'),
       tap('a:vulnerable:elderly'),
       tap('a:vulnerable:under5'),
       tap('a:vulnerable:__done'),
@@ -102,9 +152,11 @@ const scenarios: Scenario[] = [
       text('The wall cracked after the rain'),
       tap('a:photos:__skip'),
       text('Ban Khek Noi, Khek Noi, Khao Kho, Phetchabun'),
+      tap('a:location:yes'),
       text('forty'),
       text('40'),
       text('6'),
+      tap('a:head_name:__skip'),
       tap('a:vulnerable:none'),
       tap('a:tenure:public_land'),
       text('12345'),
@@ -125,6 +177,7 @@ const scenarios: Scenario[] = [
       text('tiav lawm'),
       place,
       text('7'),
+      text('Txiv Tsav Vaj'),
       tap('a:tenure:not_sure'),
       text('+66 81 234 5678'),
       text('pom zoo'),
@@ -281,8 +334,13 @@ function checkLineLimits(messages: messagingApi.Message[]) {
 }
 
 describe('golden conversations', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await placeEngine();
+  });
+
   it.each(scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
-    const conversation = new Conversation(scenario.state);
+    const conversation = new Conversation(scenario.state, START, engine);
     const turns = [];
     for (const turn of scenario.turns) {
       const result = conversation.send(turn.input, duration(turn.after));

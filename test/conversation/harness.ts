@@ -7,13 +7,23 @@ import {
   step,
   type ConversationState,
   type Effect,
+  type Engine,
   type Input,
   type StepResult,
 } from '../../src/conversation';
 import { createI18n, loadResources } from '../../src/i18n';
+import { placeDescriber } from '../../src/bot/case-input';
+import { loadAddressDirectory } from '../../src/geo/address-directory';
 
 export const resources = loadResources();
 export const engine = createEngine(allFlows, resources, 'th');
+
+/** The engine as the service builds it: typed addresses are looked up in Thailand's place directory. */
+export async function placeEngine(): Promise<Engine> {
+  const describePlace = placeDescriber(await loadAddressDirectory());
+  return createEngine(allFlows, resources, 'th', { describePlace });
+}
+const defaultEngine = engine;
 export const START = '2025-01-15T03:00:00.000Z';
 
 export function fixedIds(prefix = 'id') {
@@ -36,7 +46,11 @@ export class Conversation {
   now: Date;
   readonly ids = fixedIds();
 
-  constructor(state: ConversationState = initialState(), start = START) {
+  constructor(
+    state: ConversationState = initialState(),
+    start = START,
+    private readonly engine: Engine = defaultEngine,
+  ) {
     this.stored = JSON.stringify(state);
     this.now = new Date(start);
   }
@@ -47,7 +61,7 @@ export class Conversation {
 
   send(input: Input, afterMs = 60_000): StepResult {
     this.now = new Date(this.now.getTime() + afterMs);
-    const result = step(engine, this.state, input, { now: () => this.now }, this.ids);
+    const result = step(this.engine, this.state, input, { now: () => this.now }, this.ids);
     this.stored = JSON.stringify(result.state);
     return result;
   }

@@ -29,6 +29,7 @@ async function reachPhotos(person: Person, description: string): Promise<void> {
 async function finishReport(person: Person): Promise<void> {
   await person.shareLocation(16.65, 101.13);
   await person.say('4');
+  await person.tap('a:head_name:__skip');
   await person.tap('a:vulnerable:none');
   await person.tap('a:tenure:rent');
   await person.tap('a:phone:__skip');

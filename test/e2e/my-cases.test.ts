@@ -28,6 +28,7 @@ async function report(person: Person, service: SandboxService): Promise<string> 
   await person.tap('a:photos:__done');
   await person.shareLocation(16.65, 101.13);
   await person.say('4');
+  await person.tap('a:head_name:__skip');
   await person.tap('a:vulnerable:none');
   await person.tap('a:tenure:rent');
   await person.tap('a:phone:__skip');

@@ -66,6 +66,8 @@ describe('a Thai resident reports a leaking roof through the signed webhook', ()
     await person.shareLocation(16.65, 101.13, 'เขาค้อ เพชรบูรณ์');
     expect(textOf(person.last()!)).toContain('กี่คน');
     await person.say('๕');
+    expect(textOf(person.last()!)).toContain('หัวหน้าครัวเรือน');
+    await person.say('นางสมศรี ใจดี');
 
     await person.tap('a:vulnerable:elderly');
     await person.tap('a:vulnerable:under5');
@@ -77,6 +79,8 @@ describe('a Thai resident reports a leaking roof through the signed webhook', ()
     const summary = person.last()!;
     expect(summary.message.type).toBe('flex');
     expect(textOf(summary)).toContain('ฝนตกหนักแล้วหลังคารั่ว');
+    expect(textOf(summary)).toContain('นางสมศรี ใจดี');
+    expect(textOf(summary)).toContain('081-234-5678');
     const confirmed = await person.tap('a:summary:confirm');
 
     // The case in the database, with everything given.
@@ -91,6 +95,7 @@ describe('a Thai resident reports a leaking roof through the signed webhook', ()
     expect(created.category).toBe('roof');
     expect(created.description?.text).toBe('ฝนตกหนักแล้วหลังคารั่ว น้ำไหลเข้าห้องนอน');
     expect(created.household.size).toBe(5);
+    expect(created.household.headName).toBe('นางสมศรี ใจดี');
     expect([...created.household.vulnerable].sort()).toEqual(['child_under_5', 'elderly']);
     expect(created.household.tenure).toBe('own');
     expect(created.household.phone).toBe('0812345678');
