@@ -42,12 +42,11 @@ export type ChatChange = { userId: string; at: Date };
  */
 function changeUpdate(change: CaseChangeDoc, chat?: ChatChange) {
   const set: Record<string, unknown> = { status: change.to, changeSeq: change.seq, updatedAt: change.at };
-  const unset: Record<string, 1> = {};
+  // The visit date stays once the visit is past (staff look it up); only a new schedule replaces it.
   if (change.to === 'visit_scheduled') set.visitDate = change.visitDate;
   if (change.to === 'declined') set.declineReason = change.reason;
   if (change.to === 'duplicate') set.duplicateOf = change.duplicateOf;
   if (change.to === 'completed') set.completedAt = change.at;
-  if (change.from === 'visit_scheduled' && change.to !== 'visit_scheduled') unset.visitDate = 1;
   const byReporter = change.actorId === REPORTER_ACTOR;
   const actorId = byReporter ? chat?.userId : change.actorId;
   const entry: TimelineEntry = {
@@ -60,7 +59,7 @@ function changeUpdate(change: CaseChangeDoc, chat?: ChatChange) {
     ...(change.reason ? { text: change.reason } : {}),
     ...(change.duplicateOf ? { reference: change.duplicateOf } : {}),
   };
-  return { set, unset, entry };
+  return { set, entry };
 }
 
 export type ClaimResult = { won: true; change: CaseChangeDoc } | { won: false; other: CaseChangeDoc | null };
@@ -80,12 +79,8 @@ export function caseChanges(connection: Connection, clock: () => Date) {
 
   /** Writes a claimed change on the case unless the case already carries it, then marks it applied. */
   async function apply(claim: CaseChangeDoc, chat?: ChatChange): Promise<void> {
-    const { set, unset, entry } = changeUpdate(claim, chat);
-    const update = {
-      $set: set,
-      ...(Object.keys(unset).length ? { $unset: unset } : {}),
-      $push: { timeline: entry },
-    };
+    const { set, entry } = changeUpdate(claim, chat);
+    const update = { $set: set, $push: { timeline: entry } };
     const applied = await cases.updateOne(
       { reference: claim.reference, changeSeq: { $lt: claim.seq } },
       update,
@@ -234,7 +229,6 @@ export function createCaseService(deps: CaseServiceDeps) {
       change = claimed.change;
       const applied = changeUpdate(change);
       Object.assign(set, applied.set);
-      Object.assign(unset, applied.unset);
       timeline.push(applied.entry);
       fields.push(plan.change.from === plan.change.to ? 'visitDate' : 'status');
     }

@@ -33,18 +33,34 @@ export function buddhistDay(day: string | Date): string {
   return `${date}/${month}/${Number(year) + 543}`;
 }
 
+/** Columns holding a fixed code, written as its label in the cases vocabulary (locales/NS/cases.json). */
+type Vocabulary = 'status' | 'category' | 'priority.level' | 'reportedBy';
+
 type Column = {
   key: string;
   hxl: string;
   personal: boolean;
   value: (row: ExportRow) => string | number | null;
+  vocabulary?: Vocabulary;
 };
 
 export const EXPORT_COLUMNS: Column[] = [
   { key: 'reference', hxl: '#meta+id', personal: false, value: (r) => r.reference },
-  { key: 'status', hxl: '#status', personal: false, value: (r) => r.status },
-  { key: 'category', hxl: '#sector+category', personal: false, value: (r) => r.category },
-  { key: 'priority_level', hxl: '#severity', personal: false, value: (r) => r.priority.level },
+  { key: 'status', hxl: '#status', personal: false, value: (r) => r.status, vocabulary: 'status' },
+  {
+    key: 'category',
+    hxl: '#sector+category',
+    personal: false,
+    value: (r) => r.category,
+    vocabulary: 'category',
+  },
+  {
+    key: 'priority_level',
+    hxl: '#severity',
+    personal: false,
+    value: (r) => r.priority.level,
+    vocabulary: 'priority.level',
+  },
   { key: 'priority_score', hxl: '#severity+num', personal: false, value: (r) => r.priority.score },
   {
     key: 'province_code',
@@ -61,7 +77,13 @@ export const EXPORT_COLUMNS: Column[] = [
     value: (r) => r.location.resolved.subdistrict ?? null,
   },
   { key: 'household_size', hxl: '#affected+ind+num', personal: false, value: (r) => r.household.size },
-  { key: 'reported_by', hxl: '#meta+source', personal: false, value: (r) => r.reportedBy },
+  {
+    key: 'reported_by',
+    hxl: '#meta+source',
+    personal: false,
+    value: (r) => r.reportedBy,
+    vocabulary: 'reportedBy',
+  },
   { key: 'created_at', hxl: '#date+reported', personal: false, value: (r) => r.createdAt.toISOString() },
   {
     key: 'created_date_be',
@@ -99,18 +121,43 @@ export const EXPORT_COLUMNS: Column[] = [
 
 export const exportColumns = (personal: boolean) => EXPORT_COLUMNS.filter((c) => personal || !c.personal);
 
-/** The header row is for people: in the staff member's language, from the console's strings. */
-export const headerLabels =
-  (t: TFunction, lng: ExportLanguage) =>
-  (key: string): string =>
-    t(`exports.columns.${key}`, { lng, ns: 'console' });
+/**
+ * The words of an export, for people: a column key's header, and a code's label in the same
+ * language. The HXL row under the header keeps what machines read.
+ */
+export type ExportLabels = {
+  (key: string): string;
+  code(vocabulary: Vocabulary, code: string): string;
+};
+
+/** In the staff member's language: headers from the console's strings, codes from the bot's vocabulary. */
+export function headerLabels(t: TFunction, lng: ExportLanguage): ExportLabels {
+  const labelled = new Map<string, string>();
+  return Object.assign((key: string): string => t(`exports.columns.${key}`, { lng, ns: 'console' }), {
+    code(vocabulary: Vocabulary, code: string): string {
+      const key = `${vocabulary}.${code}`;
+      let text = labelled.get(key);
+      if (text === undefined) {
+        // An unknown code (data older than the vocabulary) stays as it is rather than a key path.
+        text = t(key, { lng, ns: 'cases', defaultValue: code });
+        labelled.set(key, text);
+      }
+      return text;
+    },
+  });
+}
 
 export type TableOptions = {
   personal: boolean;
   hxl: boolean;
-  /** The column key's label; the HXL row under it keeps what machines read. */
-  header: (key: string) => string;
+  header: ExportLabels;
 };
+
+const cellsOf = (columns: Column[], labels: ExportLabels) => (row: ExportRow) =>
+  columns.map((c) => {
+    const value = c.value(row);
+    return c.vocabulary && typeof value === 'string' ? labels.code(c.vocabulary, value) : value;
+  });
 
 /**
  * A CSV cell: quoted when needed, and text that a spreadsheet would run as a formula (=, +, @,
@@ -137,11 +184,12 @@ export async function writeCsv(
   options: TableOptions,
 ): Promise<number> {
   const columns = exportColumns(options.personal);
+  const cells = cellsOf(columns, options.header);
   let buffer = `\uFEFF${columns.map((c) => csvCell(options.header(c.key))).join(',')}\r\n`;
   if (options.hxl) buffer += `${columns.map((c) => c.hxl).join(',')}\r\n`;
   let count = 0;
   for await (const row of rows) {
-    buffer += `${columns.map((c) => csvCell(c.value(row))).join(',')}\r\n`;
+    buffer += `${cells(row).map(csvCell).join(',')}\r\n`;
     count++;
     if (buffer.length >= FLUSH_BYTES) {
       await write(out, buffer);
@@ -159,6 +207,7 @@ export async function writeXlsx(
   options: TableOptions,
 ): Promise<number> {
   const columns = exportColumns(options.personal);
+  const cells = cellsOf(columns, options.header);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,
     useStyles: false,
@@ -169,7 +218,7 @@ export async function writeXlsx(
   if (options.hxl) sheet.addRow(columns.map((c) => c.hxl)).commit();
   let count = 0;
   for await (const row of rows) {
-    sheet.addRow(columns.map((c) => c.value(row))).commit();
+    sheet.addRow(cells(row)).commit();
     count++;
   }
   sheet.commit();

@@ -9,7 +9,27 @@ import { storeEvents } from '../ingestion/inbox';
 import { apiRoute } from '../staff/api-route';
 import { staffContext, type StaffDeps } from '../staff/context';
 import { staffOf } from '../staff/middleware';
+import { caseFilter } from '../case-api/filters';
+import type { Case } from '../cases/case-schema';
+import { caseModels } from '../cases/create-case';
+import { can, caseScope } from '../staff/permissions';
+import {
+  chatEntry,
+  chatPage,
+  decodeChatCursor,
+  encodeChatCursor,
+  inboundEntry,
+  outboundEntries,
+  tappedLabel,
+  type ChatEntry,
+  type InboundRecord,
+  type OutboundRecord,
+  type Postback,
+} from './chat';
 import { HANDOFF_CLOSED_EVENT_TYPE, handoffModel } from './model';
+
+/** What the user did that the chat shows; follows, reads and the bot's own events are left out. */
+const SHOWN_EVENTS = ['message', 'postback'];
 
 export type HandoffDeps = StaffDeps & { models: IngestionModels; sender: Sender; processor: Processor };
 
@@ -18,13 +38,24 @@ const handoffView = z.object({
   userId: z.string(),
   since: z.iso.datetime(),
   language: z.string().nullable(),
+  /** From the user's LINE profile once they consented; null when unknown or hidden for the role. */
+  displayName: z.string().nullable(),
+  /** The cases they reported that the reader may see, newest first. */
+  cases: z.array(z.object({ reference: z.string(), status: z.string() })),
 });
-const chatEntry = z.object({
-  at: z.iso.datetime(),
-  from: z.enum(['user', 'bot', 'staff']),
-  kind: z.string(),
-  text: z.string().optional(),
+const chatQuery = z.object({
+  before: z
+    .string()
+    .max(400)
+    .refine((cursor) => decodeChatCursor(cursor) !== null, { error: 'a cursor from a previous page' })
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(40),
 });
+/** Cases shown per waiting user: enough to recognise them, not their history. */
+const CASES_PER_USER = 5;
+/** How far back a tapped button's message is looked for. */
+const MESSAGES_BEFORE_TAP = 5;
+
 /**
  * Staff side of "talk to staff": the waiting list, the chat so far, answering, and giving it back to
  * the bot. Only the bot's event processing writes hand-off documents (who did what is in the audit
@@ -34,6 +65,7 @@ export function handoffRouter(deps: HandoffDeps): Router {
   const context = staffContext(deps);
   const Handoff = handoffModel(deps.connection);
   const { models } = deps;
+  const { cases } = caseModels(deps.connection);
   const router = Router();
   router.use('/api/handoffs', express.json({ limit: '100kb' }));
 
@@ -56,18 +88,40 @@ export function handoffRouter(deps: HandoffDeps): Router {
         200: { description: 'Open hand-offs', schema: z.object({ items: z.array(handoffView) }) },
       },
     },
-    async (_req, res) => {
+    async (req, res) => {
+      const staff = staffOf(req);
+      const personal = can(staff.role, 'cases.readPersonal');
       const open = await Handoff.find({ status: 'open' }).sort({ since: 1 }).limit(200).lean();
-      const users = await models.LineUser.find(
-        { _id: { $in: open.map((h) => h._id) } },
-        { language: 1 },
-      ).lean();
-      const language = new Map(users.map((u) => [u._id, u.language ?? null]));
+      const ids = open.map((h) => h._id);
+      const scope = caseFilter({}, caseScope(staff));
+      // One small indexed read per user: a volunteer who reported many cases must not crowd out the others.
+      const [users, reported] = await Promise.all([
+        models.LineUser.find({ _id: { $in: ids } }, { language: 1, displayName: 1 }).lean(),
+        Promise.all(
+          ids.map((id) =>
+            cases
+              .find({ $and: [{ 'reporter.lineUserId': id }, scope] }, { _id: 0, reference: 1, status: 1 })
+              .sort({ createdAt: -1 })
+              .limit(CASES_PER_USER)
+              .lean<Pick<Case, 'reference' | 'status'>[]>(),
+          ),
+        ),
+      ]);
+      const userOf = new Map(users.map((u) => [u._id, u]));
+      const casesOf = new Map(ids.map((id, i) => [id, reported[i] ?? []]));
+      const named = personal ? ids.filter((id) => userOf.get(id)?.displayName) : [];
+      if (named.length > 0)
+        await context.audit.personalDataRead(req, { type: 'handoffs', id: 'list' }, [
+          'line_user.displayName',
+          ...named,
+        ]);
       res.json({
         items: open.map((h) => ({
           userId: h._id,
           since: h.since.toISOString(),
-          language: language.get(h._id) ?? null,
+          language: userOf.get(h._id)?.language ?? null,
+          displayName: personal ? (userOf.get(h._id)?.displayName ?? null) : null,
+          cases: casesOf.get(h._id) ?? [],
         })),
       });
     },
@@ -79,47 +133,62 @@ export function handoffRouter(deps: HandoffDeps): Router {
     {
       method: 'get',
       path: '/api/handoffs/:userId/messages',
-      summary: 'The chat so far (last 7 days): what the user sent and what we answered',
+      summary:
+        'The chat, latest messages last; pass `earlier` as `before` for the page before. A tapped button shows its label',
       tags: ['handoffs'],
       access: 'handoffs.manage',
-      schemas: { params: userParams },
-      responses: { 200: { description: 'Chat', schema: z.object({ items: z.array(chatEntry) }) } },
+      schemas: { params: userParams, query: chatQuery },
+      responses: {
+        200: {
+          description: 'Chat page, oldest first',
+          schema: z.object({ items: z.array(chatEntry), earlier: z.string().nullable() }),
+        },
+      },
     },
-    async (req, res, { params }) => {
+    async (req, res, { params, query }) => {
+      const cursor = query.before ? decodeChatCursor(query.before) : null;
+      // Inclusive of the cursor's millisecond: entries sharing it are told apart by their key.
+      const upTo = (field: string) => (cursor ? { [field]: { $lte: new Date(cursor.at) } } : {});
       const [inbound, outbound] = await Promise.all([
-        models.InboundEvent.find({ userId: params.userId }, { type: 1, payload: 1, receivedAt: 1 })
-          .sort({ timestamp: -1 })
-          .limit(100)
-          .lean(),
-        models.OutboundMessage.find({ to: params.userId }, { messages: 1, createdAt: 1, purpose: 1 })
+        models.InboundEvent.find(
+          { userId: params.userId, type: { $in: SHOWN_EVENTS }, ...upTo('receivedAt') },
+          { type: 1, payload: 1, receivedAt: 1 },
+        )
+          .sort({ receivedAt: -1 })
+          .limit(query.limit + 1)
+          .lean<InboundRecord[]>(),
+        models.OutboundMessage.find(
+          { to: params.userId, ...upTo('createdAt') },
+          { messages: 1, createdAt: 1, purpose: 1 },
+        )
           .sort({ createdAt: -1 })
-          .limit(100)
-          .lean(),
+          .limit(query.limit + 1)
+          .lean<OutboundRecord[]>(),
       ]);
+      const full = inbound.length > query.limit || outbound.length > query.limit;
+      const page = chatPage(
+        [...inbound.map(inboundEntry), ...outbound.flatMap(outboundEntries)],
+        query.limit,
+        cursor,
+        full,
+      );
       await context.audit.personalDataRead(req, { type: 'line_user', id: params.userId }, ['chat']);
-      const items = [
-        ...inbound
-          .filter((event) => !event.type.startsWith('needline.'))
-          .map((event) => {
-            const message = (JSON.parse(event.payload) as { message?: { type?: string; text?: string } })
-              .message;
-            return {
-              at: event.receivedAt.toISOString(),
-              from: 'user' as const,
-              kind: message?.type ?? event.type,
-              ...(message?.text ? { text: message.text } : {}),
-            };
-          }),
-        ...outbound.flatMap((batch) =>
-          (batch.messages as { type?: string; text?: string; altText?: string }[]).map((message) => ({
-            at: batch.createdAt.toISOString(),
-            from: batch.purpose === 'staff' ? ('staff' as const) : ('bot' as const),
-            kind: message.type ?? 'message',
-            ...(message.text || message.altText ? { text: message.text ?? message.altText } : {}),
-          })),
-        ),
-      ].sort((a, b) => a.at.localeCompare(b.at));
-      res.json({ items });
+      const items = await Promise.all(
+        page.items.map(async ({ postback, ...entry }: ChatEntry & { postback?: Postback }) => {
+          if (!postback) return entry;
+          const before = await models.OutboundMessage.find(
+            { to: params.userId, createdAt: { $lte: new Date(entry.at) } },
+            { messages: 1 },
+          )
+            .sort({ createdAt: -1 })
+            .limit(MESSAGES_BEFORE_TAP)
+            .lean<Pick<OutboundRecord, 'messages'>[]>();
+          const label = tappedLabel(postback, before);
+          return label ? { ...entry, text: label } : entry;
+        }),
+      );
+      const first = items[0];
+      res.json({ items, earlier: page.earlier && first ? encodeChatCursor(first) : null });
     },
   );
 

@@ -127,6 +127,60 @@ describe('exports', () => {
     expect(JSON.stringify(refused.body)).toContain('lang');
   });
 
+  it('writes status, category, priority and reporter as words in the export language, codes in no cell', async () => {
+    const rowOf = async (lang: string) => {
+      const res = await request(h.app)
+        .get('/api/cases/export.csv')
+        .query({ lang, hxl: '1', category: 'water' })
+        .set(bearer(h.tokens.viewer))
+        .buffer(true)
+        .parse(binary)
+        .expect(200);
+      const lines = (res.body as Buffer).toString('utf8').slice(1).trimEnd().split('\r\n');
+      expect(lines[1]).toMatch(/^#meta\+id,#status,#sector\+category,#severity,/);
+      const hxl = lines[1]!.split(',');
+      const cells = lines[2]!.split(',');
+      return (tag: string) => cells[hxl.indexOf(tag)];
+    };
+    const th = await rowOf('th');
+    expect([th('#status'), th('#sector+category'), th('#meta+source')]).toEqual([
+      'ใหม่',
+      'น้ำ',
+      'ครัวเรือนแจ้งเอง',
+    ]);
+    expect(['ต่ำ', 'ปานกลาง', 'สูง', 'เร่งด่วน']).toContain(th('#severity'));
+    const en = await rowOf('en');
+    expect([en('#status'), en('#sector+category'), en('#meta+source')]).toEqual([
+      'New',
+      'Water',
+      'Reported by the household',
+    ]);
+    expect(['Low', 'Medium', 'High', 'Urgent']).toContain(en('#severity'));
+    const hmn = await rowOf('hmn');
+    expect(hmn('#status')).toBe('Tshiab');
+    expect(Number(en('#severity+num'))).toBeGreaterThan(0);
+
+    const xlsx = await request(h.app)
+      .get('/api/cases/export.xlsx')
+      .query({ lang: 'en', category: 'water' })
+      .set(bearer(h.tokens.admin))
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    const row = book.getWorksheet('cases')!.getRow(2);
+    expect([2, 3].map((n) => row.getCell(n).value)).toEqual(['New', 'Water']);
+  });
+
+  it('keeps a code it has no label for', async () => {
+    const i18n = await createI18n('th');
+    expect(headerLabels(i18n.t, 'en').code('status', 'archived_in_2020')).toBe('archived_in_2020');
+    expect(headerLabels(i18n.t, 'th').code('category', 'roof')).toBe(
+      i18n.t('category.roof', { ns: 'cases' }),
+    );
+  });
+
   it('has a distinct header for every column in Thai, English and Hmong', async () => {
     const i18n = await createI18n('th');
     for (const lang of ['th', 'en', 'hmn'] as const) {

@@ -2,7 +2,13 @@ import request from 'supertest';
 import { parseConfig } from '../../src/config';
 import { startService, type Service } from '../../src/service';
 import { buildEvent, newUserId, postWebhook } from '../../src/line/webhook-client';
+import { createAuditLog } from '../../src/audit/audit-log';
+import { caseModels, createCase } from '../../src/cases/create-case';
+import { handoffModel } from '../../src/handoffs/model';
+import { ingestionModels } from '../../src/ingestion/models';
+import { caseInput } from '../case-api/helpers';
 import { testDatabaseServer, uniqueDbName } from '../helpers/db';
+import { addStaff, PASSWORD } from '../staff/helpers';
 import { eventually } from '../helpers/ingestion';
 import { testLogger } from '../helpers/logger';
 
@@ -91,5 +97,156 @@ describe('talk to staff (hand-offs)', () => {
 
   it('is only for case staff', async () => {
     await request(service.url).get('/api/handoffs').expect(401);
+  });
+
+  describe('what staff see of a waiting user', () => {
+    const auth = () => ({ Authorization: `Bearer ${token}` });
+    const openHandoff = (userId: string, since = new Date()) =>
+      handoffModel(service.database.connection).create({ _id: userId, status: 'open', since });
+    let at = Date.parse('2026-03-01T02:00:00Z');
+    const nextAt = () => new Date((at += 1000));
+    const userSays = (userId: string, event: Record<string, unknown>, type = 'message') =>
+      ingestionModels(service.database.connection).InboundEvent.create({
+        _id: `ev-${userId}-${at}`,
+        chatKey: `user:${userId}`,
+        userId,
+        type,
+        timestamp: at,
+        receivedAt: nextAt(),
+        payload: JSON.stringify({ type, source: { type: 'user', userId }, ...event }),
+        status: 'done',
+      });
+    const botSays = (userId: string, messages: unknown[]) =>
+      ingestionModels(service.database.connection).OutboundMessage.create({
+        _id: `out-${userId}-${at}`,
+        to: userId,
+        purpose: 'reply',
+        messages,
+        chunks: [{ index: 0, retryKey: `k-${at}`, status: 'sent' }],
+        status: 'sent',
+        nextAttemptAt: new Date(at),
+        createdAt: nextAt(),
+      });
+
+    it('names the user when their display name is known and links their cases, audited', async () => {
+      const named = newUserId();
+      const anonymous = newUserId();
+      await ingestionModels(service.database.connection).LineUser.create([
+        { _id: named, displayName: 'สมศรี ใจดี', language: 'th' },
+        { _id: anonymous, language: 'en' },
+      ]);
+      const models = caseModels(service.database.connection);
+      const older = await createCase(models, caseInput({ reporter: { lineUserId: named } }));
+      const newer = await createCase(
+        models,
+        caseInput({ reporter: { lineUserId: named }, location: { lat: 18.79, lng: 98.98 } }),
+      );
+      await createCase(models, caseInput());
+      await openHandoff(named, new Date('2026-03-01T01:00:00Z'));
+      await openHandoff(anonymous, new Date('2026-03-01T01:05:00Z'));
+
+      const res = await request(service.url).get('/api/handoffs').set(auth()).expect(200);
+      const byUser = new Map(
+        (res.body.items as { userId: string }[]).map((item) => [item.userId, item] as const),
+      );
+      expect(byUser.get(named)).toMatchObject({
+        displayName: 'สมศรี ใจดี',
+        language: 'th',
+        cases: [
+          { reference: newer.case.reference, status: 'new' },
+          { reference: older.case.reference, status: 'new' },
+        ],
+      });
+      expect(byUser.get(anonymous)).toMatchObject({ displayName: null, cases: [] });
+      const audit = createAuditLog(service.database.connection);
+      const entries = (await audit.list({ action: 'personal_data.read', targetType: 'handoffs', limit: 5 }))
+        .items;
+      expect(entries[0]?.details).toMatchObject({ fields: ['line_user.displayName', named] });
+
+      // A caseworker sees only the cases of their provinces (the second case is in Chiang Mai, 50).
+      const caseworker = await addStaff(service.database, 'caseworker', { provinces: ['50'] });
+      const cw = await request(service.url)
+        .post('/api/auth/login')
+        .send({ email: caseworker.email, password: PASSWORD })
+        .expect(200);
+      const scoped = await request(service.url)
+        .get('/api/handoffs')
+        .set({ Authorization: `Bearer ${cw.body.token}` })
+        .expect(200);
+      const mine = (scoped.body.items as { userId: string; cases: { reference: string }[] }[]).find(
+        (item) => item.userId === named,
+      );
+      const expected = newer.case.location.resolved.provinceCode === '50' ? [newer.case.reference] : [];
+      expect(mine?.cases.map((c) => c.reference)).toEqual(expected);
+      await handoffModel(service.database.connection).updateMany(
+        { _id: { $in: [named, anonymous] } },
+        { $set: { status: 'closed' } },
+      );
+    });
+
+    it('pages the chat from the latest messages back, with the label of each tapped button', async () => {
+      const userId = newUserId();
+      await openHandoff(userId);
+      await botSays(userId, [
+        {
+          type: 'text',
+          text: 'หลังคาเป็นอย่างไรบ้าง',
+          quickReply: {
+            items: [
+              { type: 'action', action: { type: 'postback', label: '🏠 รั่วมาก', data: 'a:roof:bad' } },
+              { type: 'action', action: { type: 'postback', label: 'นิดหน่อย', data: 'a:roof:ok' } },
+            ],
+          },
+        },
+      ]);
+      await userSays(userId, { postback: { data: 'a:roof:bad' } }, 'postback');
+      await userSays(userId, { postback: { data: 'cmd:unknown-menu' } }, 'postback');
+      await userSays(userId, { postback: { data: 'cmd:x', displayText: 'คุยกับเจ้าหน้าที่' } }, 'postback');
+      for (let i = 1; i <= 12; i++) {
+        await userSays(userId, { message: { type: 'text', id: `m${i}`, text: `ข้อความ ${i}` } });
+        if (i % 4 === 0) await botSays(userId, [{ type: 'text', text: `ตอบ ${i}` }]);
+      }
+      const page = (before?: string) =>
+        request(service.url)
+          .get(`/api/handoffs/${userId}/messages`)
+          .query({ limit: 6, ...(before ? { before } : {}) })
+          .set(auth())
+          .expect(200);
+      const texts = (body: { items: { text?: string }[] }) => body.items.map((item) => item.text);
+
+      const latest = await page();
+      expect(texts(latest.body)).toEqual([
+        'ตอบ 8',
+        'ข้อความ 9',
+        'ข้อความ 10',
+        'ข้อความ 11',
+        'ข้อความ 12',
+        'ตอบ 12',
+      ]);
+      const seen = [...latest.body.items];
+      let cursor: string | null = latest.body.earlier;
+      while (cursor) {
+        const earlier = await page(cursor);
+        seen.unshift(...earlier.body.items);
+        cursor = earlier.body.earlier;
+      }
+      // 1 question, 3 taps, 12 messages, 3 answers: each once, in order.
+      expect(seen).toHaveLength(19);
+      expect(new Set(seen.map((item: { key: string }) => item.key)).size).toBe(19);
+      expect(seen.slice(0, 4)).toEqual([
+        expect.objectContaining({ from: 'bot', text: 'หลังคาเป็นอย่างไรบ้าง' }),
+        expect.objectContaining({ from: 'user', kind: 'postback', text: '🏠 รั่วมาก' }),
+        expect.objectContaining({ from: 'user', kind: 'postback' }),
+        expect.objectContaining({ from: 'user', kind: 'postback', text: 'คุยกับเจ้าหน้าที่' }),
+      ]);
+      expect(seen[2].text).toBeUndefined();
+      expect(JSON.stringify(seen)).not.toMatch(/a:roof|cmd:/);
+
+      await request(service.url)
+        .get(`/api/handoffs/${userId}/messages`)
+        .query({ before: 'not-a-cursor' })
+        .set(auth())
+        .expect(400);
+    });
   });
 });

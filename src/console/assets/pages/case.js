@@ -1,8 +1,10 @@
 /* One case: what the household told us, media, place, timeline, messages, and what staff may change. */
 /* global window, L */
 import { api, mediaUrl } from '../api.js';
+import { dateInput } from '../date-input.js';
 import { field, h, replace, select } from '../dom.js';
 import { currentLanguage, formatDate, label, t } from '../i18n.js';
+import { formatPhone } from '../phone.js';
 import { state } from '../state.js';
 import { priorityBadge, statusBadge } from './filters.js';
 
@@ -68,7 +70,7 @@ export async function render({ params, toast, errorText }) {
           t('case.household'),
           dl([
             [t('case.headName'), masked(c, c.personal && c.personal.headName)],
-            [t('case.phone'), masked(c, c.personal && c.personal.phone)],
+            [t('case.phone'), masked(c, c.personal && phoneLink(c.personal.phone))],
             [t('case.size'), String(c.household.size)],
             [
               t('case.vulnerable'),
@@ -107,6 +109,8 @@ export async function render({ params, toast, errorText }) {
   );
   return page;
 }
+
+const phoneLink = (phone) => (phone ? h('a', { href: `tel:${phone}` }, formatPhone(phone)) : null);
 
 const section = (title, ...content) => h('section', { class: 'card' }, h('h2', {}, title), ...content);
 
@@ -297,7 +301,7 @@ function actions(c, run) {
       options[0],
       { 'data-testid': 'next-status' },
     );
-    const visitDate = h('input', { type: 'date', name: 'visitDate', value: c.visitDate || '' });
+    const visitDate = dateInput('visitDate', c.visitDate);
     const reason = h('textarea', { name: 'reason', rows: 2, maxlength: 1000 });
     const duplicateOf = h('input', {
       type: 'text',
@@ -316,7 +320,7 @@ function actions(c, run) {
     );
     const preview = h('div', { class: 'preview', 'aria-live': 'polite' });
     const extras = {
-      visit: field(t('case.visitDate'), visitDate),
+      visit: field(t('case.visitDate'), visitDate, t('dates.hint')),
       reason: field(t('case.reason'), reason),
       duplicate: field(t('case.duplicateOfField'), duplicateOf),
     };
@@ -328,7 +332,7 @@ function actions(c, run) {
       reason.required = !extras.reason.hidden;
       duplicateOf.required = !extras.duplicate.hidden;
       const extra = {
-        visitDate: status.value === 'visit_scheduled' ? visitDate.value : '',
+        visitDate: status.value === 'visit_scheduled' ? visitDate.isoValue() || '' : '',
         reason: status.value === 'declined' ? reason.value.trim() : '',
         duplicateOf: status.value === 'duplicate' ? duplicateOf.value.trim() : '',
       };
@@ -353,7 +357,7 @@ function actions(c, run) {
           onsubmit: (event) => {
             event.preventDefault();
             const body = { status: status.value };
-            if (!extras.visit.hidden) body.visitDate = visitDate.value;
+            if (!extras.visit.hidden) body.visitDate = visitDate.isoValue();
             if (!extras.reason.hidden) body.reason = reason.value;
             if (!extras.duplicate.hidden) body.duplicateOf = duplicateOf.value.trim();
             run('status', () => api(`/api/cases/${c.reference}`, { method: 'PATCH', body }));

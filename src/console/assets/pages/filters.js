@@ -1,4 +1,5 @@
 /* The case filter form, shared by the list, the map and the exports. */
+import { dateInput } from '../date-input.js';
 import { h, field, select } from '../dom.js';
 import { label, t } from '../i18n.js';
 import { state } from '../state.js';
@@ -37,8 +38,8 @@ export function filterForm(onApply) {
     [any(), ['none', t('filters.unassigned')], [state.me.staff.id, t('filters.mine')]],
     current.assignee || '',
   );
-  const from = h('input', { type: 'date', name: 'from', value: current.from || '' });
-  const to = h('input', { type: 'date', name: 'to', value: current.to || '' });
+  const from = dateInput('from', current.from);
+  const to = dateInput('to', current.to);
   const read = () => ({
     q: q.value,
     status: status.value,
@@ -46,8 +47,8 @@ export function filterForm(onApply) {
     priority: priority.value,
     province: province.value.replace(/\s+/g, ''),
     assignee: assignee.value,
-    from: from.value,
-    to: to.value,
+    from: from.isoValue() || '',
+    to: to.isoValue() || '',
   });
   return h(
     'form',
@@ -57,6 +58,7 @@ export function filterForm(onApply) {
       'aria-label': t('filters.label'),
       onsubmit: (event) => {
         event.preventDefault();
+        if (!event.target.reportValidity()) return;
         state.filters = read();
         onApply(state.filters);
       },
@@ -67,8 +69,8 @@ export function filterForm(onApply) {
     field(t('filters.priority'), priority),
     field(t('filters.province'), province, t('filters.provinceHint')),
     field(t('filters.assignee'), assignee),
-    field(t('filters.from'), from),
-    field(t('filters.to'), to),
+    field(t('filters.from'), from, t('dates.hint')),
+    field(t('filters.to'), to, t('dates.hint')),
     h(
       'div',
       { class: 'actions' },

@@ -1,9 +1,51 @@
-/* Users waiting for a person: the chat so far, answering as the foundation, giving it back to the bot. */
+/* Users waiting for a person: who they are, their cases, the chat, answering, giving it back to the bot. */
 /* global window */
 import { api, hasRoute } from '../api.js';
 import { field, h, replace } from '../dom.js';
 import { formatDate, label, t } from '../i18n.js';
+import { statusBadge } from './filters.js';
 import { notAvailable } from './unavailable.js';
+
+/** What a chat line says; a tapped button by its label, never its raw postback data. */
+function entryText(entry) {
+  if (entry.kind === 'postback')
+    return entry.text ? t('handoffs.tappedLabel', { label: entry.text }) : t('handoffs.tapped');
+  if (entry.text) return entry.text;
+  const key = `handoffs.kind.${entry.kind}`;
+  const known = t(key);
+  return known === key ? t('handoffs.kind.other') : known;
+}
+
+const bubble = (entry) =>
+  h(
+    'li',
+    {
+      class: `bubble ${entry.from === 'user' ? 'in' : 'out'}${entry.kind === 'postback' ? ' tap' : ''}`,
+      'data-key': entry.key,
+    },
+    h('small', {}, formatDate(entry.at), ' · ', label('chatFrom', entry.from)),
+    h('p', {}, entryText(entry)),
+  );
+
+const messagesPath = (userId, before) =>
+  `/api/handoffs/${userId}/messages${before ? `?before=${encodeURIComponent(before)}` : ''}`;
+
+function casesOf(item) {
+  if (item.cases.length === 0) return h('small', { class: 'hint' }, t('handoffs.noCases'));
+  return h(
+    'ul',
+    { class: 'plain handoff-cases', 'aria-label': t('handoffs.cases') },
+    item.cases.map((c) =>
+      h(
+        'li',
+        {},
+        h('a', { href: `#/case/${encodeURIComponent(c.reference)}` }, c.reference),
+        ' ',
+        statusBadge(c.status),
+      ),
+    ),
+  );
+}
 
 export async function render({ toast, errorText }) {
   if (!(await hasRoute('/api/handoffs'))) return notAvailable(t('handoffs.title'), t('nav.handoffs'));
@@ -13,27 +55,46 @@ export async function render({ toast, errorText }) {
     { class: 'card chat', 'aria-live': 'polite' },
     h('p', { class: 'empty' }, t('handoffs.pick')),
   );
+  const nameOf = (item, i) => item.displayName || t('handoffs.person', { n: i + 1 });
 
-  async function open(item) {
+  async function open(item, name) {
     replace(chat, h('p', { class: 'loading' }, t('app.loading')));
     try {
-      const { items: entries } = await api(`/api/handoffs/${item.userId}/messages`);
+      const first = await api(messagesPath(item.userId));
+      const list = h('ol', { class: 'messages', 'data-testid': 'handoff-messages', tabindex: 0 });
+      const earlierButton = h(
+        'button',
+        { type: 'button', class: 'secondary earlier' },
+        t('handoffs.earlier'),
+      );
+      let earlier = first.earlier;
+      const showEarlierButton = () => {
+        earlierButton.hidden = !earlier;
+      };
+      earlierButton.addEventListener('click', async () => {
+        earlierButton.disabled = true;
+        try {
+          const page = await api(messagesPath(item.userId, earlier));
+          // Keep the message the reader was looking at where it was.
+          const fromBottom = list.scrollHeight - list.scrollTop;
+          list.prepend(...page.items.map(bubble));
+          list.scrollTop = list.scrollHeight - fromBottom;
+          earlier = page.earlier;
+          showEarlierButton();
+        } catch (error) {
+          toast(errorText(error), 'bad');
+        } finally {
+          earlierButton.disabled = false;
+        }
+      });
+      list.append(...first.items.map(bubble));
+      showEarlierButton();
       const text = h('textarea', { rows: 3, required: true, maxlength: 5000 });
       replace(
         chat,
-        h('h2', {}, t('handoffs.chatWith', { since: formatDate(item.since) })),
-        h(
-          'ol',
-          { class: 'messages' },
-          entries.map((entry) =>
-            h(
-              'li',
-              { class: `bubble ${entry.from === 'user' ? 'in' : 'out'}` },
-              h('small', {}, formatDate(entry.at), ' · ', label('chatFrom', entry.from)),
-              h('p', {}, entry.text ?? `[${entry.kind}]`),
-            ),
-          ),
-        ),
+        h('h2', {}, name, ' · ', t('handoffs.chatWith', { since: formatDate(item.since) })),
+        earlierButton,
+        list,
         h(
           'form',
           {
@@ -45,7 +106,7 @@ export async function render({ toast, errorText }) {
                   body: { text: text.value },
                 });
                 toast(t('handoffs.sent'));
-                open(item);
+                open(item, name);
               } catch (error) {
                 toast(errorText(error), 'bad');
               }
@@ -76,7 +137,9 @@ export async function render({ toast, errorText }) {
           ),
         ),
       );
-      text.focus();
+      // The latest message is at the bottom, where a chat starts reading.
+      list.scrollTop = list.scrollHeight;
+      text.focus({ preventScroll: true });
     } catch (error) {
       replace(chat, h('p', { class: 'error', role: 'alert' }, errorText(error)));
     }
@@ -97,15 +160,16 @@ export async function render({ toast, errorText }) {
             items.map((item, i) =>
               h(
                 'li',
-                {},
+                { 'data-user': item.userId },
                 h(
                   'button',
-                  { type: 'button', class: 'secondary wide', onclick: () => open(item) },
-                  t('handoffs.person', { n: i + 1 }),
+                  { type: 'button', class: 'secondary wide', onclick: () => open(item, nameOf(item, i)) },
+                  h('strong', {}, nameOf(item, i)),
                   ' · ',
                   t('handoffs.waitingSince', { since: formatDate(item.since) }),
                   item.language ? ` · ${item.language}` : '',
                 ),
+                casesOf(item),
               ),
             ),
           ),

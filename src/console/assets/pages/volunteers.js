@@ -3,6 +3,7 @@
 import { api, hasRoute } from '../api.js';
 import { field, h } from '../dom.js';
 import { currentLanguage, formatDate, t } from '../i18n.js';
+import { formatPhone } from '../phone.js';
 import { notAvailable } from './unavailable.js';
 
 const STATUSES = ['pending', 'active', 'rejected', 'revoked'];
@@ -141,7 +142,7 @@ export async function render({ params, toast, errorText }) {
             'tr',
             { 'data-id': volunteer.id, 'data-status': volunteer.status },
             h('th', { scope: 'row' }, volunteer.name),
-            h('td', {}, h('a', { href: `tel:${volunteer.phone}` }, volunteer.phone)),
+            h('td', {}, h('a', { href: `tel:${volunteer.phone}` }, formatPhone(volunteer.phone))),
             h('td', {}, volunteer.organisation ?? '—'),
             areasCell(volunteer),
             h('td', {}, formatDate(volunteer.registeredAt)),
