@@ -83,7 +83,7 @@ export const listCasesQuery = caseFilterQuery.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** The languages an export's header row can be written in. */
+/** The languages an export's header row and coded cells (status, category, priority) can be written in. */
 export const EXPORT_LANGUAGES = ['th', 'en', 'hmn'] as const;
 export type ExportLanguage = (typeof EXPORT_LANGUAGES)[number];
 
@@ -92,7 +92,9 @@ export const exportQuery = caseFilterQuery.extend({
   lang: z
     .enum(EXPORT_LANGUAGES)
     .default('th')
-    .describe('language of the CSV/XLSX header row (th, en or hmn); GeoJSON keys do not change'),
+    .describe(
+      'language of the CSV/XLSX header row and of its status, category, priority and reported-by cells (th, en or hmn); GeoJSON keys do not change',
+    ),
 });
 
 export const patchCaseBody = z
