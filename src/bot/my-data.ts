@@ -160,7 +160,10 @@ export async function eraseUserData(
   await eraseFeedback(deps.models.LineUser.db, userId);
   await deps.consents.deleteMany({ lineUserId: userId });
   await deps.models.OutboundMessage.deleteMany({ to: userId });
-  await deps.models.InboundEvent.deleteMany({ userId, status: { $ne: 'pending' } });
+  // What they wrote goes too, but for events still waiting in this chat's queue (this erasure runs
+  // as one of them): those are deleted once done, by the purge.
+  const queued = await deps.models.QueuedEvent.find({ chatKey: `user:${userId}` }, { _id: 1 }).lean();
+  await deps.models.InboundEvent.deleteMany({ userId, _id: { $nin: queued.map((entry) => entry._id) } });
   await deps.models.LineUser.updateOne({ _id: userId }, { $unset: { displayName: '', language: '' } });
   return { cases: cases.length, media: mediaIds.size };
 }
