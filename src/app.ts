@@ -11,6 +11,12 @@ export type AppDeps = {
   logger: Logger;
   reportError: ErrorSink;
   isReady: ReadinessCheck;
+  /**
+   * Machine-to-machine routers (LINE's webhook) mounted ahead of the security headers and the
+   * request log: LINE reads neither, a log line per delivery would drown the log at hundreds of
+   * events a second, and the two cost about as much CPU as verifying and storing the event.
+   */
+  machineRouters?: Router[];
   /** Feature routers mounted before the JSON parser, each parsing its own body (the webhook needs raw bytes). */
   routers?: Router[];
 };
@@ -21,6 +27,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1);
+  for (const router of deps.machineRouters ?? []) app.use(router);
   app.use(helmet());
   app.use(
     pinoHttp({

@@ -216,8 +216,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   });
 
   let url = '';
+  const webhook = webhookRouter({
+    channelSecret,
+    models,
+    logger,
+    onAccepted: (chatKeys) => processor.kick(chatKeys),
+  });
   const routers: Router[] = [
-    webhookRouter({ channelSecret, models, logger, onAccepted: (chatKeys) => processor.kick(chatKeys) }),
     ...staffRouters,
     handoffRouter({ connection, logger, api: apiRegistry, models, sender, processor }),
     caseApiRouter({ connection, sender, logger, reportError, api: apiRegistry, i18n }),
@@ -237,7 +242,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     );
   }
 
-  const app = createApp({ logger, reportError, isReady: () => database.ping(), routers });
+  const app = createApp({
+    logger,
+    reportError,
+    isReady: () => database.ping(),
+    machineRouters: [webhook],
+    routers,
+  });
   const server = await listen(app, options.port ?? config.PORT);
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   processor.start();

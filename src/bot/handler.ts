@@ -23,7 +23,12 @@ import type { MediaModels } from '../media/models';
 import { caseInputFrom } from './case-input';
 import { consentId, type ConsentModel } from './consents';
 import type { HandoffModel } from '../handoffs/model';
-import { handleFeedbackPostback, isFeedbackPostback, takeFeedbackComment } from '../feedback/feedback';
+import {
+  handleFeedbackPostback,
+  isFeedbackPostback,
+  takeFeedbackComment,
+  type CommentWait,
+} from '../feedback/feedback';
 import type { CaseFeedbackModel } from '../feedback/model';
 import { addToCase, withdrawCase, type CaseActionOutcome } from './case-actions';
 import { intentOf, mediaInput } from './event-input';
@@ -143,14 +148,19 @@ export function createBotHandler(deps: BotDeps): EventHandler {
       // Answers to the rating card of a completed case, and the comment after it, are not the engine's.
       const language = state.language ?? deps.defaultLocale;
       const at = new Date(context.event.timestamp);
-      const feedback =
-        input.kind === 'postback' && isFeedbackPostback(input.data)
-          ? await handleFeedbackPostback(deps, input.data, userId, language, at)
-          : input.kind === 'text'
-            ? await takeFeedbackComment(deps, userId, input.text, language, at)
-            : undefined;
-      if (feedback)
-        return { state: context.state, outbox: [reply(context, userId, 'conversation', feedback)] };
+      const { commentWait, ...engineState } = context.state as { commentWait?: CommentWait };
+      if (input.kind === 'postback' && isFeedbackPostback(input.data)) {
+        const answer = await handleFeedbackPostback(deps, input.data, userId, language, at);
+        return {
+          state: answer.commentWait ? { ...engineState, commentWait: answer.commentWait } : engineState,
+          outbox: [reply(context, userId, 'conversation', answer.messages)],
+        };
+      }
+      const comment =
+        input.kind === 'text' && commentWait
+          ? await takeFeedbackComment(deps, commentWait, input.text, language, at)
+          : undefined;
+      if (comment) return { state: engineState, outbox: [reply(context, userId, 'conversation', comment)] };
     }
 
     // The event's own time and id make the engine's output the same on every retry.

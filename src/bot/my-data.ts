@@ -365,7 +365,10 @@ export async function eraseUserData(
   await eraseFeedback(deps.models.LineUser.db, userId);
   await deps.consents.deleteMany({ lineUserId: userId });
   await deps.models.OutboundMessage.deleteMany({ to: userId });
-  await deps.models.InboundEvent.deleteMany({ userId, status: { $ne: 'pending' } });
+  // What they wrote goes too, but for events still waiting in this chat's queue (this erasure runs
+  // as one of them): the purge takes those with the week's records.
+  const queued = await deps.models.QueuedEvent.find({ chatKey: `user:${userId}` }, { _id: 1 }).lean();
+  await deps.models.InboundEvent.deleteMany({ userId, _id: { $nin: queued.map((entry) => entry._id) } });
   await deps.models.LineUser.updateOne(
     { _id: userId },
     { $unset: { displayName: '', language: '', profileFetchedAt: '' } },

@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import type { CaseModels } from '../cases/create-case';
 import { notifyStaff, provinceRecipients, staffNotificationModel } from '../jobs/staff-notifications';
 import { staffModels } from '../staff/models';
-import { caseFeedbackModel, commentWaitModel, type CaseFeedbackModel } from './model';
+import { caseFeedbackModel, type CaseFeedbackModel } from './model';
 
 export type FeedbackDeps = { feedback: CaseFeedbackModel; cases: CaseModels; i18n: i18n };
 
@@ -20,6 +20,15 @@ export function isFeedbackPostback(data: string): boolean {
 }
 
 /**
+ * "Add a comment" was tapped: the chat's next text is the comment. Kept in the chat's state (read
+ * with every event anyway), so an ordinary text costs no lookup; any other step of the
+ * conversation drops it.
+ */
+export type CommentWait = { feedbackId: string; reference: string; until: string };
+
+export type FeedbackAnswer = { messages: messagingApi.Message[]; commentWait?: CommentWait };
+
+/**
  * The answers to the rating card sent when a case is completed: a rating, an optional comment, or
  * "not solved" (a request to reopen, for staff to decide). Only the case's reporters may answer.
  */
@@ -29,8 +38,9 @@ export async function handleFeedbackPostback(
   userId: string,
   language: string,
   at: Date,
-): Promise<messagingApi.Message[]> {
-  return withMenu(deps, language, await answerPostback(deps, data, userId, language, at));
+): Promise<FeedbackAnswer> {
+  const answer = await answerPostback(deps, data, userId, language, at);
+  return { ...answer, messages: withMenu(deps, language, answer.messages) };
 }
 
 /**
@@ -61,7 +71,7 @@ async function answerPostback(
   userId: string,
   language: string,
   at: Date,
-): Promise<messagingApi.Message[]> {
+): Promise<FeedbackAnswer> {
   const t = deps.i18n.getFixedT(language, 'feedback');
   const reference = (RATE.exec(data) ?? COMMENT.exec(data) ?? REOPEN.exec(data))?.[1] ?? '';
   const found = await deps.cases.cases
@@ -78,7 +88,7 @@ async function answerPostback(
     ),
   ];
   if (!found || !reporters.includes(userId) || found.status !== 'completed') {
-    return [{ type: 'text', text: t('not_open', { reference }) }];
+    return { messages: [{ type: 'text', text: t('not_open', { reference }) }] };
   }
   const id = `${reference}:${userId}`;
 
@@ -88,9 +98,9 @@ async function answerPostback(
       await deps.feedback.create({ _id: id, reference, lineUserId: userId, rating: Number(rate[2]), at });
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;
-      return [{ type: 'text', text: t('already_rated', { reference }) }];
+      return { messages: [{ type: 'text', text: t('already_rated', { reference }) }] };
     }
-    return [
+    const thanks: messagingApi.Message[] = [
       {
         type: 'text',
         text: t('thanks', { reference }),
@@ -118,6 +128,7 @@ async function answerPostback(
         },
       },
     ];
+    return { messages: thanks };
   }
 
   if (COMMENT.test(data)) {
@@ -126,12 +137,14 @@ async function answerPostback(
       { $setOnInsert: { reference, lineUserId: userId, at } },
       { upsert: true },
     );
-    await commentWaitModel(deps.feedback.db).updateOne(
-      { _id: userId },
-      { $set: { feedbackId: id, reference, until: new Date(at.getTime() + COMMENT_WINDOW_MS) } },
-      { upsert: true },
-    );
-    return [{ type: 'text', text: t('write_comment') }];
+    return {
+      messages: [{ type: 'text', text: t('write_comment') }],
+      commentWait: {
+        feedbackId: id,
+        reference,
+        until: new Date(at.getTime() + COMMENT_WINDOW_MS).toISOString(),
+      },
+    };
   }
 
   // Not solved: staff of the province are told and decide whether to reopen the case.
@@ -151,28 +164,23 @@ async function answerPostback(
       createdAt: at,
     });
   }
-  return [{ type: 'text', text: t('reopen_requested', { reference }) }];
+  return { messages: [{ type: 'text', text: t('reopen_requested', { reference }) }] };
 }
 
-/** A text that answers "add a comment": stored, and the conversation engine is not asked. */
+/** A text that answers "add a comment" in time: stored, and the conversation engine is not asked. */
 export async function takeFeedbackComment(
   deps: FeedbackDeps,
-  userId: string,
+  wait: CommentWait,
   text: string,
   language: string,
   at: Date,
 ): Promise<messagingApi.Message[] | undefined> {
-  const waits = commentWaitModel(deps.feedback.db);
-  const waiting = await waits.findById(userId).lean();
-  if (!waiting) return undefined;
-  // Taken once: a second text in the same moment is an ordinary message.
-  const { deletedCount } = await waits.deleteOne({ _id: userId, feedbackId: waiting.feedbackId });
-  if (deletedCount !== 1 || waiting.until.getTime() <= at.getTime()) return undefined;
-  await deps.feedback.updateOne({ _id: waiting.feedbackId }, { $set: { comment: text.slice(0, 2000) } });
+  if (Date.parse(wait.until) <= at.getTime()) return undefined;
+  await deps.feedback.updateOne({ _id: wait.feedbackId }, { $set: { comment: text.slice(0, 2000) } });
   return withMenu(deps, language, [
     {
       type: 'text',
-      text: deps.i18n.getFixedT(language, 'feedback')('comment_saved', { reference: waiting.reference }),
+      text: deps.i18n.getFixedT(language, 'feedback')('comment_saved', { reference: wait.reference }),
     },
   ]);
 }
@@ -196,6 +204,5 @@ export async function eraseFeedback(connection: Connection, userId: string): Pro
       at: item.at,
     });
   }
-  await commentWaitModel(connection).deleteOne({ _id: userId });
   return theirs.length;
 }

@@ -26,26 +26,3 @@ export function caseFeedbackModel(connection: Connection): CaseFeedbackModel {
     connection.model<CaseFeedbackDoc>('CaseFeedback', caseFeedbackSchema)
   );
 }
-
-/**
- * Who owes us a comment: while `until` is ahead, the person's next text is the comment on
- * `feedbackId`. Keyed by the LINE user so that every text message checks it by `_id`.
- */
-const commentWaitSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    feedbackId: { type: String, required: true },
-    reference: { type: String, required: true },
-    until: { type: Date, required: true },
-  },
-  { versionKey: false, collection: 'feedback_comment_waits' },
-);
-
-export type CommentWaitDoc = InferSchemaType<typeof commentWaitSchema>;
-
-export function commentWaitModel(connection: Connection): Model<CommentWaitDoc> {
-  return (
-    (connection.models.FeedbackCommentWait as Model<CommentWaitDoc> | undefined) ??
-    connection.model<CommentWaitDoc>('FeedbackCommentWait', commentWaitSchema)
-  );
-}

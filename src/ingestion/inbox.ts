@@ -62,8 +62,6 @@ export async function storeEvents(
     receivedAt: now,
     ...(event.replyToken ? { replyToken: event.replyToken } : {}),
     payload: event.payload,
-    status: 'pending' as const,
-    attempts: 0,
   }));
   const refused = await insertAllowingDuplicates(records.length, () =>
     models.InboundEvent.collection.insertMany(records as never, { ordered: false }),

@@ -2,7 +2,9 @@ import { Schema, type Connection, type InferSchemaType, type Model } from 'mongo
 
 /**
  * Every webhook event, stored before LINE gets its 200. Its `_id` is LINE's webhookEventId, so a
- * redelivered or duplicated event is refused by the primary key: that is the dedupe marker.
+ * redelivered or duplicated event is refused by the primary key: that is the dedupe marker. While
+ * its entry is in event_queue it is pending; once the entry is gone it is done, so finishing an
+ * event writes nothing here (one write fewer per event). Only an event set aside is marked.
  */
 const inboundEventSchema = new Schema(
   {
@@ -15,16 +17,16 @@ const inboundEventSchema = new Schema(
     replyToken: { type: String },
     /** The event exactly as LINE sent it, as JSON text (LINE may add fields; keys are never interpreted by the database). */
     payload: { type: String, required: true },
-    status: { type: String, enum: ['pending', 'done', 'failed'], required: true, default: 'pending' },
-    /** How many tries it took, written when the event is done or set aside. */
-    attempts: { type: Number, required: true, default: 0 },
+    /** Set only when the event was set aside after repeated failures, with its tries and last error. */
+    status: { type: String, enum: ['failed'] },
+    attempts: { type: Number },
     lastError: { type: String },
     processedAt: { type: Date },
   },
   { versionKey: false, collection: 'inbound_events' },
 );
 inboundEventSchema.index({ userId: 1, receivedAt: 1 });
-inboundEventSchema.index({ status: 1, processedAt: 1 });
+inboundEventSchema.index({ receivedAt: 1 });
 
 /**
  * The work still to do: one small document per pending event, deleted when the event is done or

@@ -259,10 +259,12 @@ export function createProcessor(deps: ProcessorDeps) {
       const stored = await models.InboundEvent.findById(queued._id).lean();
       // Its record is still on its way: later events wait.
       if (!stored && now().getTime() - queued.nextAttemptAt.getTime() < ORPHAN_MS) break;
-      if (!stored || stored.status !== 'pending' || appliedEventIds.includes(queued._id)) {
-        // Applied before a crash, or a request that died before its record: only the entry is left.
+      if (!stored || stored.status === 'failed' || appliedEventIds.includes(queued._id)) {
+        // Applied or set aside before a crash, or a request that died before its record: only the
+        // entry is left.
         holderDied = false;
-        if (stored?.status === 'pending') await markEvent(stored._id, chatKey, 'done', queued.attempts);
+        if (stored && stored.status !== 'failed')
+          await markEvent(stored._id, chatKey, 'done', queued.attempts);
         else await models.QueuedEvent.deleteOne({ _id: queued._id });
         continue;
       }
@@ -377,7 +379,11 @@ export function createProcessor(deps: ProcessorDeps) {
     if (apology) await sender.deliver(apology.id);
   }
 
-  /** Closes the record, then removes the queue entry: a crash in between only leaves an entry to clear. */
+  /**
+   * Removes the queue entry: that is what makes the event done. A set-aside event's record says so
+   * first (a crash in between only leaves an entry to clear); a group or room event's record keeps
+   * only the dedupe marker.
+   */
   async function markEvent(
     id: string,
     chatKey: string,
@@ -385,21 +391,22 @@ export function createProcessor(deps: ProcessorDeps) {
     attempts: number,
     error?: string,
   ): Promise<void> {
-    // Group and room messages are answered with one line and never kept: only the dedupe marker stays.
+    // Group and room messages are answered with one line and never kept.
     const forget = !chatKey.startsWith('user:');
-    await models.InboundEvent.updateOne(
-      { _id: id },
-      {
-        $set: {
-          status,
-          attempts,
-          processedAt: now(),
-          ...(error ? { lastError: error.slice(0, 500) } : {}),
-          ...(forget ? { payload: '{}' } : {}),
+    if (status === 'failed' || forget) {
+      await models.InboundEvent.updateOne(
+        { _id: id },
+        {
+          $set: {
+            ...(status === 'failed'
+              ? { status, attempts, processedAt: now(), ...(error ? { lastError: error.slice(0, 500) } : {}) }
+              : {}),
+            ...(forget ? { payload: '{}' } : {}),
+          },
+          ...(forget ? { $unset: { userId: '', replyToken: '' } } : {}),
         },
-        ...(forget ? { $unset: { userId: '', replyToken: '' } } : {}),
-      },
-    );
+      );
+    }
     await models.QueuedEvent.deleteOne({ _id: id });
   }
 
@@ -455,11 +462,12 @@ export function createProcessor(deps: ProcessorDeps) {
   };
 }
 
-/** The dedupe markers (processed events) are purged by a scheduled job; no TTL indexes on FerretDB. */
+/**
+ * The dedupe markers and the record of what people wrote are purged by a scheduled job (no TTL
+ * indexes on FerretDB). An event still queued after that long has lost its record and is dropped
+ * as an orphan by the processor.
+ */
 export async function purgeProcessedEvents(models: IngestionModels, olderThan: Date): Promise<number> {
-  const result = await models.InboundEvent.deleteMany({
-    status: { $in: ['done', 'failed'] },
-    processedAt: { $lt: olderThan },
-  });
+  const result = await models.InboundEvent.deleteMany({ receivedAt: { $lt: olderThan } });
   return result.deletedCount;
 }

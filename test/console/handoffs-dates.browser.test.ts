@@ -44,7 +44,6 @@ describeWithBrowser('console: hand-offs, dates, phones', () => {
         timestamp: at,
         receivedAt: nextAt(),
         payload: JSON.stringify({ type, source: { type: 'user', userId }, ...event }),
-        status: 'done',
       });
     const botSays = (messages: unknown[]) =>
       OutboundMessage.create({

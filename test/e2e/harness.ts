@@ -143,8 +143,12 @@ export class Person {
   /** Waits until the events are processed and nothing is left to deliver. */
   private async settle(eventIds: string[]): Promise<void> {
     const models = ingestionModels(this.service.database.connection);
+    // Done: stored, and no longer queued.
     const processed = await eventually(
-      () => models.InboundEvent.countDocuments({ _id: { $in: eventIds }, status: { $ne: 'pending' } }),
+      async () =>
+        (await models.QueuedEvent.countDocuments({ _id: { $in: eventIds } })) === 0
+          ? models.InboundEvent.countDocuments({ _id: { $in: eventIds } })
+          : 0,
       (count) => count === eventIds.length,
     );
     if (processed !== eventIds.length) throw new Error('events were not processed in time');

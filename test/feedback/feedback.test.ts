@@ -1,7 +1,7 @@
 import { parseConfig } from '../../src/config';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import { eraseFeedback } from '../../src/feedback/feedback';
-import { caseFeedbackModel, commentWaitModel } from '../../src/feedback/model';
+import { caseFeedbackModel } from '../../src/feedback/model';
 import { staffNotificationModel } from '../../src/jobs/staff-notifications';
 import { buildEvent, newUserId, postWebhook } from '../../src/line/webhook-client';
 import { startService, type Service } from '../../src/service';
@@ -74,13 +74,17 @@ describe('rating a completed case', () => {
     expect(saved.quickReply?.items.map((i) => i.action.data)).toEqual(['cmd:menu']);
     const feedback = await caseFeedbackModel(connection).findById(`${created.reference}:${userId}`).lean();
     expect(feedback).toMatchObject({ rating: 4, comment: 'ช่างทำงานดีมาก' });
-    // The comment was taken once: the next text is an ordinary message again.
-    expect(await commentWaitModel(connection).findById(userId).lean()).toBeNull();
 
     const reopened = await tap(postback(`reopen:${created.reference}`));
     expect(reopened.text).toContain(created.reference);
     const notes = await staffNotificationModel(connection).find({ 'data.kind': 'reopen_requested' }).lean();
     expect(notes.map((n) => (n.data as { reference: string }).reference)).toEqual([created.reference]);
+
+    // The comment was taken once: a later text is an ordinary message for the conversation.
+    await tap(buildEvent.text({ userId, text: 'อีกข้อความ', replyToken: emulator.issueReplyToken(userId) }));
+    expect(
+      (await caseFeedbackModel(connection).findById(`${created.reference}:${userId}`).lean())?.comment,
+    ).toBe('ช่างทำงานดีมาก');
   });
 
   it('refuses a rating from someone who is not the reporter', async () => {
@@ -112,15 +116,8 @@ describe('rating a completed case', () => {
       comment: 'my name is in here',
       at: new Date(),
     });
-    await commentWaitModel(connection).create({
-      _id: userId,
-      feedbackId: `NL-2569-000777:${userId}`,
-      reference: 'NL-2569-000777',
-      until: new Date(Date.now() + 60_000),
-    });
     expect(await eraseFeedback(connection, userId)).toBe(1);
     expect(await feedback.countDocuments({ lineUserId: userId })).toBe(0);
-    expect(await commentWaitModel(connection).findById(userId).lean()).toBeNull();
     const kept = await feedback.find({ reference: 'NL-2569-000777' }).lean();
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatchObject({ lineUserId: 'erased', rating: 2 });

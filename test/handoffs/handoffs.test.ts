@@ -114,7 +114,6 @@ describe('talk to staff (hand-offs)', () => {
         timestamp: at,
         receivedAt: nextAt(),
         payload: JSON.stringify({ type, source: { type: 'user', userId }, ...event }),
-        status: 'done',
       });
     const botSays = (userId: string, messages: unknown[]) =>
       ingestionModels(service.database.connection).OutboundMessage.create({

@@ -118,3 +118,12 @@ export async function eventually<T>(
   }
   return value;
 }
+
+/** An event is done when its record is stored and its queue entry is gone. */
+export async function isDone(models: IngestionModels, eventId: string): Promise<boolean> {
+  const [stored, queued] = await Promise.all([
+    models.InboundEvent.exists({ _id: eventId }),
+    models.QueuedEvent.exists({ _id: eventId }),
+  ]);
+  return stored !== null && queued === null;
+}

@@ -2,9 +2,9 @@ import request from 'supertest';
 import { startLineEmulator, type LineEmulator } from '../../src/line/emulator';
 import { buildEvent, newUserId, postWebhook, signBody, webhookBody } from '../../src/line/webhook-client';
 import { createEventAcceptor } from '../../src/ingestion/inbox';
-import type { EventHandler } from '../../src/ingestion/processor';
+import { purgeProcessedEvents, type EventHandler } from '../../src/ingestion/processor';
 import { testDatabaseServer, uniqueDbName } from '../helpers/db';
-import { eventually, startInstance, TEST_SECRET, type Instance } from '../helpers/ingestion';
+import { eventually, isDone, startInstance, TEST_SECRET, type Instance } from '../helpers/ingestion';
 
 /** Replies "echo:<text>" and keeps the texts it saw, in order, in the chat state. */
 const echo: EventHandler = async (context) => {
@@ -114,13 +114,10 @@ describe('POST /webhook', () => {
       const event = buildEvent.text({ userId, text: 'slow' });
       expect((await postWebhook(slow.webhookUrl, TEST_SECRET, [event])).status).toBe(200);
       const stored = await slow.models.InboundEvent.findById(event.webhookEventId).lean();
-      expect(stored).toMatchObject({ status: 'pending', chatKey: `user:${userId}` });
+      expect(stored).toMatchObject({ chatKey: `user:${userId}` });
+      expect(await isDone(slow.models, event.webhookEventId)).toBe(false);
       release();
-      const done = await eventually(
-        () => slow.models.InboundEvent.findById(event.webhookEventId).lean(),
-        (doc) => doc?.status === 'done',
-      );
-      expect(done?.status).toBe('done');
+      expect(await eventually(() => isDone(slow.models, event.webhookEventId), Boolean)).toBe(true);
     } finally {
       release();
       await slow.database.connection.dropDatabase();
@@ -175,26 +172,27 @@ describe('POST /webhook', () => {
       deliveryContext: { isRedelivery: false },
     };
     expect((await postWebhook(instance.webhookUrl, TEST_SECRET, [future])).status).toBe(200);
-    const doc = await eventually(
-      () => instance.models.InboundEvent.findById(`future-${userId}`).lean(),
-      (d) => d?.status === 'done',
+    expect(await eventually(() => isDone(instance.models, `future-${userId}`), Boolean)).toBe(true);
+    expect(await instance.models.InboundEvent.findById(`future-${userId}`).lean()).not.toHaveProperty(
+      'status',
     );
-    expect(doc?.status).toBe('done');
   });
 
   it('carries the events of concurrent requests in shared writes, each answered for its own events', async () => {
     const users = Array.from({ length: 20 }, () => newUserId());
+    const events = users.map((userId) => buildEvent.text({ userId, text: 'together' }));
     const results = await Promise.all(
-      users.map((userId) =>
-        postWebhook(instance.webhookUrl, TEST_SECRET, [buildEvent.text({ userId, text: 'together' })]),
-      ),
+      events.map((event) => postWebhook(instance.webhookUrl, TEST_SECRET, [event])),
     );
     expect(results.map((r) => [r.status, JSON.parse(r.body) as unknown])).toEqual(
       users.map(() => [200, { accepted: 1, duplicates: 0 }]),
     );
     await eventually(
-      () => instance.models.InboundEvent.countDocuments({ userId: { $in: users }, status: 'done' }),
-      (done) => done === users.length,
+      async () =>
+        (await Promise.all(events.map((event) => isDone(instance.models, event.webhookEventId)))).every(
+          Boolean,
+        ),
+      Boolean,
     );
     // The queue holds only work still to do.
     expect(
@@ -248,13 +246,22 @@ describe('POST /webhook', () => {
     const userId = newUserId();
     const event = buildEvent.text({ userId, text: 'once only' });
     await postWebhook(instance.webhookUrl, TEST_SECRET, [event]);
-    await eventually(
-      () => instance.models.InboundEvent.findById(event.webhookEventId).lean(),
-      (doc) => doc?.status === 'done',
-    );
+    await eventually(() => isDone(instance.models, event.webhookEventId), Boolean);
     const again = await postWebhook(instance.webhookUrl, TEST_SECRET, [event]);
     expect(JSON.parse(again.body)).toEqual({ accepted: 0, duplicates: 1 });
     expect(await instance.models.QueuedEvent.findById(event.webhookEventId).lean()).toBeNull();
+  });
+
+  it('purges the records of events received more than the retention period ago, and only those', async () => {
+    const userId = newUserId();
+    const event = buildEvent.text({ userId, text: 'kept for a week' });
+    await postWebhook(instance.webhookUrl, TEST_SECRET, [event]);
+    expect(await eventually(() => isDone(instance.models, event.webhookEventId), Boolean)).toBe(true);
+    const receivedAt = (await instance.models.InboundEvent.findById(event.webhookEventId).lean())!.receivedAt;
+    await purgeProcessedEvents(instance.models, new Date(receivedAt.getTime() - 1));
+    expect(await instance.models.InboundEvent.exists({ _id: event.webhookEventId })).not.toBeNull();
+    await purgeProcessedEvents(instance.models, new Date(receivedAt.getTime() + 1));
+    expect(await instance.models.InboundEvent.exists({ _id: event.webhookEventId })).toBeNull();
   });
 
   it('never sends an answer again after its record was purged (retention, erasure)', async () => {
