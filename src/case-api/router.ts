@@ -146,9 +146,11 @@ export function caseApiRouter(deps: CaseApiDeps): Router {
   // Storage order, not sorted: on FerretDB 1.24 a sort costs the export about 40% of its speed.
   const exportRows = (filter: QueryFilter<Case>) =>
     // The driver's cursor: the filter is already typed, and mongoose's per-document work is not needed.
+    // Batches of 500: with 2,000 the rows of a batch outlived V8's young generation and the export's
+    // peak memory growth was 80–134 MB across runs (15–88 MB at 500, for about 10 % of the speed).
     cases.collection.find<ExportRow>(filter as Record<string, unknown>, {
       projection: EXPORT_PROJECTION,
-      batchSize: 2000,
+      batchSize: 500,
     });
 
   async function exportAudit(req: Request, format: string, personal: boolean, rows: number) {
