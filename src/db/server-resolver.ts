@@ -68,6 +68,7 @@ export async function resolveDatabaseServer(options: ResolveOptions): Promise<Da
     return server;
   } catch (error) {
     tried.push(`mongod via mongodb-memory-server: ${reason(error)}`);
+    log(`no mongod here (${reason(error)}); trying FerretDB`);
   }
 
   try {
@@ -87,6 +88,26 @@ export async function resolveDatabaseServer(options: ResolveOptions): Promise<Da
       'Set MONGODB_URI to a MongoDB you run, or install Go (FerretDB builds from the Go module proxy).',
     ].join('\n'),
   );
+}
+
+/**
+ * mongodb-memory-server prints a whole stack trace with console.warn when it cannot download mongod
+ * (always, on a network without MongoDB's servers); the resolver says it in one log line instead.
+ */
+async function withoutLibraryWarning<T>(work: () => Promise<T>): Promise<T> {
+  /* eslint-disable no-console -- it is the library's console output that is filtered here */
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('Starting the MongoMemoryServer Instance failed'))
+      return;
+    warn(...args);
+  };
+  try {
+    return await work();
+  } finally {
+    console.warn = warn;
+  }
+  /* eslint-enable no-console */
 }
 
 /** A real mongod, only when mongodb-memory-server finds or can download one. */
@@ -112,9 +133,11 @@ async function startMongod(
   try {
     const dbPath = path.join(dataDir, 'mongod');
     if (persistent) mkdirSync(dbPath, { recursive: true });
-    server = await MongoMemoryServer.create({
-      instance: persistent ? { dbPath, storageEngine: 'wiredTiger' } : {},
-    });
+    server = await withoutLibraryWarning(() =>
+      MongoMemoryServer.create({
+        instance: persistent ? { dbPath, storageEngine: 'wiredTiger' } : {},
+      }),
+    );
   } catch (error) {
     writeFileSync(marker, reason(error).slice(0, 300));
     throw error;
@@ -314,5 +337,6 @@ function findRepoRoot(start: string): string {
 
 function reason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.slice(0, 300);
+  // Some libraries put the cause on a second line ("…, Details:\ngetaddrinfo ENOTFOUND …").
+  return message.split('\n').slice(0, 2).join(' ').replace(/\s+/g, ' ').trim().slice(0, 300);
 }
