@@ -1,3 +1,4 @@
+import { formatThaiPhone } from '../conversation/text';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -107,7 +108,13 @@ export const EXPORT_COLUMNS: Column[] = [
   },
   { key: 'assignee_id', hxl: '#contact+id+staff', personal: false, value: (r) => r.assigneeId ?? null },
   { key: 'head_name', hxl: '#contact+name', personal: true, value: (r) => r.household.headName ?? null },
-  { key: 'phone', hxl: '#contact+phone', personal: true, value: (r) => r.household.phone ?? null },
+  // Grouped as staff read it; as bare digits a spreadsheet takes it for a number and drops the 0.
+  {
+    key: 'phone',
+    hxl: '#contact+phone',
+    personal: true,
+    value: (r) => (r.household.phone ? formatThaiPhone(r.household.phone) : null),
+  },
   {
     key: 'village',
     hxl: '#loc+name',

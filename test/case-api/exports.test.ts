@@ -78,6 +78,8 @@ describe('exports', () => {
     expect(january).toContain('16/01/2569');
     expect(january).toContain(`"'=HYPERLINK(""x"") หลังคา, ""รั่ว"""`);
     expect(january).toContain('นางคำ');
+    // Grouped, so a spreadsheet keeps the leading 0 instead of reading a number.
+    expect(january).toMatch(/,0\d{2}-\d{3}-\d{4},/);
 
     const audit = createAuditLog(database.connection);
     expect(
