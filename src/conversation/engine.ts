@@ -22,6 +22,7 @@ import {
   type StepOf,
   type TextRef,
 } from './schema';
+import { clip } from './render';
 import { formatThaiPhone, lookupKey, normalise } from './text';
 
 export type Clock = { now(): Date };
@@ -64,6 +65,8 @@ export const TIMING = {
 
 const MAX_FAILURES = 3;
 const MAX_PENDING_PHOTOS = 20;
+/** How much of a kept description is read back: enough to recognise it. */
+const NOTED_LENGTH = 120;
 
 /**
  * One turn of the conversation, with no I/O: the state after the input, and what the host must do.
@@ -485,6 +488,11 @@ class Turn {
           continue;
         case 'ask': {
           if (run.prefilled.includes(current.store) && current.store in run.answers) {
+            // Words typed at the menu that became the description: say they were kept, or the
+            // person wonders why nobody asked what happened.
+            const typed = (run.answers[current.store] as { text?: unknown } | undefined)?.text;
+            if (current.answer.type === 'textOrVoice' && typeof typed === 'string')
+              this.say('bot:answer.noted', { text: clip(typed, NOTED_LENGTH) });
             stepId = current.next;
             continue;
           }

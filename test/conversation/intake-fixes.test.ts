@@ -31,7 +31,8 @@ describe('the words that start a report', () => {
     const result = new Conversation(consentedState(language)).send(text(words));
     expect(result.state.run?.answers).toEqual({ category, description: { text: words } });
     expect(result.state.run?.stepId).toBe('photos');
-    expect(keys(result)).toEqual(['flows:report_need.photos.ask']);
+    // Read back, so the person knows why nobody asked what happened.
+    expect(keys(result)).toEqual(['bot:answer.noted', 'flows:report_need.photos.ask']);
   });
 
   it.each([
