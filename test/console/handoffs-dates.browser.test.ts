@@ -110,6 +110,8 @@ describeWithBrowser('console: hand-offs, dates, phones', () => {
     const item = page.locator(`li[data-user="${userId}"]`);
     await item.getByRole('button', { name: /สมศรี ใจดี/ }).waitFor();
     expect(await page.getByText(/Person \d/).count()).toBe(0);
+    // Which language to answer in, in words.
+    expect(await item.getByRole('button').innerText()).toContain('answer in Thai');
     await item.getByRole('link', { name: reference }).waitFor();
 
     await item.getByRole('button', { name: /สมศรี ใจดี/ }).click();

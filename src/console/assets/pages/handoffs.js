@@ -6,6 +6,10 @@ import { formatDate, label, t } from '../i18n.js';
 import { statusBadge } from './filters.js';
 import { notAvailable } from './unavailable.js';
 
+const CHAT_LANGUAGES = ['th', 'en', 'hmn'];
+/** Which language to answer in, in words: staff write to the person in it. */
+const languageName = (code) => (CHAT_LANGUAGES.includes(code) ? t(`handoffs.language.${code}`) : code);
+
 /** What a chat line says; a tapped button by its label, never its raw postback data. */
 function entryText(entry) {
   if (entry.kind === 'postback')
@@ -167,7 +171,7 @@ export async function render({ toast, errorText }) {
                   h('strong', {}, nameOf(item, i)),
                   ' · ',
                   t('handoffs.waitingSince', { since: formatDate(item.since) }),
-                  item.language ? ` · ${item.language}` : '',
+                  item.language ? ` · ${languageName(item.language)}` : '',
                 ),
                 casesOf(item),
               ),
