@@ -12,6 +12,9 @@ import { isOpenCase } from './case-actions';
 import { anonymousTimeline } from '../jobs/retention-purge';
 import type { CaseModels } from '../cases/create-case';
 import { caseApiModels } from '../case-api/models';
+import { notifyStaff, provinceRecipients, staffNotificationModel } from '../jobs/staff-notifications';
+import { staffModels } from '../staff/models';
+import type { Connection } from 'mongoose';
 import type { BotDeps } from './handler';
 
 type Deps = Pick<BotDeps, 'i18n' | 'models' | 'media' | 'cases' | 'consents'>;
@@ -339,7 +342,16 @@ export async function eraseUserData(
   // First: a failed unlink throws before anything is erased, and the retried event erases it all.
   await eraseVolunteerData({ connection: deps.models.LineUser.db, lineApi: deps.api }, userId);
   const cases = await deps.cases.cases
-    .find(byUser(userId), { _id: 1, mediaIds: 1, description: 1, reportedBy: 1 })
+    .find(byUser(userId), {
+      _id: 1,
+      reference: 1,
+      status: 1,
+      assigneeId: 1,
+      'location.resolved.provinceCode': 1,
+      mediaIds: 1,
+      description: 1,
+      reportedBy: 1,
+    })
     .lean();
   // A volunteer's reports are the households' data, given for the households' sake: the volunteer
   // is unlinked from them, the households' needs stay (photos included).
@@ -351,7 +363,10 @@ export async function eraseUserData(
     if (!householdMedia.has(media._id)) mediaIds.add(media._id);
   for (const id of mediaIds) await deleteMedia(deps.media, id);
 
-  for (const item of own) await eraseCase(deps.cases, item._id);
+  for (const item of own) {
+    await eraseCase(deps.cases, item._id);
+    if (isOpenCase(item.status)) await tellStaffOfErasure(deps.cases.connection, item, new Date());
+  }
   for (const item of forHouseholds) await unlinkVolunteer(deps.cases, item._id);
   // A case of theirs merged into someone else's no longer sends them its news.
   // FerretDB 1.24 pulls whole values only, not by a condition.
@@ -374,6 +389,30 @@ export async function eraseUserData(
     { $unset: { displayName: '', language: '', profileFetchedAt: '' } },
   );
   return { cases: own.length, media: mediaIds.size, households: forHouseholds.length };
+}
+
+/**
+ * Staff working on an open case must know that nobody can be called or visited about it any more:
+ * its caseworker, or else the coordinators of its province.
+ */
+async function tellStaffOfErasure(
+  connection: Connection,
+  item: Pick<Case, 'reference' | 'status' | 'assigneeId'> & {
+    location?: { resolved?: { provinceCode?: string } };
+  },
+  at: Date,
+): Promise<void> {
+  const recipients = item.assigneeId
+    ? [item.assigneeId]
+    : await provinceRecipients(staffModels(connection), item.location?.resolved?.provinceCode);
+  for (const staffId of recipients) {
+    await notifyStaff(staffNotificationModel(connection), {
+      _id: `erased:${item.reference}:${staffId}`,
+      staffId,
+      data: { kind: 'reporter_erased', reference: item.reference, status: item.status, at },
+      createdAt: at,
+    });
+  }
 }
 
 function caseMediaIds(item: Pick<Case, 'mediaIds' | 'description'>): string[] {

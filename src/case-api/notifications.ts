@@ -14,6 +14,8 @@ const STATUS_PRIORITY = 10;
 
 export type Recipient = { lineUserId: string; language: string };
 
+const LINE_USER_ID = /^U[0-9a-f]{32}$/;
+
 export type NotifierDeps = {
   models: CaseApiModels;
   ingestion: IngestionModels;
@@ -35,7 +37,8 @@ export async function recipientsOf(ingestion: IngestionModels, record: CaseRecip
       ...(record.volunteer ? [record.volunteer.lineUserId] : []),
       ...(record.extraReporters ?? []).map((r) => r.lineUserId),
     ]),
-  ];
+    // An erased reporter is 'erased': nobody to tell.
+  ].filter((id) => LINE_USER_ID.test(id));
   const users = await ingestion.LineUser.find({ _id: { $in: ids } }, { followed: 1, language: 1 }).lean();
   const known = new Map(users.map((user) => [user._id, user]));
   return ids.flatMap((lineUserId) => {

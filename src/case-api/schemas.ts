@@ -162,6 +162,8 @@ export const caseItemView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   duplicateFlags: z.number(),
+  /** Set once the personal data was erased: nobody can be contacted about the case any more. */
+  erasedAt: z.string().nullable(),
   masked: z.boolean(),
   personal: z
     .object({

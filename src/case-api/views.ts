@@ -34,6 +34,7 @@ export function viewCaseItem(record: Case, masked: boolean): CaseItemView {
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
     duplicateFlags: record.possibleDuplicateOf?.length ?? 0,
+    erasedAt: record.erasedAt?.toISOString() ?? null,
     masked,
     personal: masked
       ? null

@@ -92,6 +92,7 @@ const caseMongooseSchema = new Schema<Case>(
     changeSeq: Number,
     firstActionAt: Date,
     completedAt: Date,
+    erasedAt: Date,
     extraReporters: {
       type: [{ _id: false, lineUserId: String, reference: String }],
       default: undefined,

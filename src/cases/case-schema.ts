@@ -215,6 +215,8 @@ export const caseSchema = z.object({
   changeSeq: z.number().int().optional(),
   firstActionAt: z.date().optional(),
   completedAt: z.date().optional(),
+  /** When the personal data was erased (the person's request, or the retention period). */
+  erasedAt: z.date().optional(),
   /** Reporters of cases merged into this one: they hear about it too. */
   extraReporters: z.array(z.object({ lineUserId: z.string(), reference: z.string() })).optional(),
   createdAt: z.date(),

@@ -43,10 +43,19 @@ export const reopenRequestedSchema = z.object({
   at: z.date(),
 });
 
+/** The reporter of an open case erased their data: nobody can be called or told about it. */
+export const reporterErasedSchema = z.object({
+  kind: z.literal('reporter_erased'),
+  reference: z.string(),
+  status: z.string(),
+  at: z.date(),
+});
+
 export const notificationDataSchema = z.discriminatedUnion('kind', [
   slaEscalatedSchema,
   dailyDigestSchema,
   reopenRequestedSchema,
+  reporterErasedSchema,
 ]);
 export type NotificationData = z.infer<typeof notificationDataSchema>;
 

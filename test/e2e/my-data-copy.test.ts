@@ -1,4 +1,6 @@
+import { recipientsOf } from '../../src/case-api/notifications';
 import { caseModels, createCase } from '../../src/cases/create-case';
+import { staffNotificationModel } from '../../src/jobs/staff-notifications';
 import { loadResources } from '../../src/i18n';
 import { ingestionModels } from '../../src/ingestion/models';
 import type { SentMessage } from '../../src/line/emulator';
@@ -201,5 +203,20 @@ describe('my data: a real copy, true erasure wording, the LINE name kept only wi
     const merged = await models.cases.findById(oldest!._id).lean();
     expect(merged!.extraReporters ?? []).toEqual([]);
     expect(merged!.reporter.lineUserId).toBe('U-someone-else');
+
+    // Staff hear that the 11 open cases can no longer be followed up with anyone, once each.
+    expect(after!.erasedAt).toBeInstanceOf(Date);
+    const told = await staffNotificationModel(service.database.connection)
+      .find({ 'data.kind': 'reporter_erased' })
+      .lean();
+    expect(new Set(told.map((n) => (n.data as { reference: string }).reference)).size).toBe(11);
+    expect(told.map((n) => n._id)).toEqual([...new Set(told.map((n) => n._id))]);
+    // And nothing is sent to the placeholder that replaced the person.
+    expect(
+      await recipientsOf(ingestionModels(service.database.connection), {
+        reporter: after!.reporter,
+        language: after!.language,
+      }),
+    ).toEqual([]);
   });
 });

@@ -48,6 +48,9 @@ export async function render({ params, toast, errorText }) {
         ? h('span', { class: 'badge dup' }, t('case.duplicateOf', { reference: c.duplicateOf }))
         : null,
     ),
+    c.erasedAt
+      ? h('p', { class: 'notice', role: 'note' }, t('case.erased', { at: formatDate(c.erasedAt) }))
+      : null,
     h(
       'div',
       { class: 'columns' },
@@ -84,7 +87,11 @@ export async function render({ params, toast, errorText }) {
         ),
         section(
           t('case.answers'),
-          h('p', { class: 'description' }, masked(c, c.personal && c.personal.description)),
+          h(
+            'p',
+            { class: 'description' },
+            c.erasedAt ? t('case.erasedText') : masked(c, c.personal && c.personal.description),
+          ),
           c.priorityFactors.length > 0
             ? h(
                 'ul',

@@ -37,6 +37,16 @@ export function wording(data) {
             ? t('notifications.provinces', { codes: data.provinces.join(', ') })
             : t('notifications.allProvinces'),
       };
+    case 'reporter_erased':
+      return {
+        title: t('notifications.erased.title', { reference: data.reference }),
+        text: t('notifications.erased.text', {
+          reference: data.reference,
+          at: formatDate(data.at),
+          status: label('status', data.status),
+        }),
+        reference: data.reference,
+      };
     case 'reopen_requested':
       return {
         title: t('notifications.reopen.title', { reference: data.reference }),
