@@ -41,6 +41,7 @@ import { staffModels } from './staff/models';
 import { purgeExpiredAuth } from './staff/purge';
 import { staffApiRouters } from './staff/routers';
 import { sandboxAdmin } from './sandbox/sandbox-admin';
+import { restoreSandboxUsers } from './sandbox/restore';
 import { handoffModel } from './handoffs/model';
 import { caseFeedbackModel } from './feedback/model';
 import { buildRichMenuDefinitions, deployRichMenus, loadRichMenuImages } from './richmenus';
@@ -238,6 +239,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         channelSecret,
         webhookUrl: () => `${url}/webhook`,
         logger,
+        // The emulator forgot who followed and who is a volunteer; the database did not.
+        friendship: await restoreSandboxUsers({ emulator: sandbox.emulator, connection, lineApi: api }),
       }),
     );
   }

@@ -28,6 +28,12 @@ export const actionSchema = z.discriminatedUnion('type', [
     packageId: z.string().regex(/^\d{1,12}$/),
     stickerId: z.string().regex(/^\d{1,12}$/),
   }),
+  /** A rich menu area that switches menus: LINE links the alias's menu, then sends a postback. */
+  z.object({
+    type: z.literal('richmenuswitch'),
+    richMenuAliasId: z.string().min(1).max(32),
+    data: z.string().max(300),
+  }),
   z.object({ type: z.literal('follow') }),
   z.object({ type: z.literal('unfollow') }),
 ]);

@@ -1,5 +1,13 @@
+import type { RichMenuSwitchStatus } from '../line/emulator/types';
 import { buildEvent, type EventOptions } from '../line/webhook-client';
 import type { SandboxAction } from './actions';
+
+export type EventContext = {
+  /** A follow after a block says `isUnblocked`, as on LINE. */
+  wasBlocked: boolean;
+  /** How LINE's switch went, for a richmenuswitch tap. */
+  switchStatus?: RichMenuSwitchStatus;
+};
 
 /**
  * The LINE webhook event for one page action, as LINE sends it for a one-to-one chat. `options`
@@ -8,8 +16,7 @@ import type { SandboxAction } from './actions';
 export function eventForAction(
   action: SandboxAction,
   options: EventOptions & { messageId: string },
-  /** A follow after a block says `isUnblocked`, as on LINE. */
-  wasBlocked: boolean,
+  context: EventContext,
 ) {
   switch (action.type) {
     case 'text':
@@ -30,8 +37,14 @@ export function eventForAction(
         data: action.data,
         ...(action.params ? { params: action.params } : {}),
       });
+    case 'richmenuswitch':
+      return buildEvent.postback({
+        ...options,
+        data: action.data,
+        params: { newRichMenuAliasId: action.richMenuAliasId, status: context.switchStatus ?? 'FAILED' },
+      });
     case 'follow':
-      return buildEvent.follow({ ...options, isUnblocked: wasBlocked });
+      return buildEvent.follow({ ...options, isUnblocked: context.wasBlocked });
     case 'unfollow':
       return buildEvent.unfollow(options);
   }

@@ -19,6 +19,8 @@ import {
 } from '../line/webhook-client';
 import { eventForAction } from './line-events';
 import { pickLanguage, renderPage } from './page';
+import type { Friendship } from './restore';
+import { richMenuView, shownRichMenuId } from './rich-menu';
 import { timelineSince, type PersonEntry } from './timeline';
 import { findSandboxUser, SANDBOX_USERS } from './users';
 
@@ -28,6 +30,8 @@ export type SandboxDeps = {
   /** Where LINE would post: the service's own `/webhook`, known only once it listens. */
   webhookUrl: () => string;
   logger: Logger;
+  /** Who follows or blocks the account already: the database's memory, restored at start. */
+  friendship?: ReadonlyMap<string, Friendship>;
 };
 
 /** The bot's own user id, which LINE puts in `destination`. */
@@ -60,6 +64,8 @@ const messagesQuery = z.object({
 });
 
 const photoFields = z.object({ userId: z.string().regex(/^U[0-9a-f]{32}$/) });
+const userParams = z.object({ userId: z.string().regex(/^U[0-9a-f]{32}$/) });
+const richMenuParams = z.object({ richMenuId: z.string().regex(/^richmenu-[0-9a-f]{32}$/) });
 
 /**
  * The sandbox chat page and its API: a person chats with NeedLine as a simulated LINE user. Each
@@ -69,9 +75,10 @@ const photoFields = z.object({ userId: z.string().regex(/^U[0-9a-f]{32}$/) });
 export function sandboxRouter(deps: SandboxDeps): express.Router {
   const { emulator, logger } = deps;
   const people = new Map<string, PersonEntry[]>();
-  const friendship = new Map<string, 'friend' | 'blocked'>();
+  const friendship = new Map<string, Friendship>(deps.friendship ?? []);
   const template = readFileSync(path.join(PUBLIC_DIR, 'index.html'), 'utf8');
   let translations: Promise<i18n> | undefined;
+  const translate = () => (translations ??= createI18n('th'));
 
   for (const user of SANDBOX_USERS) {
     emulator.addUser({ userId: user.userId, displayName: user.displayName, language: user.language });
@@ -114,14 +121,13 @@ export function sandboxRouter(deps: SandboxDeps): express.Router {
   const router = Router();
 
   router.get(['/sandbox', '/sandbox/'], async (req: Request, res: ExpressResponse) => {
-    translations ??= createI18n('th');
     const language = pickLanguage(req.query.lang, req.headers['accept-language']);
     res
       .status(200)
       .set('content-security-policy', PAGE_CSP)
       .set('cache-control', 'no-store')
       .type('html')
-      .send(renderPage(template, await translations, language));
+      .send(renderPage(template, await translate(), language));
   });
   router.use('/sandbox/assets', express.static(PUBLIC_DIR, { index: false }));
   router.use('/sandbox/vendor/leaflet', express.static(LEAFLET_DIR, { index: false }));
@@ -139,13 +145,38 @@ export function sandboxRouter(deps: SandboxDeps): express.Router {
     res.json({
       ...timelineSince(people.get(query.userId) ?? [], bot, query.after),
       typingUntil: typingUntil(emulator, query.userId),
+      // The page fetches the menu again when this changes (a switch, or staff approving a volunteer).
+      richMenuId: shownRichMenuId(emulator.richMenuState(), query.userId),
     });
+  });
+
+  router.get('/sandbox/api/users/:userId/richmenu', async (req, res) => {
+    const { userId } = parse(userParams, req.params);
+    knownUser(userId);
+    const t = (await translate()).getFixedT(pickLanguage(req.query.lang, req.headers['accept-language']));
+    res
+      .set('cache-control', 'no-store')
+      .json({ richMenu: richMenuView(emulator.richMenuState(), userId, t) });
+  });
+
+  router.get('/sandbox/api/richmenus/:richMenuId/image', (req, res) => {
+    const { richMenuId } = parse(richMenuParams, req.params);
+    const image = emulator.richMenuState().images[richMenuId];
+    if (!image) throw new PublicError(404, 'not_found', 'No such rich menu image.');
+    // LINE never replaces a menu's image: a new image means a new menu id.
+    res.type(image.contentType).set('cache-control', 'private, max-age=3600').send(image.data);
   });
 
   router.post('/sandbox/api/events', express.json({ limit: '64kb' }), async (req, res) => {
     const { userId, action } = parse(eventRequestSchema, req.body);
     knownUser(userId);
-    const event = eventForAction(action, eventOptions(userId), friendship.get(userId) === 'blocked');
+    // LINE's app switches the menu before it sends the postback that reports the switch.
+    const switchStatus =
+      action.type === 'richmenuswitch' ? emulator.switchRichMenu(userId, action.richMenuAliasId) : undefined;
+    const event = eventForAction(action, eventOptions(userId), {
+      wasBlocked: friendship.get(userId) === 'blocked',
+      ...(switchStatus ? { switchStatus } : {}),
+    });
     if (action.type === 'unfollow' || action.type === 'follow') {
       friendship.set(userId, action.type === 'follow' ? 'friend' : 'blocked');
       emulator.setBlocked(userId, action.type === 'unfollow');
@@ -234,6 +265,8 @@ function personEntry(action: SandboxAction, event: ReturnType<typeof eventForAct
     case 'follow':
     case 'unfollow':
       return { from: 'user', at, kind: action.type, webhookStatus };
+    case 'richmenuswitch':
+      return { from: 'user', at, kind: 'postback', webhookStatus };
     case 'postback':
       return {
         from: 'user',

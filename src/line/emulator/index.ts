@@ -106,6 +106,13 @@ export async function startLineEmulator(options: EmulatorOptions = {}): Promise<
         ),
       };
     },
+    switchRichMenu(userId, richMenuAliasId) {
+      const richMenuId = state.aliases.get(richMenuAliasId);
+      if (!richMenuId) return 'RICHMENU_ALIAS_ID_NOTFOUND';
+      if (!state.richMenus.has(richMenuId)) return 'RICHMENU_NOTFOUND';
+      state.userLinks.set(userId, richMenuId);
+      return 'SUCCESS';
+    },
     reset: () => state.reset(),
     async stop() {
       for (const res of hanging) res.destroy();

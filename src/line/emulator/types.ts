@@ -124,6 +124,9 @@ export type RichMenuState = {
   userLinks: Record<string, string>;
 };
 
+/** `params.status` of the postback LINE sends after a richmenuswitch tap. */
+export type RichMenuSwitchStatus = 'SUCCESS' | 'RICHMENU_ALIAS_ID_NOTFOUND' | 'RICHMENU_NOTFOUND' | 'FAILED';
+
 export type LoadingAnimation = { chatId: string; loadingSeconds: number; at: number };
 
 export type LineEmulator = {
@@ -147,6 +150,8 @@ export type LineEmulator = {
   setQuota(quota: Quota): void;
   quotaConsumption(): number;
   richMenuState(): RichMenuState;
+  /** What LINE's app does when a user taps a richmenuswitch area: links the alias's menu to them. */
+  switchRichMenu(userId: string, richMenuAliasId: string): RichMenuSwitchStatus;
   reset(): void;
   stop(): Promise<void>;
 };

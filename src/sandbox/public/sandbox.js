@@ -1,5 +1,5 @@
 /* The sandbox chat page: sends the person's actions to /sandbox/api and polls for the bot's answers. */
-/* global window, document, navigator, localStorage, setTimeout, clearTimeout, fetch, FormData, URLSearchParams, L, NeedLineRender */
+/* global window, document, navigator, localStorage, setTimeout, clearTimeout, fetch, FormData, URLSearchParams, L, NeedLineRender, NeedLineRichMenu */
 'use strict';
 
 (function () {
@@ -41,6 +41,7 @@
     pollTimer: null,
   };
   const ctx = { t, onAction: runAction };
+  const richMenu = NeedLineRichMenu.create($('rich-menu'), runAction);
 
   // ---- the server ----
 
@@ -106,6 +107,7 @@
     const query = new URLSearchParams({ userId: state.userId, after: state.cursor });
     const result = await api('/sandbox/api/messages?' + query);
     if (generation !== state.generation) return;
+    richMenu.follow(state.userId, result.richMenuId);
     if (result.cursor === state.cursor && !result.items.length) {
       showTyping(result.typingUntil);
       return;
@@ -231,6 +233,13 @@
             : action.text
               ? { displayText: action.text }
               : {}),
+        });
+      case 'richmenuswitch':
+        // LINE switches the menu, then tells the bot in a postback.
+        return sendAction({
+          type: 'richmenuswitch',
+          richMenuAliasId: action.richMenuAliasId,
+          data: action.data,
         });
       case 'datetimepicker':
         return pickDatetime(action);
@@ -402,6 +411,7 @@
     blockedNotice.hidden = !blocked;
     for (const control of composer.querySelectorAll('textarea, button, input')) control.disabled = blocked;
     composer.querySelector('label.tool').setAttribute('aria-disabled', String(blocked));
+    richMenu.setBlocked(blocked);
     showQuickReplies();
   }
 
