@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Connection, QueryFilter, UpdateQuery } from 'mongoose';
-import type { Case, TimelineEntry } from '../cases/case-schema';
+import type { Case, CaseStatus, TimelineEntry } from '../cases/case-schema';
 import { caseModels } from '../cases/create-case';
 import type { ErrorSink } from '../errors';
 import { PublicError } from '../errors';
@@ -58,6 +58,8 @@ function changeUpdate(change: CaseChangeDoc, chat?: ChatChange) {
     to: change.to,
     ...(change.reason ? { text: change.reason } : {}),
     ...(change.duplicateOf ? { reference: change.duplicateOf } : {}),
+    // Not told to the reporter: the timeline says so.
+    ...(change.quiet ? { visibility: 'internal' as const } : {}),
   };
   return { set, entry };
 }
@@ -96,15 +98,19 @@ export function caseChanges(connection: Connection, clock: () => Date) {
     current: Pick<Case, 'reference' | 'changeSeq'>,
     change: LifecycleChange,
     actorId: string,
+    quiet = false,
   ): Promise<ClaimResult> {
     const seq = (current.changeSeq ?? 0) + 1;
+    const at = clock();
     const doc: CaseChangeDoc = {
       _id: `${current.reference}:${seq}`,
       reference: current.reference,
       seq,
       ...change,
+      // A quiet change has nothing to deliver: the sweep never picks it up.
+      ...(quiet ? { quiet: true, notifiedAt: at } : {}),
       actorId,
-      at: clock(),
+      at,
     };
     try {
       await CaseChange.create(doc);
@@ -120,6 +126,12 @@ export function caseChanges(connection: Connection, clock: () => Date) {
 
   return { claim, apply, markApplied };
 }
+
+/**
+ * Intermediate steps staff may record without a card (each push costs LINE quota). A visit needs
+ * the person at home, and an ending is news they must have.
+ */
+const QUIET_ALLOWED: ReadonlySet<CaseStatus> = new Set(['reviewing', 'assessed', 'approved', 'in_progress']);
 
 export function createCaseService(deps: CaseServiceDeps) {
   const { cases } = caseModels(deps.connection);
@@ -164,6 +176,13 @@ export function createCaseService(deps: CaseServiceDeps) {
       duplicateOf: body.duplicateOf,
     });
     if (!plan.ok) throw new PublicError(plan.httpStatus, plan.code, plan.message, plan.details);
+    if (body.notify === false && plan.change && !QUIET_ALLOWED.has(plan.change.to))
+      throw new PublicError(
+        422,
+        'reporter_must_be_told',
+        `The reporter is always told when a case moves to ${plan.change.to}.`,
+        { field: 'notify' },
+      );
     if (plan.change?.duplicateOf) {
       const original = await cases.findOne({ reference: plan.change.duplicateOf }, { status: 1 }).lean();
       if (!original)
@@ -219,7 +238,7 @@ export function createCaseService(deps: CaseServiceDeps) {
     }
     let change: CaseChangeDoc | null = null;
     if (plan.change) {
-      const claimed = await changes.claim(current, plan.change, actor.id);
+      const claimed = await changes.claim(current, plan.change, actor.id, body.notify === false);
       if (!claimed.won)
         throw new PublicError(
           409,
@@ -241,7 +260,7 @@ export function createCaseService(deps: CaseServiceDeps) {
     await cases.updateOne({ reference }, update);
     if (change) await changes.markApplied(change._id);
     const record = await reload(reference);
-    if (change) await notifyChange(record, change);
+    if (change && !change.quiet) await notifyChange(record, change);
     return { record, change, fields };
   }
 

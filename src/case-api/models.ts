@@ -17,8 +17,10 @@ export type CaseChangeDoc = {
   duplicateOf?: string;
   /** When set, the case carries this change; until then a later claimant may roll it forward. */
   appliedAt?: Date;
-  /** When every recipient's message was queued. */
+  /** When every recipient's message was queued (at once when `quiet`). */
   notifiedAt?: Date;
+  /** Staff chose not to tell the reporter of this step (a LINE push costs quota). */
+  quiet?: boolean;
   actorId: string;
   at: Date;
 };
@@ -35,6 +37,7 @@ const caseChangeSchema = new Schema<CaseChangeDoc>(
     duplicateOf: String,
     appliedAt: Date,
     notifiedAt: Date,
+    quiet: Boolean,
     actorId: { type: String, required: true },
     at: { type: Date, required: true },
   },

@@ -105,6 +105,12 @@ export const patchCaseBody = z
     visitDate: calendarDate.optional(),
     reason: z.string().trim().min(1).max(1000).optional().describe('required when declining'),
     duplicateOf: referenceSchema.optional().describe('required when marking a duplicate'),
+    notify: z
+      .boolean()
+      .optional()
+      .describe(
+        'false: the reporter is not sent a card for this status change (an intermediate step; a push costs LINE quota). Default true',
+      ),
   })
   .refine(
     (b) =>

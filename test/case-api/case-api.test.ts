@@ -323,6 +323,45 @@ describe('lifecycle through the API and notifications', () => {
     expect(final.status).toBe(409);
   });
 
+  it('records an intermediate step without a card when staff say so, never a visit or an ending', async () => {
+    const reporter = lineUserId();
+    const record = await addCase(database, { reporter: { lineUserId: reporter } });
+    const patch = (body: object) =>
+      request(h.app).patch(`/api/cases/${record.reference}`).set(as('coordinator')).send(body);
+
+    await patch({ status: 'reviewing', notify: false }).expect(200);
+    expect(h.emulator.sentMessages(reporter)).toHaveLength(0);
+    const refused = await patch({ status: 'visit_scheduled', visitDate: '2026-12-24', notify: false }).expect(
+      422,
+    );
+    expect(refused.body.error.code).toBe('reporter_must_be_told');
+    await patch({ status: 'visit_scheduled', visitDate: '2026-12-24' }).expect(200);
+    expect(h.emulator.sentMessages(reporter)).toHaveLength(1);
+
+    // The quiet step is marked in the timeline and the sweep never sends it later.
+    const stored = (await caseModels(database.connection)
+      .cases.findOne({ reference: record.reference })
+      .lean())!;
+    expect(stored.timeline.find((entry) => entry.to === 'reviewing')).toMatchObject({
+      visibility: 'internal',
+    });
+    expect(stored.timeline.find((entry) => entry.to === 'visit_scheduled')?.visibility).toBeUndefined();
+    const service = createCaseService({
+      connection: database.connection,
+      notifier: createNotifier({
+        models: caseApiModels(database.connection),
+        ingestion: ingestionModels(database.connection),
+        sender: h.sender,
+        i18n: await createI18n('th'),
+        clock: () => new Date(),
+      }),
+      reportError: createErrorSink(testLogger),
+      clock: () => new Date(Date.now() + 120_000),
+    });
+    await service.resendPending();
+    expect(h.emulator.sentMessages(reporter)).toHaveLength(1);
+  });
+
   it('delivers one change once however often it is notified, also after a crash before notifying', async () => {
     const reporter = lineUserId();
     const record = await addCase(database, { reporter: { lineUserId: reporter } });

@@ -47,6 +47,7 @@ describeWithBrowser('staff console in a browser', () => {
   let browser: Browser;
   let reference: string;
   let reporter: string;
+  let lastOther: [string, string];
 
   beforeAll(async () => {
     harness = await startConsoleHarness('console');
@@ -59,10 +60,11 @@ describeWithBrowser('staff console in a browser', () => {
     for (let i = 0; i < 3; i++) {
       const other = newUserId();
       emulator.addUser({ userId: other, displayName: `คนที่ ${i}`, language: 'th' });
-      await createCase(
+      const created = await createCase(
         models,
         caseInput(other, { category: i === 0 ? 'water' : 'walls', household: { size: 2, tenure: 'rent' } }),
       );
+      lastOther = [other, created.case.reference];
     }
   });
 
@@ -153,6 +155,19 @@ describeWithBrowser('staff console in a browser', () => {
     await page.getByLabel('Text').fill('โทรนัดแล้ว');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.locator('.timeline').getByText('โทรนัดแล้ว').waitFor();
+
+    // An intermediate step recorded without a card (each push costs LINE quota).
+    const [quiet, quietCase] = lastOther;
+    await page.goto(`${harness.url}/console#/case/${quietCase}`);
+    await page.getByRole('heading', { name: quietCase }).waitFor();
+    await page.getByTestId('next-status').selectOption('reviewing');
+    await page.getByLabel('Send the reporter a card on LINE').uncheck();
+    await page.getByRole('button', { name: 'Change the status without telling the reporter' }).click();
+    await page.locator('.case-head [data-status=reviewing]').waitFor();
+    expect(harness.service.sandbox.emulator.sentMessages(quiet)).toHaveLength(0);
+    // A visit is always told: no such choice there.
+    await page.getByTestId('next-status').selectOption('visit_scheduled');
+    expect(await page.getByLabel('Send the reporter a card on LINE').isVisible()).toBe(false);
     await page.close();
   });
 

@@ -8,6 +8,9 @@ import { formatPhone } from '../phone.js';
 import { state } from '../state.js';
 import { priorityBadge, statusBadge } from './filters.js';
 
+/** Steps the reporter may go untold of (the API refuses the rest): see case-service.ts. */
+const QUIET_ALLOWED = ['reviewing', 'assessed', 'approved', 'in_progress'];
+
 const dl = (pairs) =>
   h(
     'dl',
@@ -326,6 +329,15 @@ function actions(c, run) {
       currentLanguage(),
     );
     const preview = h('div', { class: 'preview', 'aria-live': 'polite' });
+    // Each card the reporter gets may be a paid push: an intermediate step may go untold.
+    const notify = h('input', { type: 'checkbox', name: 'notify', checked: true });
+    const notifyField = h(
+      'div',
+      { class: 'field check' },
+      h('label', {}, notify, ' ', t('case.notifyReporter')),
+      h('small', { class: 'hint' }, t('case.notifyHint')),
+    );
+    const submit = h('button', { type: 'submit' }, t('case.saveStatus'));
     const extras = {
       visit: field(t('case.visitDate'), visitDate, t('dates.hint')),
       reason: field(t('case.reason'), reason),
@@ -335,6 +347,10 @@ function actions(c, run) {
       extras.visit.hidden = status.value !== 'visit_scheduled';
       extras.reason.hidden = status.value !== 'declined';
       extras.duplicate.hidden = status.value !== 'duplicate';
+      notifyField.hidden = !QUIET_ALLOWED.includes(status.value);
+      const told = notifyField.hidden || notify.checked;
+      preview.hidden = !told;
+      replace(submit, t(told ? 'case.saveStatus' : 'case.saveStatusQuiet'));
       visitDate.required = !extras.visit.hidden;
       reason.required = !extras.reason.hidden;
       duplicateOf.required = !extras.duplicate.hidden;
@@ -350,7 +366,7 @@ function actions(c, run) {
         reporterPreview(c, statusKey, extra, previewLanguage.value),
       );
     };
-    for (const control of [status, visitDate, reason, duplicateOf, previewLanguage]) {
+    for (const control of [status, visitDate, reason, duplicateOf, previewLanguage, notify]) {
       control.addEventListener('input', update);
       control.addEventListener('change', update);
     }
@@ -367,6 +383,7 @@ function actions(c, run) {
             if (!extras.visit.hidden) body.visitDate = visitDate.isoValue();
             if (!extras.reason.hidden) body.reason = reason.value;
             if (!extras.duplicate.hidden) body.duplicateOf = duplicateOf.value.trim();
+            if (!notifyField.hidden && !notify.checked) body.notify = false;
             run('status', () => api(`/api/cases/${c.reference}`, { method: 'PATCH', body }));
           },
         },
@@ -375,9 +392,10 @@ function actions(c, run) {
         extras.visit,
         extras.reason,
         extras.duplicate,
+        notifyField,
         field(t('case.previewLanguage'), previewLanguage),
         preview,
-        h('button', { type: 'submit' }, t('case.saveStatus')),
+        submit,
       ),
     );
   }
