@@ -419,8 +419,15 @@ class Turn {
   ): void {
     const flow = this.engine.flows[flowId] ?? this.engine.flows[MENU_FLOW];
     if (!flow) throw new Error(`no flow ${flowId} and no ${MENU_FLOW} flow`);
-    if (flow.id === WELCOME_FLOW && !askLanguage && this.s.language !== null && !('language' in prefill)) {
-      // Only the first contact asks the language: consenting later (after declining) goes on in it.
+    if (
+      flow.id === WELCOME_FLOW &&
+      !askLanguage &&
+      this.s.language !== null &&
+      this.s.languageChosen &&
+      !('language' in prefill)
+    ) {
+      // A language the person chose is not asked again (consenting after declining goes on in it);
+      // one only guessed from their LINE profile is, before they read the notice in it.
       return this.startFlow(WELCOME_FLOW, { language: this.s.language, ...prefill }, { askLanguage });
     }
     if (flow.requiresConsent && !this.s.consent) {
@@ -712,7 +719,10 @@ class Turn {
         }
         run.answers[current.store] = parsed.value;
         // The language question speaks the new language from its very next message.
-        if (current.answer.type === 'language') this.s.language = String(parsed.value);
+        if (current.answer.type === 'language') {
+          this.s.language = String(parsed.value);
+          this.s.languageChosen = true;
+        }
         return this.finishAsk(current, run);
       case 'skip':
         delete run.answers[current.store];
@@ -836,6 +846,7 @@ class Turn {
   private setLanguage(code: string): void {
     if (!this.engine.lexicon.languages.includes(code)) return this.languagePicker();
     this.s.language = code;
+    this.s.languageChosen = true;
     this.say('bot:language.changed');
     if (this.s.run) this.reprompt();
     else this.startFlow(MENU_FLOW);

@@ -223,6 +223,8 @@ export type Run = z.infer<typeof runSchema>;
 export const stateSchema = z.object({
   v: z.literal(1),
   language: z.string().nullable(),
+  /** The person picked the language themselves (not only guessed from their LINE profile). */
+  languageChosen: z.boolean().default(false),
   consent: consentSchema.nullable(),
   run: runSchema.nullable(),
   /** Waiting for "continue or start over" after a long gap. */
@@ -239,6 +241,7 @@ export function initialState(): ConversationState {
   return {
     v: 1,
     language: null,
+    languageChosen: false,
     consent: null,
     run: null,
     resumePrompt: false,

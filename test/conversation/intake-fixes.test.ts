@@ -100,6 +100,15 @@ describe('consent after declining', () => {
     );
   });
 
+  it('asks the language before the notice when it was only guessed from the LINE profile', () => {
+    // A Hmong speaker whose LINE is set to Thai types a problem instead of answering the language.
+    const conversation = new Conversation();
+    conversation.send({ kind: 'follow', profileLanguage: 'th' });
+    const typed = conversation.send(text('lub ru tsev xau thaum los nag, dej nkag tsev'));
+    expect(keys(typed)).toContain('flows:welcome.language');
+    expect(keys(typed)).not.toContain('flows:welcome.notice');
+  });
+
   it('still asks the language on the first contact', () => {
     const result = new Conversation().send({ kind: 'follow', profileLanguage: 'en' });
     expect(keys(result)).toEqual(['flows:welcome.language']);
