@@ -9,9 +9,8 @@ import { volunteerModels, type VolunteerDoc } from '../volunteers/model';
 import type { ConsentDoc } from './consents';
 import type { TFunction } from 'i18next';
 import { isOpenCase } from './case-actions';
-import { anonymousTimeline } from '../jobs/retention-purge';
+import { eraseCasePersonalData } from '../jobs/retention-purge';
 import type { CaseModels } from '../cases/create-case';
-import { caseApiModels } from '../case-api/models';
 import { notifyStaff, provinceRecipients, staffNotificationModel } from '../jobs/staff-notifications';
 import { staffModels } from '../staff/models';
 import type { Connection } from 'mongoose';
@@ -357,16 +356,19 @@ export async function eraseUserData(
   // is unlinked from them, the households' needs stay (photos included).
   const forHouseholds = cases.filter((item) => item.reportedBy === 'volunteer');
   const own = cases.filter((item) => item.reportedBy !== 'volunteer');
-  const householdMedia = new Set(forHouseholds.flatMap(caseMediaIds));
-  const mediaIds = new Set(own.flatMap(caseMediaIds));
-  for (const media of await deps.media.Media.find({ userId }, { _id: 1 }).lean())
-    if (!householdMedia.has(media._id)) mediaIds.add(media._id);
-  for (const id of mediaIds) await deleteMedia(deps.media, id);
-
+  let media = 0;
   for (const item of own) {
-    await eraseCase(deps.cases, item._id);
+    media += await eraseCase(deps.cases, item._id);
     if (isOpenCase(item.status)) await tellStaffOfErasure(deps.cases.connection, item, new Date());
   }
+  // What they sent that no case of theirs holds (photos sent before a report, a report abandoned).
+  const householdMedia = new Set(forHouseholds.flatMap(caseMediaIds));
+  for (const item of await deps.media.Media.find({ userId }, { _id: 1 }).lean()) {
+    if (householdMedia.has(item._id)) continue;
+    await deleteMedia(deps.media, item._id);
+    media++;
+  }
+
   for (const item of forHouseholds) await unlinkVolunteer(deps.cases, item._id);
   // A case of theirs merged into someone else's no longer sends them its news.
   // FerretDB 1.24 pulls whole values only, not by a condition.
@@ -388,7 +390,7 @@ export async function eraseUserData(
     { _id: userId },
     { $unset: { displayName: '', language: '', profileFetchedAt: '' } },
   );
-  return { cases: own.length, media: mediaIds.size, households: forHouseholds.length };
+  return { cases: own.length, media, households: forHouseholds.length };
 }
 
 /**
@@ -444,49 +446,16 @@ async function unlinkVolunteer(models: CaseModels, id: unknown): Promise<void> {
 const ERASE_ATTEMPTS = 3;
 
 /**
- * One case loses what names the person: names, phone, description, exact place, the timeline's
- * notes and LINE ids (their own notes, and staff notes about them) and staff reasons. The timeline is rewritten as a
- * whole, so the write is conditional on `updatedAt`: a staff change meanwhile is re-read, not lost.
+ * One case of theirs loses its personal data as the retention purge erases it (staff photos of the
+ * home and the messages about it included); conditional on the case not changing meanwhile, so a
+ * staff change is re-read, not lost.
  */
-async function eraseCase(models: CaseModels, id: unknown): Promise<void> {
+async function eraseCase(models: CaseModels, id: unknown): Promise<number> {
   for (let attempt = 0; attempt < ERASE_ATTEMPTS; attempt++) {
-    const record = await models.cases.findById(id, { reference: 1, timeline: 1, updatedAt: 1 }).lean();
-    if (!record) return;
-    // Staff reasons for a status change may describe the person.
-    await caseApiModels(models.connection).CaseChange.updateMany(
-      { reference: record.reference },
-      { $unset: { reason: '' } },
-    );
-    const result = await models.cases.updateOne(
-      { _id: id, updatedAt: record.updatedAt },
-      {
-        $set: {
-          'reporter.lineUserId': 'erased',
-          mediaIds: [],
-          keywords: [],
-          'description.text': '[erased]',
-          timeline: anonymousTimeline(record.timeline ?? []),
-          erasedAt: new Date(),
-        },
-        $unset: {
-          'household.headName': '',
-          'household.phone': '',
-          'description.voiceMediaId': '',
-          'location.lat': '',
-          'location.lng': '',
-          'location.typedAddress': '',
-          // As the retention purge: a subdistrict with a category can point at one house.
-          'location.resolved.subdistrict': '',
-          'location.resolved.subdistrictEn': '',
-          'location.resolved.subdistrictCode': '',
-          volunteer: '',
-          extraReporters: '',
-          declineReason: '',
-        },
-      },
-      { strict: false, strictQuery: false },
-    );
-    if (result.matchedCount === 1) return;
+    const record = await models.cases.findById(id).lean<Case & { _id: unknown; erasedAt?: Date }>();
+    if (!record || record.erasedAt) return 0;
+    const outcome = await eraseCasePersonalData(models.connection, record, 'person_request', new Date());
+    if (outcome.erased) return outcome.media;
   }
   throw new Error('case changed during erasure; the event is retried');
 }

@@ -170,6 +170,7 @@ export const caseItemView = z.object({
   duplicateFlags: z.number(),
   /** Set once the personal data was erased: nobody can be contacted about the case any more. */
   erasedAt: z.string().nullable(),
+  erasureReason: z.enum(['retention', 'consent_withdrawn', 'person_request']).nullable(),
   masked: z.boolean(),
   personal: z
     .object({

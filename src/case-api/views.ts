@@ -35,6 +35,7 @@ export function viewCaseItem(record: Case, masked: boolean): CaseItemView {
     updatedAt: record.updatedAt.toISOString(),
     duplicateFlags: record.possibleDuplicateOf?.length ?? 0,
     erasedAt: record.erasedAt?.toISOString() ?? null,
+    erasureReason: record.erasureReason ?? null,
     masked,
     personal: masked
       ? null

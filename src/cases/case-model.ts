@@ -93,6 +93,7 @@ const caseMongooseSchema = new Schema<Case>(
     firstActionAt: Date,
     completedAt: Date,
     erasedAt: Date,
+    erasureReason: String,
     extraReporters: {
       type: [{ _id: false, lineUserId: String, reference: String }],
       default: undefined,

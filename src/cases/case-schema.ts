@@ -217,6 +217,7 @@ export const caseSchema = z.object({
   completedAt: z.date().optional(),
   /** When the personal data was erased (the person's request, or the retention period). */
   erasedAt: z.date().optional(),
+  erasureReason: z.enum(['retention', 'consent_withdrawn', 'person_request']).optional(),
   /** Reporters of cases merged into this one: they hear about it too. */
   extraReporters: z.array(z.object({ lineUserId: z.string(), reference: z.string() })).optional(),
   createdAt: z.date(),

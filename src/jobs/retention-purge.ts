@@ -26,7 +26,8 @@ export const DEFAULT_RETENTION = {
 };
 
 export type RetentionOptions = typeof DEFAULT_RETENTION;
-export type ErasureReason = 'retention' | 'consent_withdrawn';
+/** Why a case's personal data went: the retention period, a withdrawn consent, or the person's own request. */
+export type ErasureReason = 'retention' | 'consent_withdrawn' | 'person_request';
 
 type Subject = Pick<Case, 'status' | 'updatedAt' | 'completedAt' | 'timeline'>;
 
@@ -58,12 +59,19 @@ export function anonymousTimeline(timeline: TimelineEntry[]): TimelineEntry[] {
 type StoredCase = Case & { _id: unknown; erasedAt?: Date };
 
 /**
- * Removes one closed case's personal data, as `eraseUserData` does and further (timeline notes and
- * staff photos, the subdistrict, the decline reason, the messages we sent about it), keeping what
- * anonymous statistics need: category, province and district, status, dates, priority, household
- * size and tenure. The case is marked last, so a run cut short is finished by the next one.
+ * Removes one case's personal data (names, phone, description, exact place, timeline notes, report
+ * and staff photos, the subdistrict, reasons, the messages we sent about it), keeping what anonymous
+ * statistics need: category, province and district, status, dates, priority, household size and
+ * tenure. The case is marked last, so a run cut short is finished by the next one; `erased` is false
+ * when someone changed the case meanwhile (re-read it and try again). Used by the retention purge and
+ * by a person's own erasure in the chat.
  */
-async function eraseCase(connection: Connection, record: StoredCase, reason: ErasureReason, now: Date) {
+export async function eraseCasePersonalData(
+  connection: Connection,
+  record: StoredCase,
+  reason: ErasureReason,
+  now: Date,
+) {
   const media = mediaModels(connection);
   const mediaIds = new Set<string>(record.mediaIds ?? []);
   if (record.description?.voiceMediaId) mediaIds.add(record.description.voiceMediaId);
@@ -141,7 +149,7 @@ export async function purgePersonalData(deps: RetentionDeps, now: Date): Promise
     skipped: 0,
   };
   const erase = async (record: StoredCase, reason: ErasureReason) => {
-    const outcome = await eraseCase(deps.connection, record, reason, now);
+    const outcome = await eraseCasePersonalData(deps.connection, record, reason, now);
     summary.media += outcome.media;
     if (!outcome.erased) summary.skipped++;
     else if (reason === 'retention') summary.erasedClosed++;

@@ -1,4 +1,6 @@
+import { caseApiModels } from '../../src/case-api/models';
 import { recipientsOf } from '../../src/case-api/notifications';
+import { mediaModels } from '../../src/media/models';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import { staffNotificationModel } from '../../src/jobs/staff-notifications';
 import { loadResources } from '../../src/i18n';
@@ -184,12 +186,29 @@ describe('my data: a real copy, true erasure wording, the LINE name kept only wi
     expect(copy).toMatch(/\d+ older report\(s\) are not shown here\./);
     expect(copy).toContain('02-000-0000');
 
+    // A staff photo of the home, and the record that a card about the case went to them.
+    const connection = service.database.connection;
+    await mediaModels(connection).Media.create({
+      _id: 'staff-photo-of-home',
+      source: 'staff',
+      kind: 'image',
+      status: 'stored',
+      caseReference: newest!.reference,
+      createdAt: new Date(),
+    });
+    await caseApiModels(connection).CaseNotification.create({
+      _id: `${newest!.reference}:1:${person.userId}`,
+      reference: newest!.reference,
+      to: person.userId,
+      at: new Date(),
+    });
+
     await press(person, 'flow:my-data');
     await person.tap('a:what:delete');
     const erased = await person.tap('a:confirm_delete:yes');
     const said = erased.map(textOf).join('\n');
     expect(said).toContain(
-      text('en', 'line', 'deleted').replace('{{cases}}', '11').replace('{{media}}', '0'),
+      text('en', 'line', 'deleted').replace('{{cases}}', '11').replace('{{media}}', '1'), // the staff photo of the home
     );
     expect(said).toContain(text('en', 'flows', 'deleted'));
     expect(said).not.toMatch(/90 days|being deleted/);
@@ -199,6 +218,8 @@ describe('my data: a real copy, true erasure wording, the LINE name kept only wi
     expect(JSON.stringify(after)).not.toContain(person.userId);
     expect(JSON.stringify(after)).not.toContain('Head 11');
     expect(after!.household.size).toBe(3);
+    expect(await mediaModels(connection).Media.findById('staff-photo-of-home').lean()).toBeNull();
+    expect(await caseApiModels(connection).CaseNotification.countDocuments({ to: person.userId })).toBe(0);
     expect(after!.category).toBe('walls');
     const merged = await models.cases.findById(oldest!._id).lean();
     expect(merged!.extraReporters ?? []).toEqual([]);

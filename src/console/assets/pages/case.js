@@ -10,6 +10,12 @@ import { priorityBadge, statusBadge } from './filters.js';
 
 /** Steps the reporter may go untold of (the API refuses the rest): see case-service.ts. */
 const QUIET_ALLOWED = ['reviewing', 'assessed', 'approved', 'in_progress'];
+/** Why the personal data is gone: the person asked, or the retention rules took it. */
+const ERASURE_WORDING = {
+  person_request: 'case.erased',
+  retention: 'case.erasedRetention',
+  consent_withdrawn: 'case.erasedConsent',
+};
 
 const dl = (pairs) =>
   h(
@@ -52,7 +58,11 @@ export async function render({ params, toast, errorText }) {
         : null,
     ),
     c.erasedAt
-      ? h('p', { class: 'notice', role: 'note' }, t('case.erased', { at: formatDate(c.erasedAt) }))
+      ? h(
+          'p',
+          { class: 'notice', role: 'note' },
+          t(ERASURE_WORDING[c.erasureReason] || 'case.erased', { at: formatDate(c.erasedAt) }),
+        )
       : null,
     h(
       'div',
