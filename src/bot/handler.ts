@@ -326,6 +326,10 @@ export function createBotHandler(deps: BotDeps): EventHandler {
               {
                 ...reply(context, userId, 'conversation', messages),
                 ...(caseReference ? { caseReference } : {}),
+                // A copy of their personal data is theirs: not kept in the record staff read.
+                ...(result.effects.some((effect) => effect.type === 'showMyData')
+                  ? { forgetContent: true }
+                  : {}),
               },
             ]
           : [],

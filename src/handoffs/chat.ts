@@ -57,7 +57,13 @@ export type Postback = { data?: string; displayText?: string; params?: Record<st
 type InboundPayload = { message?: { type?: string; text?: string }; postback?: Postback };
 
 export type InboundRecord = { _id: string; type: string; payload: string; receivedAt: Date };
-export type OutboundRecord = { _id: string; messages: unknown[]; createdAt: Date; purpose: string };
+export type OutboundRecord = {
+  _id: string;
+  messages: unknown[];
+  createdAt: Date;
+  purpose: string;
+  forgottenMessages?: number;
+};
 
 /** What the user sent; a postback's label is looked up afterwards (see `tappedLabel`). */
 export function inboundEntry(event: InboundRecord): ChatEntry & { postback?: Postback } {
@@ -74,6 +80,15 @@ export function inboundEntry(event: InboundRecord): ChatEntry & { postback?: Pos
 
 /** One entry per message of a batch, in the order the user saw them. */
 export function outboundEntries(batch: OutboundRecord): ChatEntry[] {
+  if (batch.forgottenMessages !== undefined)
+    return [
+      {
+        key: `o:${batch._id}:00`,
+        at: batch.createdAt.toISOString(),
+        from: batch.purpose === 'staff' ? ('staff' as const) : ('bot' as const),
+        kind: 'forgotten',
+      },
+    ];
   return (batch.messages as { type?: string; text?: string; altText?: string }[]).map((message, i) => ({
     key: `o:${batch._id}:${String(i).padStart(2, '0')}`,
     at: batch.createdAt.toISOString(),

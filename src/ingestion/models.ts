@@ -127,6 +127,9 @@ const outboundMessageSchema = new Schema(
     replyTokenExpiresAt: { type: Date },
     replyAttempted: { type: Boolean, default: false },
     replyOnly: { type: Boolean, default: false },
+    /** Drop `messages` once delivered, keeping their number in `forgottenMessages`. */
+    forgetContent: { type: Boolean },
+    forgottenMessages: { type: Number },
     chunks: { type: [chunkSchema], required: true },
     status: {
       type: String,

@@ -21,6 +21,11 @@ export type OutgoingBatch = {
   eventId?: string;
   caseReference?: string;
   priority?: number;
+  /**
+   * Once delivered (or given up), the stored copy keeps only how many messages there were: for a
+   * person's copy of their own data, which must not stay in the message record staff can read.
+   */
+  forgetContent?: boolean;
 };
 
 export type DeliveryResult = 'sent' | 'pending' | 'failed' | 'skipped' | 'busy';
@@ -65,6 +70,7 @@ export function createSender(deps: SenderDeps) {
       replyTokenExpiresAt: batch.replyTokenExpiresAt,
       replyAttempted: false,
       replyOnly: batch.replyOnly ?? false,
+      ...(batch.forgetContent ? { forgetContent: true } : {}),
       chunks,
       status: chunks.length === 0 ? ('sent' as const) : ('pending' as const),
       priority: batch.priority ?? 0,
@@ -172,7 +178,10 @@ export function createSender(deps: SenderDeps) {
 
   /** Sends the pending chunks of a batch this instance has claimed; `reply` when its token may be used. */
   async function work(
-    doc: Pick<OutboundMessageDoc, 'to' | 'messages' | 'replyToken' | 'replyOnly' | 'attempts' | 'purpose'> & {
+    doc: Pick<
+      OutboundMessageDoc,
+      'to' | 'messages' | 'replyToken' | 'replyOnly' | 'attempts' | 'purpose' | 'forgetContent'
+    > & {
       _id: string;
       chunks: OutboundChunk[];
     },
@@ -234,6 +243,10 @@ export function createSender(deps: SenderDeps) {
           claimUntil: null,
           nextAttemptAt: retryAt ?? now(),
           ...(status === 'sent' ? { sentAt: now() } : {}),
+          // Nothing left to send: the content is not kept (see forgetContent).
+          ...(doc.forgetContent && status !== 'pending'
+            ? { messages: [], forgottenMessages: doc.messages.length }
+            : {}),
         },
       },
     );

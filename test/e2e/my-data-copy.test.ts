@@ -185,6 +185,12 @@ describe('my data: a real copy, true erasure wording, the LINE name kept only wi
     expect(copy).toContain('Head 11');
     expect(copy).toMatch(/\d+ older report\(s\) are not shown here\./);
     expect(copy).toContain('02-000-0000');
+    // Delivered, and not kept in the message record that staff read (the hand-off chat).
+    const records = await ingestionModels(service.database.connection)
+      .OutboundMessage.find({ to: person.userId })
+      .lean();
+    expect(JSON.stringify(records)).not.toContain('Head 11');
+    expect(records.some((record) => (record.forgottenMessages ?? 0) >= answer.length)).toBe(true);
 
     // A staff photo of the home, and the record that a card about the case went to them.
     const connection = service.database.connection;

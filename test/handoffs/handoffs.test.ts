@@ -5,6 +5,7 @@ import { buildEvent, newUserId, postWebhook } from '../../src/line/webhook-clien
 import { createAuditLog } from '../../src/audit/audit-log';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import { handoffModel } from '../../src/handoffs/model';
+import { outboundEntries } from '../../src/handoffs/chat';
 import { ingestionModels } from '../../src/ingestion/models';
 import { caseInput } from '../case-api/helpers';
 import { testDatabaseServer, uniqueDbName } from '../helpers/db';
@@ -247,5 +248,20 @@ describe('talk to staff (hand-offs)', () => {
         .set(auth())
         .expect(400);
     });
+  });
+});
+
+describe('a message whose content was not kept', () => {
+  it('shows as one line saying so, never as its old text', () => {
+    const at = new Date('2026-03-01T02:00:00Z');
+    expect(
+      outboundEntries({
+        _id: 'copy',
+        messages: [],
+        forgottenMessages: 3,
+        createdAt: at,
+        purpose: 'conversation',
+      }),
+    ).toEqual([{ key: 'o:copy:00', at: at.toISOString(), from: 'bot', kind: 'forgotten' }]);
   });
 });
