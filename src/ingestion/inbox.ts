@@ -49,6 +49,7 @@ export async function storeEvents(
     timestamp: event.timestamp,
     attempts: 0,
     nextAttemptAt: now,
+    receivedAt: now,
   }));
   const alreadyQueued = await insertAllowingDuplicates(entries.length, () =>
     models.QueuedEvent.collection.insertMany(entries as never, { ordered: false }),

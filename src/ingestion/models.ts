@@ -40,6 +40,8 @@ const queuedEventSchema = new Schema(
     timestamp: { type: Number, required: true },
     attempts: { type: Number, required: true, default: 0 },
     nextAttemptAt: { type: Date, required: true },
+    /** The request that queued it; the record of the same request carries the same time. */
+    receivedAt: { type: Date },
   },
   { versionKey: false, collection: 'event_queue' },
 );

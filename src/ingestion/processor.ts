@@ -259,11 +259,14 @@ export function createProcessor(deps: ProcessorDeps) {
       const stored = await models.InboundEvent.findById(queued._id).lean();
       // Its record is still on its way: later events wait.
       if (!stored && now().getTime() - queued.nextAttemptAt.getTime() < ORPHAN_MS) break;
-      if (!stored || stored.status === 'failed' || appliedEventIds.includes(queued._id)) {
-        // Applied or set aside before a crash, or a request that died before its record: only the
-        // entry is left.
+      // An entry queued after its record was stored came with a redelivery of an event already
+      // done: while the first entry was queued, a second could not have been.
+      const redelivered = Boolean(stored && queued.receivedAt && stored.receivedAt < queued.receivedAt);
+      if (!stored || redelivered || stored.status === 'failed' || appliedEventIds.includes(queued._id)) {
+        // Applied or set aside before a crash, a redelivery of a done event, or a request that died
+        // before its record: only the entry is left.
         holderDied = false;
-        if (stored && stored.status !== 'failed')
+        if (stored && !redelivered && stored.status !== 'failed')
           await markEvent(stored._id, chatKey, 'done', queued.attempts);
         else await models.QueuedEvent.deleteOne({ _id: queued._id });
         continue;

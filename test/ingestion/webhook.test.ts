@@ -252,6 +252,35 @@ describe('POST /webhook', () => {
     expect(await instance.models.QueuedEvent.findById(event.webhookEventId).lean()).toBeNull();
   });
 
+  it("drops a redelivery's queue entry for an event already done, even past the chat's recent ids", async () => {
+    const userId = newUserId();
+    const event = buildEvent.text({ userId, text: 'only once' });
+    await postWebhook(instance.webhookUrl, TEST_SECRET, [event]);
+    expect(await eventually(() => isDone(instance.models, event.webhookEventId), Boolean)).toBe(true);
+    await instance.processor.idle();
+    const answered = emulator.sentMessages(userId).length;
+    // As if a hundred later events had pushed it out of the chat's recent ids, and another
+    // instance took a redelivery's entry before the request that queued it could remove it.
+    await instance.models.Chat.updateOne({ _id: `user:${userId}` }, { $set: { appliedEventIds: [] } });
+    await instance.models.QueuedEvent.create({
+      _id: event.webhookEventId,
+      chatKey: `user:${userId}`,
+      timestamp: event.timestamp,
+      attempts: 0,
+      nextAttemptAt: new Date(),
+      receivedAt: new Date(Date.now() + 1000),
+    });
+    instance.processor.kick([`user:${userId}`]);
+    await eventually(
+      () => instance.models.QueuedEvent.exists({ _id: event.webhookEventId }),
+      (x) => x === null,
+    );
+    await instance.processor.idle();
+    expect(emulator.sentMessages(userId)).toHaveLength(answered);
+    const chat = await instance.models.Chat.findById(`user:${userId}`).lean();
+    expect((chat?.state as { seen?: string[] }).seen).toEqual(['only once']);
+  });
+
   it('purges the records of events received more than the retention period ago, and only those', async () => {
     const userId = newUserId();
     const event = buildEvent.text({ userId, text: 'kept for a week' });
