@@ -222,6 +222,13 @@ describeWithBrowser('console: hand-offs, dates, phones', () => {
       english.getByRole('button', { name: 'Apply' }).click(),
     ]);
     expect(new URL(listedEn.url()).searchParams.get('from')).toBe('2026-12-24');
+    // A Thai staff member writes the Buddhist Era in the English console too: still 2026.
+    await fromEn.fill('25/12/2569');
+    const [listedBe] = await Promise.all([
+      english.waitForRequest((req) => req.url().includes('/api/cases?')),
+      english.getByRole('button', { name: 'Apply' }).click(),
+    ]);
+    expect(new URL(listedBe.url()).searchParams.get('from')).toBe('2026-12-25');
     await english.close();
   });
 });

@@ -24,16 +24,17 @@ export function displayDate(iso, buddhist = usesBuddhistEra()) {
 }
 
 /**
- * What was typed, as YYYY-MM-DD; '' for nothing, null for a date that does not exist. In the Thai
- * console a year from 2400 on is Buddhist Era, and an earlier four-digit year is taken as Common Era.
+ * What was typed, as YYYY-MM-DD; '' for nothing, null for a date that does not exist. A year from
+ * 2400 on is Buddhist Era in every language (Thai staff write it so in the English console too; no
+ * visit is five centuries ahead), and an earlier four-digit year is Common Era.
  */
-export function parseDate(text, buddhist = usesBuddhistEra()) {
+export function parseDate(text) {
   const typed = asciiDigits(String(text || '')).trim();
   if (!typed) return '';
   const match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(typed);
   if (!match) return null;
   const [day, month, written] = match.slice(1).map(Number);
-  const year = buddhist && written >= 2400 ? written - BE_OFFSET : written;
+  const year = written >= 2400 ? written - BE_OFFSET : written;
   const date = new Date(Date.UTC(year, month - 1, day));
   if (year < 1900 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
   return `${year}-${pad(month)}-${pad(day)}`;
