@@ -318,8 +318,13 @@ export function createBotHandler(deps: BotDeps): EventHandler {
 
     // The engine puts quick replies on its last message; cards we add go before it so they stay last.
     const messages = reorderForQuickReplies(extra);
+    // A reminder tick is not the person moving on: an awaited feedback comment stays awaited.
+    const { commentWait } = context.state as { commentWait?: CommentWait };
     return {
-      state: result.state as unknown as Record<string, unknown>,
+      state: {
+        ...(result.state as unknown as Record<string, unknown>),
+        ...(input.kind === 'timeout' && commentWait ? { commentWait } : {}),
+      },
       outbox:
         messages.length > 0
           ? [

@@ -113,6 +113,7 @@ caseMongooseSchema.index({ 'location.resolved.provinceCode': 1, status: 1 });
 caseMongooseSchema.index({ 'location.lat': 1, 'location.lng': 1 });
 caseMongooseSchema.index({ 'reporter.lineUserId': 1, createdAt: -1 });
 caseMongooseSchema.index({ 'volunteer.lineUserId': 1, createdAt: -1 });
+caseMongooseSchema.index({ 'extraReporters.lineUserId': 1 }); // erasure finds merged cases by reporter
 caseMongooseSchema.index({ keywords: 1 });
 caseMongooseSchema.index({ assigneeId: 1, createdAt: -1 });
 caseMongooseSchema.index({ createdAt: -1, reference: -1 });

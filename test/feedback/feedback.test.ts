@@ -2,6 +2,9 @@ import { parseConfig } from '../../src/config';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import { eraseFeedback } from '../../src/feedback/feedback';
 import { caseFeedbackModel } from '../../src/feedback/model';
+import { enqueueDueTimeouts } from '../../src/bot/timeouts';
+import { ingestionModels } from '../../src/ingestion/models';
+import { eventually } from '../helpers/ingestion';
 import { staffNotificationModel } from '../../src/jobs/staff-notifications';
 import { buildEvent, newUserId, postWebhook } from '../../src/line/webhook-client';
 import { startService, type Service } from '../../src/service';
@@ -66,6 +69,18 @@ describe('rating a completed case', () => {
     expect((await tap(postback(`rate:${created.reference}:1`))).text).toMatch(/ได้รับคะแนน|already/);
 
     await tap(postback(`rate-comment:${created.reference}`));
+    // A reminder tick of the conversation in between does not drop the awaited comment.
+    const ingestion = ingestionModels(connection);
+    await ingestion.Chat.updateOne({ _id: `user:${userId}` }, { $set: { wakeAt: new Date() } });
+    const ticked = await enqueueDueTimeouts(ingestion, new Date());
+    expect(ticked).toEqual([`user:${userId}`]);
+    service.processor.kick(ticked);
+    await eventually(
+      () => ingestion.QueuedEvent.countDocuments({ chatKey: `user:${userId}` }),
+      (n) => n === 0,
+    );
+    await service.processor.idle();
+    count = emulator.sentMessages(userId).length;
     const saved = await tap(
       buildEvent.text({ userId, text: 'ช่างทำงานดีมาก', replyToken: emulator.issueReplyToken(userId) }),
     );
