@@ -160,10 +160,16 @@ export type TableOptions = {
   header: ExportLabels;
 };
 
-const cellsOf = (columns: Column[], labels: ExportLabels) => (row: ExportRow) =>
+/**
+ * A row's cells. Coded columns are words in the export's language for people; with the HXL row
+ * the file is for data tools, which join on stable codes, so the codes stay.
+ */
+const cellsOf = (columns: Column[], options: TableOptions) => (row: ExportRow) =>
   columns.map((c) => {
     const value = c.value(row);
-    return c.vocabulary && typeof value === 'string' ? labels.code(c.vocabulary, value) : value;
+    return c.vocabulary && typeof value === 'string' && !options.hxl
+      ? options.header.code(c.vocabulary, value)
+      : value;
   });
 
 /**
@@ -191,7 +197,7 @@ export async function writeCsv(
   options: TableOptions,
 ): Promise<number> {
   const columns = exportColumns(options.personal);
-  const cells = cellsOf(columns, options.header);
+  const cells = cellsOf(columns, options);
   let buffer = `\uFEFF${columns.map((c) => csvCell(options.header(c.key))).join(',')}\r\n`;
   if (options.hxl) buffer += `${columns.map((c) => c.hxl).join(',')}\r\n`;
   let count = 0;
@@ -214,7 +220,7 @@ export async function writeXlsx(
   options: TableOptions,
 ): Promise<number> {
   const columns = exportColumns(options.personal);
-  const cells = cellsOf(columns, options.header);
+  const cells = cellsOf(columns, options);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,
     useStyles: false,

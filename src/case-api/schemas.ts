@@ -88,7 +88,12 @@ export const EXPORT_LANGUAGES = ['th', 'en', 'hmn'] as const;
 export type ExportLanguage = (typeof EXPORT_LANGUAGES)[number];
 
 export const exportQuery = caseFilterQuery.extend({
-  hxl: z.enum(['0', '1']).optional().describe('1 adds an HXL hashtag row under the header'),
+  hxl: z
+    .enum(['0', '1'])
+    .optional()
+    .describe(
+      '1 adds an HXL hashtag row under the header, for data tools: coded cells (status, category, priority, reported by) then stay codes',
+    ),
   lang: z
     .enum(EXPORT_LANGUAGES)
     .default('th')

@@ -129,20 +129,29 @@ describe('exports', () => {
     expect(JSON.stringify(refused.body)).toContain('lang');
   });
 
-  it('writes status, category, priority and reporter as words in the export language, codes in no cell', async () => {
-    const rowOf = async (lang: string) => {
+  it('writes status, category, priority and reporter as words in the export language, codes for data tools', async () => {
+    const linesOf = async (lang: string, hxl: boolean) => {
       const res = await request(h.app)
         .get('/api/cases/export.csv')
-        .query({ lang, hxl: '1', category: 'water' })
+        .query({ lang, category: 'water', ...(hxl ? { hxl: '1' } : {}) })
         .set(bearer(h.tokens.viewer))
         .buffer(true)
         .parse(binary)
         .expect(200);
-      const lines = (res.body as Buffer).toString('utf8').slice(1).trimEnd().split('\r\n');
-      expect(lines[1]).toMatch(/^#meta\+id,#status,#sector\+category,#severity,/);
-      const hxl = lines[1]!.split(',');
-      const cells = lines[2]!.split(',');
-      return (tag: string) => cells[hxl.indexOf(tag)];
+      return (res.body as Buffer).toString('utf8').slice(1).trimEnd().split('\r\n');
+    };
+    // The HXL row names the columns; the same file without it is for people.
+    const tagged = await linesOf('en', true);
+    expect(tagged[1]).toMatch(/^#meta\+id,#status,#sector\+category,#severity,/);
+    const tags = tagged[1]!.split(',');
+    const codes = tagged[2]!.split(',');
+    expect([codes[tags.indexOf('#status')], codes[tags.indexOf('#sector+category')]]).toEqual([
+      'new',
+      'water',
+    ]);
+    const rowOf = async (lang: string) => {
+      const cells = (await linesOf(lang, false))[1]!.split(',');
+      return (tag: string) => cells[tags.indexOf(tag)];
     };
     const th = await rowOf('th');
     expect([th('#status'), th('#sector+category'), th('#meta+source')]).toEqual([
