@@ -2,7 +2,7 @@ import { eraseFeedback } from '../feedback/feedback';
 import type { messagingApi } from '@line/bot-sdk';
 import { formatDate, LIMITS } from '../conversation';
 import { clip } from '../conversation/render';
-import type { Case } from '../cases/case-schema';
+import type { Case, TimelineEntry } from '../cases/case-schema';
 import { deleteMedia } from '../media/media-store';
 import { eraseVolunteerData } from '../volunteers/erase';
 import { volunteerModels, type VolunteerDoc } from '../volunteers/model';
@@ -370,15 +370,9 @@ export async function eraseUserData(
   }
 
   for (const item of forHouseholds) await unlinkVolunteer(deps.cases, item._id);
-  // A case of theirs merged into someone else's no longer sends them its news.
-  // FerretDB 1.24 pulls whole values only, not by a condition.
-  const merged = await deps.cases.cases
-    .find({ 'extraReporters.lineUserId': userId }, { extraReporters: 1 })
-    .lean();
-  for (const item of merged) {
-    const theirs = (item.extraReporters ?? []).filter((entry) => entry.lineUserId === userId);
-    await deps.cases.cases.updateOne({ _id: item._id }, { $pullAll: { extraReporters: theirs } });
-  }
+  const erasedMedia = own.flatMap(caseMediaIds);
+  for (const item of await deps.cases.cases.find({ 'extraReporters.lineUserId': userId }, { _id: 1 }).lean())
+    await forgetInMergedCase(deps.cases, item._id, userId, erasedMedia);
   await eraseFeedback(deps.models.LineUser.db, userId);
   await deps.consents.deleteMany({ lineUserId: userId });
   await deps.models.OutboundMessage.deleteMany({ to: userId });
@@ -422,6 +416,40 @@ function caseMediaIds(item: Pick<Case, 'mediaIds' | 'description'>): string[] {
     ...(item.mediaIds ?? []),
     ...(item.description?.voiceMediaId ? [item.description.voiceMediaId] : []),
   ];
+}
+
+/**
+ * A case of theirs merged into someone else's: they no longer hear its news, and the notes and
+ * photos the merge copied from their case go (staff entries about the merge stay). FerretDB 1.24
+ * pulls whole values only, not by a condition; the timeline is rewritten whole, so the write is
+ * conditional on the case not changing meanwhile.
+ */
+async function forgetInMergedCase(
+  models: CaseModels,
+  id: unknown,
+  userId: string,
+  erasedMedia: string[],
+): Promise<void> {
+  for (let attempt = 0; attempt < ERASE_ATTEMPTS; attempt++) {
+    const record = await models.cases.findById(id, { extraReporters: 1, timeline: 1, updatedAt: 1 }).lean();
+    if (!record) return;
+    const theirs = (record.extraReporters ?? []).filter((entry) => entry.lineUserId === userId);
+    const fromTheirs = new Set(theirs.map((entry) => entry.reference));
+    const copied = (entry: TimelineEntry) =>
+      entry.reference !== undefined &&
+      fromTheirs.has(entry.reference) &&
+      (entry.kind === 'note' || entry.kind === 'media_added');
+    const gone = [...erasedMedia, ...record.timeline.filter(copied).flatMap((entry) => entry.mediaIds ?? [])];
+    const result = await models.cases.updateOne(
+      { _id: id, updatedAt: record.updatedAt },
+      {
+        $set: { timeline: record.timeline.filter((entry) => !copied(entry)) },
+        $pullAll: { extraReporters: theirs, mediaIds: gone },
+      },
+    );
+    if (result.matchedCount === 1) return;
+  }
+  throw new Error('case changed during erasure; the event is retried');
 }
 
 /** A household's case reported by a volunteer who asked to be erased: only who reported it goes. */

@@ -172,7 +172,30 @@ describe('my data: a real copy, true erasure wording, the LINE name kept only wi
     await models.cases.updateOne({ _id: oldest!._id }, { $set: { 'reporter.lineUserId': 'U-someone-else' } });
     await models.cases.updateOne(
       { _id: oldest!._id },
-      { $push: { extraReporters: { lineUserId: person.userId, reference: 'NL-2568-999999' } } },
+      {
+        $push: {
+          extraReporters: { lineUserId: person.userId, reference: 'NL-2568-999999' },
+          // A note of theirs the merge copied, and staff's entry about the merge.
+          timeline: {
+            $each: [
+              {
+                at: new Date(),
+                kind: 'note',
+                actor: 'reporter',
+                text: 'my own note',
+                reference: 'NL-2568-999999',
+              },
+              {
+                at: new Date(),
+                kind: 'merged',
+                actor: 'staff',
+                actorId: 'staff-1',
+                reference: 'NL-2568-999999',
+              },
+            ],
+          },
+        },
+      },
       { strict: false },
     );
 
@@ -229,6 +252,8 @@ describe('my data: a real copy, true erasure wording, the LINE name kept only wi
     expect(after!.category).toBe('walls');
     const merged = await models.cases.findById(oldest!._id).lean();
     expect(merged!.extraReporters ?? []).toEqual([]);
+    expect(JSON.stringify(merged!.timeline)).not.toContain('my own note');
+    expect(merged!.timeline.some((entry) => entry.kind === 'merged')).toBe(true);
     expect(merged!.reporter.lineUserId).toBe('U-someone-else');
 
     // Staff hear that the 11 open cases can no longer be followed up with anyone, once each.
