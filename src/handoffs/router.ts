@@ -149,23 +149,31 @@ export function handoffRouter(deps: HandoffDeps): Router {
       const cursor = query.before ? decodeChatCursor(query.before) : null;
       // Inclusive of the cursor's millisecond: entries sharing it are told apart by their key.
       const upTo = (field: string) => (cursor ? { [field]: { $lte: new Date(cursor.at) } } : {});
+      const at = (field: string) => (cursor ? { [field]: new Date(cursor.at) } : {});
+      const theirs = { userId: params.userId, type: { $in: SHOWN_EVENTS } };
+      // Entries of the cursor's millisecond already shown (a burst of photos shares one) must not
+      // use up the page's fetch, or older entries of that side would be skipped for good.
+      const [inboundTies, outboundTies] = cursor
+        ? await Promise.all([
+            models.InboundEvent.countDocuments({ ...theirs, ...at('receivedAt') }),
+            models.OutboundMessage.countDocuments({ to: params.userId, ...at('createdAt') }),
+          ])
+        : [0, 0];
       const [inbound, outbound] = await Promise.all([
-        models.InboundEvent.find(
-          { userId: params.userId, type: { $in: SHOWN_EVENTS }, ...upTo('receivedAt') },
-          { type: 1, payload: 1, receivedAt: 1 },
-        )
-          .sort({ receivedAt: -1 })
-          .limit(query.limit + 1)
+        models.InboundEvent.find({ ...theirs, ...upTo('receivedAt') }, { type: 1, payload: 1, receivedAt: 1 })
+          // Within one millisecond, in key order, as the page cursor goes.
+          .sort({ receivedAt: -1, _id: -1 })
+          .limit(query.limit + 1 + inboundTies)
           .lean<InboundRecord[]>(),
         models.OutboundMessage.find(
           { to: params.userId, ...upTo('createdAt') },
-          { messages: 1, createdAt: 1, purpose: 1 },
+          { messages: 1, createdAt: 1, purpose: 1, forgottenMessages: 1 },
         )
-          .sort({ createdAt: -1 })
-          .limit(query.limit + 1)
+          .sort({ createdAt: -1, _id: -1 })
+          .limit(query.limit + 1 + outboundTies)
           .lean<OutboundRecord[]>(),
       ]);
-      const full = inbound.length > query.limit || outbound.length > query.limit;
+      const full = inbound.length > query.limit + inboundTies || outbound.length > query.limit + outboundTies;
       const page = chatPage(
         [...inbound.map(inboundEntry), ...outbound.flatMap(outboundEntries)],
         query.limit,

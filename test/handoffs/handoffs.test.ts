@@ -248,6 +248,44 @@ describe('talk to staff (hand-offs)', () => {
         .set(auth())
         .expect(400);
     });
+
+    it('pages through a burst of photos stored in one millisecond without skipping anything', async () => {
+      const userId = newUserId();
+      await openHandoff(userId);
+      const models = ingestionModels(service.database.connection);
+      for (let i = 1; i <= 6; i++) {
+        await userSays(userId, { message: { type: 'text', id: `t${i}`, text: `ก่อน ${i}` } });
+        await botSays(userId, [{ type: 'text', text: `ตอบ ${i}` }]);
+      }
+      // Eight photos in one request share its receivedAt, as the webhook's group commit stores them.
+      const burst = nextAt();
+      for (let i = 1; i <= 8; i++)
+        await models.InboundEvent.create({
+          _id: `ev-${userId}-burst-${i}`,
+          chatKey: `user:${userId}`,
+          userId,
+          type: 'message',
+          timestamp: burst.getTime(),
+          receivedAt: burst,
+          payload: JSON.stringify({ type: 'message', message: { type: 'image', id: `p${i}` } }),
+        });
+      await userSays(userId, { message: { type: 'text', id: 'last', text: 'หลังรูป' } });
+
+      const seen: { key: string }[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await request(service.url)
+          .get(`/api/handoffs/${userId}/messages`)
+          .query({ limit: 4, ...(cursor ? { before: cursor } : {}) })
+          .set(auth())
+          .expect(200);
+        seen.unshift(...res.body.items);
+        cursor = res.body.earlier ?? undefined;
+      } while (cursor);
+      // 6 texts, 6 answers, 8 photos, 1 text: each once.
+      expect(new Set(seen.map((item) => item.key)).size).toBe(21);
+      expect(seen).toHaveLength(21);
+    });
   });
 });
 
