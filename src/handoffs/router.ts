@@ -181,20 +181,26 @@ export function handoffRouter(deps: HandoffDeps): Router {
         full,
       );
       await context.audit.personalDataRead(req, { type: 'line_user', id: params.userId }, ['chat']);
-      const items = await Promise.all(
-        page.items.map(async ({ postback, ...entry }: ChatEntry & { postback?: Postback }) => {
-          if (!postback) return entry;
-          const before = await models.OutboundMessage.find(
-            { to: params.userId, createdAt: { $lte: new Date(entry.at) } },
-            { messages: 1 },
+      // The bot's messages before the page's taps, read once (not once per tap).
+      const taps = page.items.filter((entry: ChatEntry & { postback?: Postback }) => entry.postback);
+      const sentBefore = taps.length
+        ? await models.OutboundMessage.find(
+            { to: params.userId, createdAt: { $lte: new Date(taps.at(-1)!.at) } },
+            { messages: 1, createdAt: 1 },
           )
-            .sort({ createdAt: -1 })
-            .limit(MESSAGES_BEFORE_TAP)
-            .lean<Pick<OutboundRecord, 'messages'>[]>();
-          const label = tappedLabel(postback, before);
-          return label ? { ...entry, text: label } : entry;
-        }),
-      );
+            .sort({ createdAt: -1, _id: -1 })
+            .limit(MESSAGES_BEFORE_TAP * taps.length + query.limit)
+            .lean<Pick<OutboundRecord, 'messages' | 'createdAt'>[]>()
+        : [];
+      const items = page.items.map(({ postback, ...entry }: ChatEntry & { postback?: Postback }) => {
+        if (!postback) return entry;
+        const tappedAt = Date.parse(entry.at);
+        const before = sentBefore
+          .filter((batch) => batch.createdAt.getTime() <= tappedAt)
+          .slice(0, MESSAGES_BEFORE_TAP);
+        const label = tappedLabel(postback, before);
+        return label ? { ...entry, text: label } : entry;
+      });
       const first = items[0];
       res.json({ items, earlier: page.earlier && first ? encodeChatCursor(first) : null });
     },
