@@ -102,7 +102,18 @@
 
   // ---- the conversation ----
 
-  async function poll() {
+  /**
+   * One poll at a time: an action polls at once while the timer's poll may be in flight, and two
+   * polls from the same cursor would both show the same new messages.
+   */
+  let polling = Promise.resolve();
+  function poll() {
+    const next = polling.then(pollOnce, pollOnce);
+    polling = next.catch(() => undefined);
+    return next;
+  }
+
+  async function pollOnce() {
     const generation = state.generation;
     const query = new URLSearchParams({ userId: state.userId, after: state.cursor });
     const result = await api('/sandbox/api/messages?' + query);
