@@ -1,6 +1,6 @@
 import { isWord, labelsOf, type Lexicon } from './lexicon';
 import type { AnswerSpec, AnswerValue, Input, Run, TextRef } from './schema';
-import { arabicDigits, isoDate, normalise, parseThaiPhone, parseTypedDate } from './text';
+import { isoDate, normalise, parseCount, parseThaiPhone, parseTypedDate } from './text';
 
 export type Draft = NonNullable<Run['draft']>;
 
@@ -116,9 +116,8 @@ export function parseAnswer(
       return input.kind === 'audio' ? { kind: 'value', value: { mediaId: input.mediaId } } : reask('voice');
     case 'number': {
       if (text === null) return reask('number_kind', { min: spec.min, max: spec.max });
-      const digits = arabicDigits(text).replace(/\s/g, '');
-      if (!/^\d+$/.test(digits)) return reask('number_kind', { min: spec.min, max: spec.max });
-      const value = Number(digits);
+      const value = parseCount(text);
+      if (value === null) return reask('number_kind', { min: spec.min, max: spec.max });
       return value < spec.min || value > spec.max
         ? reask('number_range', { min: spec.min, max: spec.max })
         : { kind: 'value', value };

@@ -53,6 +53,34 @@ export function parseThaiPhone(text: string): string | null {
   return null;
 }
 
+const THAI_UNITS = ['', 'หนึ่ง', 'สอง', 'สาม', 'สี่', 'ห้า', 'หก', 'เจ็ด', 'แปด', 'เก้า'];
+const ENGLISH_COUNTS = ['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+const HMONG_COUNTS = ['', 'ib', 'ob', 'peb', 'plaub', 'tsib', 'rau', 'xya', 'yim', 'cuaj', 'kaum'];
+/** Counting words 1-20 in the three languages; Thai 11-19 are สิบ + unit, with เอ็ด for one. */
+const COUNT_WORDS = new Map<string, number>([
+  ...THAI_UNITS.slice(1).map((word, i): [string, number] => [word, i + 1]),
+  ['สิบ', 10],
+  ...THAI_UNITS.slice(1).map((word, i): [string, number] => [`สิบ${i === 0 ? 'เอ็ด' : word}`, 11 + i]),
+  ['ยี่สิบ', 20],
+  ...ENGLISH_COUNTS.slice(1).map((word, i): [string, number] => [word, i + 1]),
+  ...HMONG_COUNTS.slice(1).map((word, i): [string, number] => [word, i + 1]),
+]);
+/** What people write around a count: "มี 4 คน", "4 people", "plaub leej", polite endings. */
+const COUNT_FILLERS =
+  /มี|ทั้งหมด|คน|ครับ|ค่ะ|คะ|จ้ะ|จ้า|people|persons?|of us|there are|we are|leej|tus|neeg|[.,!]/g;
+
+/**
+ * A count as people write it: "4", "๔", "4 คน", "บ้านมี 4 คน", "ห้าคน", "four people", "plaub leej".
+ * Null when it holds no number or more than one (a phone number is not a household size).
+ */
+export function parseCount(text: string): number | null {
+  const plain = arabicDigits(text.normalize('NFC')).toLowerCase();
+  const numbers = plain.match(/\d+/g) ?? [];
+  if (numbers.length === 1) return Number(numbers[0]);
+  if (numbers.length > 1) return null;
+  return COUNT_WORDS.get(plain.replace(COUNT_FILLERS, '').replace(/\s+/g, '')) ?? null;
+}
+
 /** "0812345678" -> "081-234-5678"; "021234567" -> "02-123-4567". */
 export function formatThaiPhone(phone: string): string {
   if (phone.length === 10) return `${phone.slice(0, 3)}-${phone.slice(3, 6)}-${phone.slice(6)}`;

@@ -113,6 +113,22 @@ describe('answer types', () => {
       reason: { key: 'bot:reask.number_range', params: { min: 1, max: 30 } },
     });
     expect(parse(spec, typed('3.5'))).toMatchObject({ reason: { key: 'bot:reask.number_kind' } });
+    // As people write a household's size.
+    for (const [written, count] of [
+      ['4 คน', 4],
+      ['บ้านมี ๔ คนค่ะ', 4],
+      ['ห้าคน', 5],
+      ['มีสิบเอ็ดคน', 11],
+      ['ยี่สิบ', 20],
+      ['four people', 4],
+      ['Six', 6],
+      ['plaub leej', 4],
+      ['tsib tus', 5],
+    ] as const)
+      expect([written, parse(spec, typed(written))]).toEqual([written, { kind: 'value', value: count }]);
+    // Two numbers (a phone typed in the wrong place) or words that are not a count are asked again.
+    expect(parse(spec, typed('089 123 4567'))).toMatchObject({ reason: { key: 'bot:reask.number_kind' } });
+    expect(parse(spec, typed('หลายคน'))).toMatchObject({ reason: { key: 'bot:reask.number_kind' } });
     expect(parse(spec, { kind: 'sticker' })).toMatchObject({ reason: { key: 'bot:reask.number_kind' } });
   });
 
