@@ -165,6 +165,7 @@ describeWithBrowser('staff console in a browser', () => {
     await page.getByRole('button', { name: 'Change the status without telling the reporter' }).click();
     await page.locator('.case-head [data-status=reviewing]').waitFor();
     expect(harness.service.sandbox.emulator.sentMessages(quiet)).toHaveLength(0);
+    await page.locator('.timeline').getByText('reporter not told').waitFor();
     // A visit is always told: no such choice there.
     await page.getByTestId('next-status').selectOption('visit_scheduled');
     expect(await page.getByLabel('Send the reporter a card on LINE').isVisible()).toBe(false);

@@ -226,22 +226,23 @@ function timeline(c) {
   return h(
     'ol',
     { class: 'timeline' },
-    [...c.timeline]
-      .reverse()
-      .map((entry) =>
-        h(
-          'li',
-          {},
-          h('time', { datetime: entry.at }, formatDate(entry.at)),
-          ' ',
-          h('strong', {}, label('timeline', entry.kind)),
-          entry.to ? [' → ', statusBadge(entry.to)] : null,
-          entry.reference ? ` ${entry.reference}` : null,
-          ` · ${label('actor', entry.actor)}`,
-          entry.visibility ? ` · ${label('visibility', entry.visibility)}` : null,
-          entry.text ? h('p', { class: 'note' }, entry.text) : null,
-        ),
+    [...c.timeline].reverse().map((entry) =>
+      h(
+        'li',
+        {},
+        h('time', { datetime: entry.at }, formatDate(entry.at)),
+        ' ',
+        h('strong', {}, label('timeline', entry.kind)),
+        entry.to ? [' → ', statusBadge(entry.to)] : null,
+        entry.reference ? ` ${entry.reference}` : null,
+        ` · ${label('actor', entry.actor)}`,
+        entry.visibility
+          ? // A status change kept internal is one the reporter was not sent a card for.
+            ` · ${entry.kind === 'status_changed' && entry.visibility === 'internal' ? t('case.notTold') : label('visibility', entry.visibility)}`
+          : null,
+        entry.text ? h('p', { class: 'note' }, entry.text) : null,
       ),
+    ),
   );
 }
 
