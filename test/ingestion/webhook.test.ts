@@ -323,12 +323,13 @@ describe('POST /webhook', () => {
       attempts: 0,
       nextAttemptAt: at,
     }));
-    await instance.models.QueuedEvent.collection.insertMany(entries as never);
+    // The lease goes in before the entries: otherwise this instance's processor may lease the chat first.
     await instance.models.ChatLease.create({
       _id: busy,
       owner: 'other-instance',
       until: new Date(Date.now() + 60_000),
     });
+    await instance.models.QueuedEvent.collection.insertMany(entries as never);
     try {
       const userId = newUserId();
       await postWebhook(instance.webhookUrl, TEST_SECRET, [
@@ -337,8 +338,8 @@ describe('POST /webhook', () => {
       const [answer] = await emulator.waitForMessages({ userId, count: 1 });
       expect(answer?.message).toEqual({ type: 'text', text: 'echo:hello' });
     } finally {
-      await instance.models.ChatLease.deleteOne({ _id: busy });
       await instance.models.QueuedEvent.deleteMany({ chatKey: busy });
+      await instance.models.ChatLease.deleteOne({ _id: busy });
     }
   });
 
