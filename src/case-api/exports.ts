@@ -43,6 +43,8 @@ type Column = {
   personal: boolean;
   value: (row: ExportRow) => string | number | null;
   vocabulary?: Vocabulary;
+  /** Once the person's data is erased the cell says so in the export's language, not the stored placeholder. */
+  erasable?: true;
 };
 
 export const EXPORT_COLUMNS: Column[] = [
@@ -123,7 +125,13 @@ export const EXPORT_COLUMNS: Column[] = [
   },
   { key: 'lat', hxl: '#geo+lat', personal: true, value: (r) => r.location.lat ?? null },
   { key: 'lng', hxl: '#geo+lon', personal: true, value: (r) => r.location.lng ?? null },
-  { key: 'description', hxl: '#description', personal: true, value: (r) => r.description.text ?? null },
+  {
+    key: 'description',
+    hxl: '#description',
+    personal: true,
+    value: (r) => r.description.text ?? null,
+    erasable: true,
+  },
 ];
 
 export const exportColumns = (personal: boolean) => EXPORT_COLUMNS.filter((c) => personal || !c.personal);
@@ -135,6 +143,7 @@ export const exportColumns = (personal: boolean) => EXPORT_COLUMNS.filter((c) =>
 export type ExportLabels = {
   (key: string): string;
   code(vocabulary: Vocabulary, code: string): string;
+  erased(): string;
 };
 
 /** In the staff member's language: headers from the console's strings, codes from the bot's vocabulary. */
@@ -151,6 +160,7 @@ export function headerLabels(t: TFunction, lng: ExportLanguage): ExportLabels {
       }
       return text;
     },
+    erased: () => t('case.erasedText', { lng, ns: 'console' }),
   });
 }
 
@@ -166,6 +176,7 @@ export type TableOptions = {
  */
 const cellsOf = (columns: Column[], options: TableOptions) => (row: ExportRow) =>
   columns.map((c) => {
+    if (c.erasable && row.erasedAt && !options.hxl) return options.header.erased();
     const value = c.value(row);
     return c.vocabulary && typeof value === 'string' && !options.hxl
       ? options.header.code(c.vocabulary, value)

@@ -4,6 +4,8 @@ import { createAuditLog } from '../../src/audit/audit-log';
 import { buddhistDay, csvCell, EXPORT_COLUMNS, headerLabels } from '../../src/case-api/exports';
 import type { Database } from '../../src/db/connection';
 import { createI18n } from '../../src/i18n';
+import { caseModels } from '../../src/cases/create-case';
+import { eraseCasePersonalData } from '../../src/jobs/retention-purge';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { addCase, bearer, buildCaseApiApp, type CaseApiHarness } from './helpers';
 
@@ -281,6 +283,32 @@ describe('exports', () => {
       expect(Math.round(lng! * 100) / 100).toBe(lng);
       expect(Math.round(lat! * 100) / 100).toBe(lat);
       expect(feature.properties.headName).toBeUndefined();
+    }
+  });
+
+  it("says an erased description is erased in the export's language; data tools keep the stored mark", async () => {
+    const record = await addCase(database, { category: 'toilet', description: { text: 'ส้วมพัง' } });
+    const { cases: Case } = caseModels(database.connection);
+    try {
+      const stored = await Case.findOne({ reference: record.reference }).lean();
+      await eraseCasePersonalData(database.connection, stored as never, 'person_request', new Date());
+      const descriptionOf = async (lang: string, hxl: boolean) => {
+        const res = await request(h.app)
+          .get('/api/cases/export.csv')
+          .query({ lang, category: 'toilet', ...(hxl ? { hxl: '1' } : {}) })
+          .set(bearer(h.tokens.coordinator))
+          .buffer(true)
+          .parse(binary)
+          .expect(200);
+        const lines = (res.body as Buffer).toString('utf8').slice(1).trimEnd().split('\r\n');
+        expect(lines).toHaveLength(hxl ? 3 : 2);
+        return lines.at(-1)!.split(',').at(-1);
+      };
+      expect(await descriptionOf('th', false)).toBe('(ลบแล้ว)');
+      expect(await descriptionOf('en', false)).toBe('(erased)');
+      expect(await descriptionOf('th', true)).toBe('[erased]');
+    } finally {
+      await Case.deleteOne({ reference: record.reference });
     }
   });
 });
