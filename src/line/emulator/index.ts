@@ -55,7 +55,7 @@ export async function startLineEmulator(options: EmulatorOptions = {}): Promise<
     channelAccessToken,
     calls: () => state.calls.map((call) => ({ ...call })),
     sentMessages: (userId) => state.sentTo(userId),
-    waitForMessages({ userId, count, timeoutMs = 5_000 }) {
+    waitForMessages({ userId, count, timeoutMs = 20_000 }) {
       const current = () => state.sentTo(userId);
       if (current().length >= count) return Promise.resolve(current());
       return new Promise<SentMessage[]>((resolve, reject) => {
