@@ -917,6 +917,20 @@ class Turn {
     });
   }
 
+  /**
+   * A typed address with the places it was confirmed as when the text does not already name them,
+   * so a typo is not all the summary shows.
+   */
+  private placeLine(typed: string): string {
+    const names = this.engine.describePlace?.(typed, this.language());
+    const found = names
+      ? [names.subdistrict, names.district, names.province].filter((n) => n !== undefined)
+      : [];
+    const lower = typed.toLowerCase();
+    const named = found.every((name) => lower.includes(name.toLowerCase()));
+    return named ? typed : `${typed} → ${found.join(', ')}`;
+  }
+
   /** A text in the user's language, for words put inside another text (labels in a list). */
   private translate(key: string): string {
     const { resources } = this.engine.lexicon;
@@ -1038,7 +1052,7 @@ class Turn {
     if (typeof value === 'object' && !Array.isArray(value)) {
       if ('mediaId' in value) return { kind: 'keys', keys: [text('bot:answer.voice')] };
       if ('text' in value) return { kind: 'text', text: value.text };
-      if ('typed' in value) return { kind: 'text', text: value.typed };
+      if ('typed' in value) return { kind: 'text', text: this.placeLine(value.typed) };
       if ('lat' in value) {
         const place = value.title ?? value.address;
         return place

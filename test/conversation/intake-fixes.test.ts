@@ -253,6 +253,26 @@ describe('a typed address', () => {
     expect(keys(back)).toEqual(['summary']);
     expect(back.state.run?.answers.location).toEqual({ typed: 'เข็กน้อย เขาค้อ เพชรบูรณ์' });
   });
+
+  it('is shown in the summary as typed, with the places it was confirmed as', () => {
+    const conversation = atLocation(places);
+    conversation.send(text('หมู่ 5 บ้านป่าคา ขาค้อ เพชบูรณ์'));
+    const summary = talk(
+      conversation,
+      tap('a:location:yes'),
+      text('3'),
+      tap('a:head_name:__skip'),
+      tap('a:vulnerable:none'),
+      tap('a:tenure:own'),
+      tap('a:phone:__skip'),
+    );
+    const card = sent(summary).at(-1);
+    if (card?.kind !== 'summary') throw new Error('expected the summary');
+    expect(card.rows.find((row) => row.field === 'location')?.value).toEqual({
+      kind: 'text',
+      text: 'หมู่ 5 บ้านป่าคา ขาค้อ เพชบูรณ์ → เขาค้อ, เพชรบูรณ์',
+    });
+  });
 });
 
 describe('the volunteer registration summary', () => {
