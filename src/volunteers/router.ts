@@ -147,7 +147,8 @@ export function volunteerRouter(deps: VolunteerRouterDeps): Router {
             req,
             `volunteer.${action}`,
             { type: 'volunteer', id: input.params.id },
-            reason ? { reason } : {},
+            // The reason may describe the person: it stays on the registration, which erasure deletes.
+            reason ? { withReason: true } : {},
           );
         res.json({ volunteer: present(result.volunteer), changed: result.changed });
       },

@@ -181,6 +181,13 @@ describe('registration and staff decisions', () => {
       .set(bearer(tokens.admin!))
       .expect(200);
     expect(listed.body.items.map((v: { id: string }) => v.id)).toContain(id);
+    // The audit trail outlives an erasure, so it records that a reason was given, not the words.
+    const audit = await auditModel(database.connection)
+      .find({ action: 'volunteer.reject', targetId: id })
+      .lean();
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit)).not.toContain('unknown to the network');
+    expect(audit[0]).toMatchObject({ details: { withReason: true } });
   });
 
   it('revokes: unlinks the menu and tells the volunteer', async () => {
