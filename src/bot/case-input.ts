@@ -58,7 +58,11 @@ export function caseInputFrom(effect: CreateCase, lineUserId: string): CaseInput
 
 function locationFrom(value: AnswerValue | undefined): CaseInput['location'] {
   if (value && typeof value === 'object' && 'lat' in value && typeof value.lat === 'number') {
-    return { lat: value.lat, lng: value.lng };
+    // Clipped, not refused: a long address must not cost the family their report.
+    const title = value.title?.trim().slice(0, 300);
+    const address = value.address?.trim().slice(0, 300);
+    const shared = { ...(title ? { title } : {}), ...(address ? { address } : {}) };
+    return { lat: value.lat, lng: value.lng, ...(title || address ? { shared } : {}) };
   }
   if (value && typeof value === 'object' && 'typed' in value && typeof value.typed === 'string') {
     return { typedAddress: splitTypedAddress(value.typed) };

@@ -108,7 +108,7 @@ const CONSENTS_IN_COPY = 10;
 export type CaseCopy = Pick<Case, 'reference' | 'status' | 'category' | 'reportedBy' | 'createdAt'> & {
   description?: string;
   household: Pick<Case['household'], 'headName' | 'size' | 'phone' | 'vulnerable' | 'tenure'>;
-  location: Pick<Case['location'], 'lat' | 'lng' | 'typedAddress'> & {
+  location: Pick<Case['location'], 'lat' | 'lng' | 'typedAddress' | 'shared'> & {
     resolved?: Partial<Case['location']['resolved']>;
   };
   photos: number;
@@ -286,12 +286,15 @@ function caseBlock(item: CaseCopy, t: TFunction, language: string): string {
   const { household, location } = item;
   const english = language !== 'th';
   const resolved = location.resolved ?? {};
-  const place = [
-    location.typedAddress?.village,
-    english ? resolved.subdistrictEn : resolved.subdistrict,
-    english ? resolved.districtEn : resolved.district,
-    english ? resolved.provinceEn : resolved.province,
-  ]
+  // A shared location's own address already names its places, as the person's phone showed them.
+  const names = location.shared?.address
+    ? [location.shared.address]
+    : [
+        english ? resolved.subdistrictEn : resolved.subdistrict,
+        english ? resolved.districtEn : resolved.district,
+        english ? resolved.provinceEn : resolved.province,
+      ];
+  const place = [location.typedAddress?.village, location.shared?.title, ...names]
     .filter(Boolean)
     .join(', ');
   const point = location.lat !== undefined && location.lng !== undefined;

@@ -184,6 +184,8 @@ export const caseItemView = z.object({
       lat: z.number().nullable(),
       lng: z.number().nullable(),
       village: z.string().nullable(),
+      /** The name and address LINE's app put on a shared location. */
+      sharedPlace: z.string().nullable(),
       description: z.string().nullable(),
       reporterLineUserId: z.string(),
       volunteerLineUserId: z.string().nullable(),

@@ -11,10 +11,15 @@ export const PERSONAL_FIELDS = [
   'location.lat',
   'location.lng',
   'location.typedAddress.village',
+  'location.shared',
   'description.text',
   'reporter.lineUserId',
   'volunteer.lineUserId',
 ];
+
+/** A shared location's name and address as one line, as the person's phone showed them. */
+const sharedPlaceText = (shared: Case['location']['shared']) =>
+  [shared?.title, shared?.address].filter(Boolean).join(' · ') || null;
 
 /** A list item; personal data only when `masked` is false (the caller holds cases.readPersonal). */
 export function viewCaseItem(record: Case, masked: boolean): CaseItemView {
@@ -45,6 +50,7 @@ export function viewCaseItem(record: Case, masked: boolean): CaseItemView {
           lat: record.location.lat ?? null,
           lng: record.location.lng ?? null,
           village: record.location.typedAddress?.village ?? null,
+          sharedPlace: sharedPlaceText(record.location.shared),
           description: record.description.text ?? null,
           reporterLineUserId: record.reporter.lineUserId,
           volunteerLineUserId: record.volunteer?.lineUserId ?? null,

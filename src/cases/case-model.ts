@@ -40,6 +40,7 @@ const caseMongooseSchema = new Schema<Case>(
       lat: Number,
       lng: Number,
       typedAddress: { village: String, subdistrict: String, district: String, province: String },
+      shared: { title: String, address: String },
       resolved: {
         province: String,
         provinceEn: String,

@@ -61,6 +61,12 @@ export const typedAddressSchema = z.object({
   province: name.optional(),
 });
 
+/** The name and address LINE's app put on a shared location, as the person's phone showed them. */
+export const sharedPlaceSchema = z.object({
+  title: z.string().trim().min(1).max(300).optional(),
+  address: z.string().trim().min(1).max(300).optional(),
+});
+
 export const resolvedPlaceSchema = z.object({
   province: z.string().optional(),
   provinceEn: z.string().optional(),
@@ -111,6 +117,7 @@ const locationInputSchema = z
     lat: latitude.optional(),
     lng: longitude.optional(),
     typedAddress: typedAddressSchema.optional(),
+    shared: sharedPlaceSchema.optional(),
   })
   .refine((l) => (l.lat === undefined) === (l.lng === undefined), { error: 'lat and lng come together' })
   .refine((l) => l.lat !== undefined || Object.values(l.typedAddress ?? {}).some(Boolean), {
@@ -197,6 +204,7 @@ export const caseSchema = z.object({
     lat: latitude.optional(),
     lng: longitude.optional(),
     typedAddress: typedAddressSchema.optional(),
+    shared: sharedPlaceSchema.optional(),
     resolved: resolvedPlaceSchema,
   }),
   priority: prioritySchema,

@@ -20,6 +20,7 @@ export type KeywordSource = {
   description: { text?: string };
   location: {
     typedAddress?: Record<string, string | undefined>;
+    shared?: Record<string, string | undefined>;
     resolved: Record<string, unknown>;
   };
 };
@@ -32,7 +33,8 @@ export function caseKeywords(source: KeywordSource, phoneKey?: string): string[]
     const value = resolved[field];
     if (typeof value === 'string') values.push(value);
   }
-  values.push(...Object.values(source.location.typedAddress ?? {}).filter((v): v is string => Boolean(v)));
+  for (const words of [source.location.typedAddress, source.location.shared])
+    values.push(...Object.values(words ?? {}).filter((v): v is string => Boolean(v)));
   if (source.household.headName) values.push(source.household.headName);
   if (phoneKey) values.push(phoneKey);
 

@@ -1,11 +1,14 @@
 import type { AddressDirectory, AdminArea, District, Province } from './address-directory';
 import { matchPlaces } from './place-names';
 import { provinceAt } from './province-boundaries';
+import { placeInAddress } from './shared-address';
 
-export const PLACE_SOURCES = ['point', 'typed', 'none'] as const;
+/** Where a part of the place came from; `address` is the address LINE's app put on a shared location. */
+export const PLACE_SOURCES = ['point', 'typed', 'address', 'none'] as const;
 export type PlaceSource = (typeof PLACE_SOURCES)[number];
 
 export type TypedAddress = { village?: string; subdistrict?: string; district?: string; province?: string };
+export type SharedPlace = { title?: string; address?: string };
 
 export type ResolvedPlace = {
   province?: string;
@@ -29,10 +32,12 @@ const unique = <T>(found: T[]): T | undefined => (found.length === 1 ? found[0] 
  * otherwise from the typed name. Districts and subdistricts come from the typed names only: no
  * package we may ship has their outlines. A typed district also settles the province when the
  * province was neither shared nor typed recognisably and the district's name is unique in Thailand.
+ * A shared point with the address LINE's app wrote on it gets its district and subdistrict from
+ * that address when nothing typed named them.
  */
 export function resolvePlace(
   directory: AddressDirectory,
-  location: { lat?: number; lng?: number; typedAddress?: TypedAddress },
+  location: { lat?: number; lng?: number; typedAddress?: TypedAddress; shared?: SharedPlace },
 ): ResolvedPlace {
   const typed = location.typedAddress ?? {};
   const resolved: ResolvedPlace = { source: { province: 'none', district: 'none', subdistrict: 'none' } };
@@ -70,6 +75,19 @@ export function resolvePlace(
       if (district) resolved.source.district = 'typed';
     }
     if (subdistrict) resolved.source.subdistrict = 'typed';
+  }
+
+  const address = location.shared?.address;
+  if (address && province && resolved.source.province === 'point' && !district && !subdistrict) {
+    const named = placeInAddress(province, address);
+    if (named.district) {
+      district = named.district;
+      resolved.source.district = 'address';
+    }
+    if (named.subdistrict) {
+      subdistrict = named.subdistrict;
+      resolved.source.subdistrict = 'address';
+    }
   }
 
   if (province)

@@ -105,6 +105,7 @@ export async function eraseCasePersonalData(
         'location.lat': '',
         'location.lng': '',
         'location.typedAddress': '',
+        'location.shared': '',
         'location.resolved.subdistrict': '',
         'location.resolved.subdistrictEn': '',
         'location.resolved.subdistrictCode': '',

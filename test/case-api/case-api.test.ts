@@ -173,7 +173,9 @@ describe('reading cases', () => {
   });
 
   it('gives the full record with timeline, media links and messages to staff, and streams media', async () => {
-    const record = await addCase(database);
+    const record = await addCase(database, {
+      location: { lat: 16.65, lng: 101.13, shared: { title: 'บ้านนางคำ', address: 'อำเภอเขาค้อ เพชรบูรณ์' } },
+    });
     const png = solidPng(4, 4);
     const upload = await request(h.app)
       .post(`/api/cases/${record.reference}/photos`)
@@ -197,6 +199,8 @@ describe('reading cases', () => {
     ]);
     expect(detail.body.timeline.map((e: { kind: string }) => e.kind)).toEqual(['created', 'media_added']);
     expect(detail.body.personal.phone).toBeDefined();
+    expect(detail.body.personal.sharedPlace).toBe('บ้านนางคำ · อำเภอเขาค้อ เพชรบูรณ์');
+    expect(detail.body.province.district).toBe('เขาค้อ');
 
     const bytes = await request(h.app)
       .get(upload.body.url)

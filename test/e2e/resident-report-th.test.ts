@@ -63,7 +63,9 @@ describe('a Thai resident reports a leaking roof through the signed webhook', ()
     await person.tap('a:photos:__done');
 
     expect(tappable(person.last()).types).toContain('location');
-    await person.shareLocation(16.65, 101.13, 'เขาค้อ เพชรบูรณ์');
+    // As LINE's app writes a shared location's address, from its map service.
+    const address = '89 หมู่ 5 ตำบล ทุ่งสมอ อำเภอเขาค้อ เพชรบูรณ์ 67280 ประเทศไทย';
+    await person.shareLocation(16.65, 101.13, address);
     expect(textOf(person.last()!)).toContain('กี่คน');
     await person.say('๕');
     expect(textOf(person.last()!)).toContain('หัวหน้าครัวเรือน');
@@ -104,6 +106,13 @@ describe('a Thai resident reports a leaking roof through the signed webhook', ()
     expect(created.location.resolved?.provinceEn).toBe('Phetchabun');
     expect(created.location.resolved?.province).toBe('เพชรบูรณ์');
     expect(created.location.resolved?.source?.province).toBe('point');
+    // The address LINE put on the point is kept and names the district and subdistrict.
+    expect(created.location.shared).toEqual({ address });
+    expect(created.location.resolved).toMatchObject({
+      district: 'เขาค้อ',
+      subdistrict: 'ทุ่งสมอ',
+      source: { district: 'address', subdistrict: 'address' },
+    });
 
     // Both photos, stored whole.
     const expectedMediaIds = messageIds.map((id) => `line-${id}`);

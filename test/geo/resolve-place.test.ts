@@ -91,3 +91,54 @@ describe('resolvePlace', () => {
     expect(resolvePlace(directory, { lat: 35.68, lng: 139.69 }).source.province).toBe('none');
   });
 });
+
+describe('the address LINE puts on a shared location', () => {
+  const at = (address: string) => resolvePlace(directory, { lat: 16.65, lng: 101.13, shared: { address } });
+
+  it.each([
+    ['Thai, marker apart from the name', '89 หมู่ 5 ตำบล ทุ่งสมอ อำเภอเขาค้อ เพชรบูรณ์ 67280 ประเทศไทย'],
+    ['Thai, abbreviated markers', 'ม.5 ต.ทุ่งสมอ อ.เขาค้อ จ.เพชรบูรณ์ 67280'],
+    ['English, as map services write it', 'Thung Samo, Khao Kho District, Phetchabun 67280, Thailand'],
+    ['English, with Tambon and Amphoe', 'Tambon Thung Samo, Amphoe Khao Kho, Chang Wat Phetchabun 67280'],
+  ])('gives the district and subdistrict: %s', (_label, address) => {
+    expect(at(address)).toMatchObject({
+      provinceCode: '67',
+      districtCode: '6711',
+      subdistrictCode: '671101',
+      source: { province: 'point', district: 'address', subdistrict: 'address' },
+    });
+  });
+
+  it('tells a subdistrict from the district of the same name', () => {
+    const place = at('ตำบลเขาค้อ อำเภอเขาค้อ เพชรบูรณ์');
+    expect(place).toMatchObject({ district: 'เขาค้อ', subdistrict: 'เขาค้อ', districtCode: '6711' });
+    expect(at('Khao Kho District, Phetchabun')).toMatchObject({
+      district: 'เขาค้อ',
+      source: { subdistrict: 'none' },
+    });
+  });
+
+  it('takes no guess from a misspelt or foreign name, and lets typed names win', () => {
+    expect(at('Khao Koh Distrct, Phetchabun').source).toEqual({
+      province: 'point',
+      district: 'none',
+      subdistrict: 'none',
+    });
+    expect(at('Chiang Mai, Thailand').source.district).toBe('none');
+    const typed = resolvePlace(directory, {
+      lat: 16.65,
+      lng: 101.13,
+      typedAddress: { district: 'หล่มเก่า' },
+      shared: { address: 'อำเภอเขาค้อ เพชรบูรณ์' },
+    });
+    expect(typed).toMatchObject({ district: 'หล่มเก่า', source: { district: 'typed' } });
+  });
+
+  it('is not used without a point in Thailand', () => {
+    expect(
+      resolvePlace(directory, { lat: 35.68, lng: 139.69, shared: { address: 'อำเภอเขาค้อ เพชรบูรณ์' } }),
+    ).toEqual({
+      source: { province: 'none', district: 'none', subdistrict: 'none' },
+    });
+  });
+});

@@ -94,6 +94,7 @@ describe('purgePersonalData', () => {
           lat: 16.71,
           lng: 101.14,
           typedAddress: { village: 'บ้านเข็กน้อย', subdistrict: 'เข็กน้อย', district: 'เขาค้อ' },
+          shared: { title: 'บ้านนางคำ', address: 'ตำบลเข็กน้อย อำเภอเขาค้อ เพชรบูรณ์' },
         },
       },
       status: 'completed',
@@ -157,6 +158,7 @@ describe('purgePersonalData', () => {
     expect(erased?.description.voiceMediaId).toBeUndefined();
     expect(erased?.location.lat).toBeUndefined();
     expect(erased?.location.typedAddress).toBeUndefined();
+    expect(erased?.location.shared).toBeUndefined();
     expect(erased?.location.resolved.subdistrictCode).toBeUndefined();
     expect(JSON.stringify(erased?.timeline)).not.toMatch(/นางคำ|m-after|U[0-9a-f]{32}/);
     expect(erased?.timeline).toHaveLength(record.timeline.length + 3);

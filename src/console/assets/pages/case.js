@@ -209,8 +209,10 @@ function locationMap(c) {
       );
     }, 0);
   }
+  const shared = c.personal && c.personal.sharedPlace;
   return [
     h('p', {}, names || '—'),
+    shared ? h('p', {}, t('case.sharedPlace', { place: shared })) : null,
     point
       ? box
       : h(
