@@ -277,6 +277,7 @@ export function caseApiRouter(deps: CaseApiDeps): Router {
       const kinds = new Map(mediaDocs.map((m) => [m._id, m.kind]));
       res.json({
         ...viewCaseItem(record, !personal),
+        language: record.language,
         household: {
           size: record.household.size,
           vulnerable: record.household.vulnerable,

@@ -194,6 +194,8 @@ export const caseItemView = z.object({
 });
 
 export const caseDetailView = caseItemView.extend({
+  /** The language the report was made in: the reporter's cards are previewed in it. */
+  language: z.string(),
   household: z.object({ size: z.number(), vulnerable: z.array(z.string()), tenure: z.string() }),
   priorityFactors: z.array(z.object({ key: z.string(), points: z.number() })),
   declineReason: z.string().nullable(),

@@ -134,10 +134,16 @@ describeWithBrowser('staff console in a browser', () => {
     await page.getByText('นางคำ ทดสอบ1').waitFor();
 
     await page.getByTestId('next-status').selectOption('reviewing');
+    // The preview opens in the reporter's language, whatever the console's.
     const preview = page.getByTestId('reporter-preview');
-    await expect(preview.textContent()).resolves.toContain('Under review');
-    await page.getByLabel('Preview in').selectOption('th');
+    await expect(preview.textContent()).resolves.toContain('กำลังพิจารณา');
     await expect(preview.textContent()).resolves.toContain(reference);
+    const previewIn = page.getByLabel('Preview in');
+    expect(
+      await previewIn.evaluate((s: { selectedOptions: { text: string }[] }) => s.selectedOptions[0]!.text),
+    ).toBe("ไทย (the reporter's language)");
+    await previewIn.selectOption('en');
+    await expect(preview.textContent()).resolves.toContain('Under review');
     await shot(page, '02-case');
 
     await page.getByRole('button', { name: 'Change status and tell the reporter' }).click();

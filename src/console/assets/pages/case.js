@@ -332,14 +332,20 @@ function actions(c, run) {
       pattern: 'NL-\\d{4}-\\d{6,}',
       placeholder: 'NL-2569-000123',
     });
+    // The reporter gets the card in their language, so that is the preview shown first.
+    const languages = [
+      ['th', 'ไทย'],
+      ['en', 'English'],
+      ['hmn', 'Hmoob'],
+    ];
+    const reporterLanguage = languages.some(([code]) => code === c.language) ? c.language : null;
     const previewLanguage = select(
       'previewLanguage',
-      [
-        ['th', 'ไทย'],
-        ['en', 'English'],
-        ['hmn', 'Hmoob'],
-      ],
-      currentLanguage(),
+      languages.map(([code, name]) => [
+        code,
+        code === reporterLanguage ? t('case.reporterLanguage', { language: name }) : name,
+      ]),
+      reporterLanguage || currentLanguage(),
     );
     const preview = h('div', { class: 'preview', 'aria-live': 'polite' });
     // Each card the reporter gets may be a paid push: an intermediate step may go untold.
