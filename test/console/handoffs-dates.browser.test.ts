@@ -193,7 +193,19 @@ describeWithBrowser('console: hand-offs, dates, phones', () => {
       .expect(200);
     await thai.goto(`${harness.url}/console#/case/${reference}`);
     await thai.getByTestId('next-status').selectOption('visit_scheduled');
-    await thai.locator('input[name=visitDate]').fill('24/12/2569');
+    // A date already past, or a year typed wrong, is pointed out before the family is sent it.
+    const visitInput = thai.locator('input[name=visitDate]');
+    const warning = thai.getByTestId('status-form').getByRole('status');
+    await visitInput.fill('01/01/2568');
+    await warning.getByText('วันที่ 1 ม.ค. 2568 ผ่านไปแล้ว', { exact: false }).waitFor();
+    await visitInput.fill('01/01/2580');
+    await warning.getByText('อยู่อีกเกินหนึ่งปี', { exact: false }).waitFor();
+    const nextWeek = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bangkok' })
+      .format(new Date(Date.now() + 7 * 24 * 3600 * 1000))
+      .replace(/(\d{4})$/, (year) => String(Number(year) + 543));
+    await visitInput.fill(nextWeek);
+    await warning.waitFor({ state: 'hidden' });
+    await visitInput.fill('24/12/2569');
     await thai.getByRole('button', { name: 'เปลี่ยนสถานะและแจ้งผู้แจ้ง' }).click();
     await thai.locator('.case-head [data-status=visit_scheduled]').waitFor();
     const scheduled = await request(harness.url).get(`/api/cases/${reference}`).set(auth).expect(200);

@@ -357,6 +357,8 @@ function actions(c, run) {
       h('small', { class: 'hint' }, t('case.notifyHint')),
     );
     const submit = h('button', { type: 'submit' }, t('case.saveStatus'));
+    // A past date or a year typed wrong goes to the family as it is: say so before it is sent.
+    const visitWarning = h('p', { class: 'notice', role: 'status', hidden: true });
     const extras = {
       visit: field(t('case.visitDate'), visitDate, t('dates.hint')),
       reason: field(t('case.reason'), reason),
@@ -373,6 +375,9 @@ function actions(c, run) {
       visitDate.required = !extras.visit.hidden;
       reason.required = !extras.reason.hidden;
       duplicateOf.required = !extras.duplicate.hidden;
+      const warning = extras.visit.hidden ? null : visitDateWarning(visitDate.isoValue());
+      visitWarning.hidden = !warning;
+      visitWarning.textContent = warning || '';
       const extra = {
         visitDate: status.value === 'visit_scheduled' ? visitDate.isoValue() || '' : '',
         reason: status.value === 'declined' ? reason.value.trim() : '',
@@ -409,6 +414,7 @@ function actions(c, run) {
         h('h2', {}, t('case.changeStatus')),
         field(t('case.newStatus'), status),
         extras.visit,
+        visitWarning,
         extras.reason,
         extras.duplicate,
         notifyField,
@@ -633,4 +639,22 @@ function actions(c, run) {
 
 function confirmRun(question, action) {
   if (window.confirm(question)) action();
+}
+
+const bangkokDay = (at) =>
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Bangkok',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
+
+/** A visit date before today, or over a year ahead (often the year typed wrong), is worth a second look. */
+function visitDateWarning(iso) {
+  if (!iso) return null;
+  const now = new Date();
+  if (iso < bangkokDay(now)) return t('case.visitDatePast', { date: formatDate(iso, false) });
+  const yearAhead = new Date(now.getTime() + 366 * 24 * 60 * 60 * 1000);
+  if (iso > bangkokDay(yearAhead)) return t('case.visitDateFar', { date: formatDate(iso, false) });
+  return null;
 }
