@@ -222,6 +222,19 @@ describeWithBrowser('console: hand-offs, dates, phones', () => {
       .getByText(/24 ธ\.ค\. 2569/)
       .waitFor();
     await shot(thai, '22-case-visit-kept-th');
+
+    // A refusal from the API reads in the console's language, not in the API's English.
+    await thai.getByTestId('next-status').selectOption('approved');
+    await request(harness.url)
+      .patch(`/api/cases/${reference}`)
+      .set(auth)
+      .send({ status: 'declined', reason: 'นอกพื้นที่' })
+      .expect(200);
+    await thai.getByRole('button', { name: 'เปลี่ยนสถานะและแจ้งผู้แจ้ง' }).click();
+    await thai
+      .locator('#toast')
+      .getByText('เปลี่ยนสถานะจาก “ไม่ผ่านการพิจารณา” เป็น “อนุมัติแล้ว” ไม่ได้', { exact: false })
+      .waitFor();
     await thai.close();
 
     const english = await signIn('en');

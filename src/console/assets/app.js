@@ -2,7 +2,7 @@
 /* global document, window, fetch */
 import { api, ApiError, session, whenSignedOut } from './api.js';
 import { h, field, replace } from './dom.js';
-import { currentLanguage, loadLanguage, savedLanguage, t } from './i18n.js';
+import { currentLanguage, label, loadLanguage, savedLanguage, t } from './i18n.js';
 import { state } from './state.js';
 
 const PAGES = [
@@ -51,9 +51,36 @@ export function errorText(error) {
   if (error instanceof ApiError) {
     if (error.status === 403) return t('errors.forbidden');
     if (error.status === 404 && error.code === 'not_found') return t('errors.notAvailable');
+    // The API's own message is English for integrators; staff read the code's text in their language.
+    const key = `errors.code.${error.code}`;
+    const text = t(key, errorVars(error.details));
+    if (text !== key) return text;
     return `${t('errors.failed')}: ${error.message}`;
   }
   return `${t('errors.failed')}: ${error && error.message ? error.message : error}`;
+}
+
+/** What an error's text may name: statuses in words, and the fields a request got wrong. */
+function errorVars(details) {
+  const vars = {};
+  for (const [name, value] of Object.entries(details || {})) {
+    if (typeof value === 'number') vars[name] = value;
+    if (typeof value === 'string')
+      vars[name] = ['from', 'to'].includes(name) ? label('status', value) : value;
+  }
+  if (details && details.quota) vars.available = details.quota.availableForBroadcasts;
+  if (details && Array.isArray(details.allowed))
+    vars.allowed = details.allowed.map((status) => label('status', status)).join(', ') || '—';
+  if (details && Array.isArray(details.problems))
+    vars.fields = [...new Set(details.problems.map((p) => fieldName(p.path)))].join(', ');
+  return vars;
+}
+
+/** A request field as the forms label it, when they do. */
+function fieldName(path) {
+  const key = `errors.fields.${path}`;
+  const text = t(key);
+  return text === key ? path : text;
 }
 
 function languageSwitch() {
