@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Case } from '../cases/case-schema';
 import { caseModels } from '../cases/create-case';
 import type { ErrorSink } from '../errors';
+import { caseFeedbackModel } from '../feedback/model';
 import { PublicError } from '../errors';
 import type { ApiRegistry } from '../http/openapi';
 import { loadResources } from '../i18n';
@@ -94,6 +95,7 @@ export function registerCaseApiModels(connection: Connection): void {
   caseApiModels(connection);
   mediaModels(connection);
   ingestionModels(connection);
+  caseFeedbackModel(connection);
 }
 
 function caseApiServices(deps: CaseApiDeps) {
@@ -132,6 +134,7 @@ export function caseApiRouter(deps: CaseApiDeps): Router {
   const { cases } = caseModels(deps.connection);
   const media = mediaModels(deps.connection);
   const ingestion = ingestionModels(deps.connection);
+  const feedback = caseFeedbackModel(deps.connection);
 
   const router = Router();
   for (const prefix of ['/api/cases', '/api/duplicates'])
@@ -297,9 +300,24 @@ export function caseApiRouter(deps: CaseApiDeps): Router {
           kind: kinds.get(id) ?? null,
         })),
         messages: personal ? await messagesOf(record) : [],
+        feedback: await feedbackOf(record.reference, personal),
       });
     },
   );
+
+  /** The reporters' ratings, comments (personal: free text) and "not solved" requests. */
+  async function feedbackOf(reference: string, personal: boolean) {
+    const items = await feedback
+      .find({ reference }, { rating: 1, comment: 1, reopenRequestedAt: 1, at: 1 })
+      .sort({ at: 1 })
+      .lean();
+    return items.map((item) => ({
+      rating: item.rating ?? null,
+      comment: personal ? (item.comment ?? null) : null,
+      reopenRequestedAt: item.reopenRequestedAt?.toISOString() ?? null,
+      at: item.at.toISOString(),
+    }));
+  }
 
   /** What we sent about the case, and what its reporters wrote to us since it was opened. */
   async function messagesOf(record: Case) {

@@ -213,6 +213,15 @@ export const caseDetailView = caseItemView.extend({
       text: z.string().nullable(),
     }),
   ),
+  feedback: z.array(
+    z.object({
+      rating: z.number().nullable(),
+      /** Null for readers without personal data. */
+      comment: z.string().nullable(),
+      reopenRequestedAt: z.string().nullable(),
+      at: z.string(),
+    }),
+  ),
 });
 
 export const pageView = z.object({ items: z.array(caseItemView), nextCursor: z.string().nullable() });

@@ -15,6 +15,7 @@ export const PERSONAL_FIELDS = [
   'description.text',
   'reporter.lineUserId',
   'volunteer.lineUserId',
+  'feedback.comment',
 ];
 
 /** A shared location's name and address as one line, as the person's phone showed them. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { messagingApi } from '@line/bot-sdk';
 import type { i18n } from 'i18next';
-import type { Connection } from 'mongoose';
+import type { Connection, QueryFilter } from 'mongoose';
 import type { CaseModels } from '../cases/create-case';
 import { notifyStaff, provinceRecipients, staffNotificationModel } from '../jobs/staff-notifications';
 import { staffModels } from '../staff/models';
-import { caseFeedbackModel, type CaseFeedbackModel } from './model';
+import { caseFeedbackModel, type CaseFeedbackDoc, type CaseFeedbackModel } from './model';
 
 export type FeedbackDeps = { feedback: CaseFeedbackModel; cases: CaseModels; i18n: i18n };
 
@@ -189,9 +189,21 @@ export async function takeFeedbackComment(
  * A person's erasure: their ratings stay for the foundation's figures, re-keyed and without the
  * person (the key held their LINE user id) or their comment (free text may name them).
  */
-export async function eraseFeedback(connection: Connection, userId: string): Promise<number> {
+export function eraseFeedback(connection: Connection, userId: string): Promise<number> {
+  return anonymiseFeedback(connection, { lineUserId: userId });
+}
+
+/** A case's erasure (the person's request, the retention period): its ratings lose who and what they wrote. */
+export function eraseCaseFeedback(connection: Connection, reference: string): Promise<number> {
+  return anonymiseFeedback(connection, { reference, lineUserId: { $ne: 'erased' } });
+}
+
+async function anonymiseFeedback(
+  connection: Connection,
+  filter: QueryFilter<CaseFeedbackDoc>,
+): Promise<number> {
   const feedback = caseFeedbackModel(connection);
-  const theirs = await feedback.find({ lineUserId: userId }).lean();
+  const theirs = await feedback.find(filter).lean();
   for (const item of theirs) {
     // Deleted first: a crash in between loses one rating rather than counting it twice.
     await feedback.deleteOne({ _id: item._id });

@@ -10,6 +10,7 @@ import { FINAL_STATUSES } from '../case-api/lifecycle';
 import { caseApiModels } from '../case-api/models';
 import type { Case, TimelineEntry } from '../cases/case-schema';
 import { caseModel } from '../cases/case-model';
+import { eraseCaseFeedback } from '../feedback/feedback';
 import { ingestionModels } from '../ingestion/models';
 import { deleteMedia } from '../media/media-store';
 import { mediaModels } from '../media/models';
@@ -83,6 +84,7 @@ export async function eraseCasePersonalData(
   const { CaseChange, CaseNotification } = caseApiModels(connection);
   await ingestionModels(connection).OutboundMessage.deleteMany({ caseReference: record.reference });
   await CaseNotification.deleteMany({ reference: record.reference });
+  await eraseCaseFeedback(connection, record.reference);
   await CaseChange.updateMany({ reference: record.reference }, { $unset: { reason: '' } });
 
   // Matching updatedAt keeps a note added meanwhile from being overwritten; the next run retries.

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { parseConfig } from '../../src/config';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import { eraseFeedback } from '../../src/feedback/feedback';
@@ -100,6 +101,19 @@ describe('rating a completed case', () => {
     expect(
       (await caseFeedbackModel(connection).findById(`${created.reference}:${userId}`).lean())?.comment,
     ).toBe('ช่างทำงานดีมาก');
+
+    // Staff see it all on the case.
+    const login = await request(service.url)
+      .post('/api/auth/login')
+      .send({ email: 'admin@example.org', password: 'a long test password' })
+      .expect(200);
+    const detail = await request(service.url)
+      .get(`/api/cases/${created.reference}`)
+      .set('authorization', `Bearer ${login.body.token}`)
+      .expect(200);
+    expect(detail.body.feedback).toEqual([
+      { rating: 4, comment: 'ช่างทำงานดีมาก', reopenRequestedAt: expect.any(String), at: expect.any(String) },
+    ]);
   });
 
   it('refuses a rating from someone who is not the reporter', async () => {

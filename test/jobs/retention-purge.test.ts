@@ -7,6 +7,7 @@ import { broadcastDetail } from '../../src/broadcasts/service';
 import type { Case } from '../../src/cases/case-schema';
 import { caseModel } from '../../src/cases/case-model';
 import type { Database } from '../../src/db/connection';
+import { caseFeedbackModel } from '../../src/feedback/model';
 import { ingestionModels } from '../../src/ingestion/models';
 import { createLineApi } from '../../src/line/line-api';
 import { domainJobs } from '../../src/jobs';
@@ -118,6 +119,14 @@ describe('purgePersonalData', () => {
       nextAttemptAt: days(10),
       createdAt: days(10),
     });
+    await caseFeedbackModel(database.connection).create({
+      _id: `${record.reference}:${record.reporter.lineUserId}`,
+      reference: record.reference,
+      lineUserId: record.reporter.lineUserId,
+      rating: 3,
+      comment: 'นางคำ ขอบคุณค่ะ',
+      at: days(11),
+    });
     const open = await seedCase(database, T0, { status: 'in_progress' });
 
     const early = await purgePersonalData({ connection: database.connection }, days(10 + 364));
@@ -159,6 +168,13 @@ describe('purgePersonalData', () => {
     expect(erased?.location.lat).toBeUndefined();
     expect(erased?.location.typedAddress).toBeUndefined();
     expect(erased?.location.shared).toBeUndefined();
+    // The reporter's rating stays for the figures, without them or what they wrote.
+    const feedback = await caseFeedbackModel(database.connection)
+      .find({ reference: record.reference })
+      .lean();
+    expect(feedback).toHaveLength(1);
+    expect(feedback[0]).toMatchObject({ lineUserId: 'erased', rating: 3 });
+    expect(feedback[0]!.comment).toBeUndefined();
     expect(erased?.location.resolved.subdistrictCode).toBeUndefined();
     expect(JSON.stringify(erased?.timeline)).not.toMatch(/นางคำ|m-after|U[0-9a-f]{32}/);
     expect(erased?.timeline).toHaveLength(record.timeline.length + 3);

@@ -117,6 +117,7 @@ export async function render({ params, toast, errorText }) {
         ),
         section(t('case.media'), mediaGallery(c)),
         section(t('case.location'), locationMap(c)),
+        c.feedback && c.feedback.length > 0 ? section(t('case.feedback'), feedbackList(c)) : null,
       ),
       h(
         'div',
@@ -222,6 +223,40 @@ function locationMap(c) {
         ),
     point ? h('p', { class: 'hint' }, `${point[0].toFixed(5)}, ${point[1].toFixed(5)}`) : null,
   ];
+}
+
+/** What the reporters said once the case was completed: a rating, a comment, "not solved". */
+function feedbackList(c) {
+  return h(
+    'ul',
+    { class: 'feedback', 'data-testid': 'feedback' },
+    c.feedback.map((item) =>
+      h(
+        'li',
+        {},
+        h(
+          'p',
+          {},
+          item.rating
+            ? h(
+                'strong',
+                {},
+                t('case.rating', {
+                  stars: '★'.repeat(item.rating) + '☆'.repeat(5 - item.rating),
+                  n: item.rating,
+                }),
+              )
+            : null,
+          ' ',
+          h('small', { class: 'hint' }, formatDate(item.at)),
+        ),
+        item.comment ? h('p', { class: 'description' }, item.comment) : null,
+        item.reopenRequestedAt
+          ? h('p', { class: 'notice' }, t('case.reopenRequested', { at: formatDate(item.reopenRequestedAt) }))
+          : null,
+      ),
+    ),
+  );
 }
 
 function timeline(c) {
