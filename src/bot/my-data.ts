@@ -294,9 +294,7 @@ function caseBlock(item: CaseCopy, t: TFunction, language: string): string {
         english ? resolved.districtEn : resolved.district,
         english ? resolved.provinceEn : resolved.province,
       ];
-  const place = [location.typedAddress?.village, location.shared?.title, ...names]
-    .filter(Boolean)
-    .join(', ');
+  const place = [location.typedAddress?.village, location.shared?.title, ...names].filter(Boolean).join(', ');
   const point = location.lat !== undefined && location.lng !== undefined;
   return [
     line('case', {
