@@ -3,6 +3,7 @@ import path from 'node:path';
 import express, { Router, type Response } from 'express';
 import { CASE_STATUSES, CATEGORIES, PRIORITY_LEVELS } from '../cases/case-schema';
 import { TRANSITIONS } from '../case-api/lifecycle';
+import { loadAddressDirectory } from '../geo/address-directory';
 import { loadResources } from '../i18n';
 import { ROLES } from '../staff/permissions';
 
@@ -45,7 +46,7 @@ export function consoleRouter(): express.Router {
       }),
     ]),
   );
-  const meta = JSON.stringify({
+  const meta = {
     languages: CONSOLE_LANGUAGES,
     statuses: CASE_STATUSES,
     categories: CATEGORIES,
@@ -56,7 +57,21 @@ export function consoleRouter(): express.Router {
     reporterTexts: Object.fromEntries(
       Object.entries(resources).map(([language, namespaces]) => [language, namespaces.notifications ?? {}]),
     ),
-  });
+  };
+  // Staff choose places by name; the API and the stored cases keep the DOPA codes.
+  const metaWithPlaces = loadAddressDirectory().then((directory) =>
+    JSON.stringify({
+      ...meta,
+      provinces: directory.provinces.map((province) => ({
+        code: province.code,
+        th: province.nameTh,
+        en: province.nameEn,
+        districts: province.districts.flatMap((district) =>
+          district.code ? [{ code: district.code, th: district.nameTh, en: district.nameEn }] : [],
+        ),
+      })),
+    }),
+  );
 
   const secured = (res: Response) => res.set('content-security-policy', CONSOLE_CSP);
 
@@ -73,8 +88,11 @@ export function consoleRouter(): express.Router {
     }
     res.set('cache-control', 'no-cache').type('json').send(json);
   });
-  router.get('/console/meta.json', (_req, res) => {
-    res.set('cache-control', 'no-cache').type('json').send(meta);
+  router.get('/console/meta.json', async (_req, res) => {
+    res
+      .set('cache-control', 'no-cache')
+      .type('json')
+      .send(await metaWithPlaces);
   });
   router.use('/console/assets', (_req, res, next) => {
     secured(res);

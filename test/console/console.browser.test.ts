@@ -238,6 +238,18 @@ describeWithBrowser('staff console in a browser', () => {
     const lines = text.trim().split(/\r?\n/);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(reference);
+
+    // A province is chosen by its name; the API gets its code.
+    await page.getByLabel('Province').selectOption({ label: 'Phetchabun' });
+    const [listed] = await Promise.all([
+      page.waitForRequest((req) => req.url().includes('/api/cases?')),
+      page.getByRole('button', { name: 'Apply' }).click(),
+    ]);
+    expect(new URL(listed.url()).searchParams.get('province')).toBe('67');
+    await until(
+      async () => (await page.locator('[data-testid=cases-table] tbody tr').count()) === 1,
+      'the roof case in Phetchabun',
+    );
     await page.close();
   });
 
@@ -246,6 +258,13 @@ describeWithBrowser('staff console in a browser', () => {
     await page.goto(`${harness.url}/console#/broadcasts`);
     await page.getByTestId('broadcast-form').waitFor();
     await page.getByLabel('Message in Thai').fill('ประชุมหมู่บ้านวันเสาร์นี้');
+    // An area is chosen by names: the districts offered are the chosen province's.
+    await page.getByTestId('audience-type').selectOption('area');
+    await page.getByLabel('Province', { exact: true }).selectOption({ label: 'Phetchabun' });
+    await page.getByLabel('District', { exact: true }).selectOption({ label: 'Khao Kho' });
+    expect(await page.getByLabel('District', { exact: true }).inputValue()).toBe('6711');
+    await page.getByLabel('Province', { exact: true }).selectOption('');
+    expect(await page.getByLabel('District', { exact: true }).inputValue()).toBe('');
     await page.getByTestId('audience-type').selectOption('cases');
     await page.getByLabel('Case categories').selectOption('water');
     await page.getByTestId('estimate-button').click();

@@ -3,6 +3,7 @@
 import { api, hasRoute } from '../api.js';
 import { field, h, replace, select } from '../dom.js';
 import { formatDate, formatNumber, label, t } from '../i18n.js';
+import { districtOptions, provinceOptions } from '../places.js';
 import { state } from '../state.js';
 import { notAvailable } from './unavailable.js';
 
@@ -32,20 +33,16 @@ export async function render({ toast, errorText }) {
     'open_cases',
     { 'data-testid': 'audience-type' },
   );
-  const province = h('input', {
-    type: 'text',
-    name: 'provinceCode',
-    inputmode: 'numeric',
-    pattern: '\\d{2}',
-    size: 4,
-  });
-  const district = h('input', {
-    type: 'text',
-    name: 'districtCode',
-    inputmode: 'numeric',
-    pattern: '\\d{4}',
-    size: 6,
-  });
+  const anyPlace = ['', t('filters.any')];
+  const province = select('provinceCode', [['', t('broadcasts.chooseProvince')], ...provinceOptions()], '');
+  const district = select('districtCode', [anyPlace], '');
+  // The districts offered are the chosen province's.
+  province.addEventListener('change', () =>
+    replace(
+      district,
+      [anyPlace, ...districtOptions(province.value)].map(([value, name]) => h('option', { value }, name)),
+    ),
+  );
   const statuses = select(
     'statuses',
     state.meta.statuses.map((s) => [s, label('status', s)]),

@@ -2,6 +2,7 @@
 import { dateInput } from '../date-input.js';
 import { h, field, select } from '../dom.js';
 import { label, t } from '../i18n.js';
+import { provinceName, provinceOptions } from '../places.js';
 import { state } from '../state.js';
 
 const any = () => ['', t('filters.any')];
@@ -25,14 +26,17 @@ export function filterForm(onApply) {
     [any(), ...priorities.map((p) => [p, label('priority', p)])],
     current.priority || '',
   );
-  const province = h('input', {
-    type: 'text',
-    name: 'province',
-    inputmode: 'numeric',
-    pattern: '\\d{2}(,\\d{2})*',
-    value: current.province || '',
-    size: 8,
-  });
+  // One province by name; a list of codes kept from a link or an earlier filter stays choosable as it is.
+  const several = current.province && !provinceOptions().some(([code]) => code === current.province);
+  const province = select(
+    'province',
+    [
+      any(),
+      ...(several ? [[current.province, current.province.split(',').map(provinceName).join(', ')]] : []),
+      ...provinceOptions(),
+    ],
+    current.province || '',
+  );
   const assignee = select(
     'assignee',
     [any(), ['none', t('filters.unassigned')], [state.me.staff.id, t('filters.mine')]],
@@ -45,7 +49,7 @@ export function filterForm(onApply) {
     status: status.value,
     category: category.value,
     priority: priority.value,
-    province: province.value.replace(/\s+/g, ''),
+    province: province.value,
     assignee: assignee.value,
     from: from.isoValue() || '',
     to: to.isoValue() || '',
@@ -67,7 +71,7 @@ export function filterForm(onApply) {
     field(t('filters.status'), status),
     field(t('filters.category'), category),
     field(t('filters.priority'), priority),
-    field(t('filters.province'), province, t('filters.provinceHint')),
+    field(t('filters.province'), province),
     field(t('filters.assignee'), assignee),
     field(t('filters.from'), from, t('dates.hint')),
     field(t('filters.to'), to, t('dates.hint')),
