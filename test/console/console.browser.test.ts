@@ -189,6 +189,24 @@ describeWithBrowser('staff console in a browser', () => {
     await admin.getByLabel('Initial password').fill(VIEWER.password);
     await admin.getByRole('button', { name: 'Create account' }).click();
     await admin.locator(`tr[data-email="${VIEWER.email}"]`).waitFor();
+
+    // A caseworker's provinces are written by name (or code); a name that is no province is pointed out.
+    await admin.getByLabel('Email').fill('case.worker@example.org');
+    await admin.getByLabel('Name', { exact: true }).fill('Cee Worker');
+    await admin.getByLabel('Role', { exact: true }).selectOption('caseworker');
+    const provinces = admin.locator('input[name=provinces]');
+    await provinces.fill('Chiang Mai, ลำพูน, Atlantis');
+    expect(await provinces.evaluate((input: { validationMessage: string }) => input.validationMessage)).toBe(
+      'Not a province: Atlantis',
+    );
+    await provinces.fill('Chiang Mai, จังหวัดลำพูน, 67');
+    await admin.getByLabel('Initial password').fill(VIEWER.password);
+    await admin.getByRole('button', { name: 'Create account' }).click();
+    const worker = admin.locator('tr[data-email="case.worker@example.org"]');
+    await worker.waitFor();
+    expect(await worker.getByLabel('Provinces of Cee Worker').inputValue()).toBe(
+      'Chiang Mai, Lamphun, Phetchabun',
+    );
     await admin.goto(`${harness.url}/console#/audit`);
     await admin.getByRole('cell', { name: 'staff.create' }).first().waitFor();
     await shot(admin, '07-audit');

@@ -90,6 +90,9 @@ describeWithBrowser('notifications page in a browser', () => {
     expect(text).toContain('No staff action for 7 days, since 14 Nov 2026');
     expect(text).toContain('Daily summary for 20 Nov 2026');
     expect(text).toContain('New cases: 4 · Overdue: 2 · Waiting for a visit: 1 · Hand-offs open: 3');
+    // Provinces by name, not by their codes.
+    expect(text).toContain('Province: Chiang Mai');
+    expect(text).toContain('Provinces: Chiang Mai');
     expect(text).not.toMatch(/notifications\.|\{\{/);
     await expect(
       page.getByRole('link', { name: 'Open case NL-2611-0007' }).getAttribute('href'),

@@ -23,3 +23,28 @@ export function provinceName(code) {
   const province = (state.meta.provinces || []).find((p) => p.code === code);
   return province ? nameOf(province) : code;
 }
+
+const PREFIX = /^(จังหวัด|จ\.)\s*/;
+
+/**
+ * Provinces as staff write them, names (Thai or English) or codes, comma-separated: the codes, and
+ * what matched no province.
+ */
+export function provinceCodesOf(text) {
+  const provinces = state.meta.provinces || [];
+  const codes = [];
+  const unknown = [];
+  for (const raw of text.split(/[,\n]/)) {
+    const written = raw.trim().replace(PREFIX, '').toLowerCase();
+    if (!written) continue;
+    const found = provinces.find(
+      (p) => p.code === written || p.th === written || p.en.toLowerCase() === written,
+    );
+    if (found && !codes.includes(found.code)) codes.push(found.code);
+    if (!found) unknown.push(raw.trim());
+  }
+  return { codes, unknown };
+}
+
+/** Province codes as names, comma-separated, for a field staff can edit. */
+export const provinceNames = (codes) => codes.map(provinceName).join(', ');

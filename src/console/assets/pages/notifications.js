@@ -2,6 +2,7 @@
 import { api, hasRoute } from '../api.js';
 import { h, replace } from '../dom.js';
 import { formatDate, formatNumber, label, t } from '../i18n.js';
+import { provinceName, provinceNames } from '../places.js';
 import { notAvailable } from './unavailable.js';
 
 const caseLink = (reference) =>
@@ -19,7 +20,9 @@ export function wording(data) {
           since: formatDate(data.idleSince, false),
           status: label('status', data.status),
         }),
-        detail: data.provinceCode ? t('notifications.province', { code: data.provinceCode }) : null,
+        detail: data.provinceCode
+          ? t('notifications.province', { name: provinceName(data.provinceCode) })
+          : null,
         reference: data.reference,
       };
     case 'daily_digest':
@@ -34,7 +37,7 @@ export function wording(data) {
         }),
         detail:
           data.provinces && data.provinces.length
-            ? t('notifications.provinces', { codes: data.provinces.join(', ') })
+            ? t('notifications.provinces', { names: provinceNames(data.provinces) })
             : t('notifications.allProvinces'),
       };
     case 'reporter_erased':

@@ -3,13 +3,19 @@
 import { api } from '../api.js';
 import { field, h, select } from '../dom.js';
 import { formatDate, label, t } from '../i18n.js';
+import { provinceCodesOf, provinceNames } from '../places.js';
 import { state } from '../state.js';
 
-const provincesOf = (text) =>
-  text
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean);
+/** A provinces field: names or codes; marked invalid, naming what is not a province. */
+function provincesField(attrs, codes = []) {
+  const input = h('input', { type: 'text', value: provinceNames(codes), size: 18, ...attrs });
+  input.addEventListener('input', () => {
+    const { unknown } = provinceCodesOf(input.value);
+    input.setCustomValidity(unknown.length ? t('staff.unknownProvinces', { names: unknown.join(', ') }) : '');
+  });
+  input.codes = () => provinceCodesOf(input.value).codes;
+  return input;
+}
 
 export async function render({ toast, errorText }) {
   const { items } = await api('/api/staff');
@@ -29,12 +35,10 @@ export async function render({ toast, errorText }) {
     const role = select('role', roles, member.role, {
       'aria-label': t('staff.roleOf', { name: member.name }),
     });
-    const provinces = h('input', {
-      type: 'text',
-      value: member.provinces.join(','),
-      size: 10,
-      'aria-label': t('staff.provincesOf', { name: member.name }),
-    });
+    const provinces = provincesField(
+      { 'aria-label': t('staff.provincesOf', { name: member.name }) },
+      member.provinces,
+    );
     const active = h('input', {
       type: 'checkbox',
       checked: member.active,
@@ -56,6 +60,7 @@ export async function render({ toast, errorText }) {
           {
             type: 'button',
             onclick: () =>
+              provinces.reportValidity() &&
               run(
                 () =>
                   api(`/api/staff/${member.id}`, {
@@ -63,7 +68,7 @@ export async function render({ toast, errorText }) {
                     body: {
                       role: role.value,
                       active: active.checked,
-                      provinces: role.value === 'caseworker' ? provincesOf(provinces.value) : [],
+                      provinces: role.value === 'caseworker' ? provinces.codes() : [],
                     },
                   }),
                 t('staff.saved'),
@@ -91,7 +96,7 @@ export async function render({ toast, errorText }) {
   const email = h('input', { type: 'email', name: 'email', required: true, autocomplete: 'off' });
   const name = h('input', { type: 'text', name: 'name', required: true, maxlength: 120 });
   const role = select('role', roles, 'caseworker');
-  const provinces = h('input', { type: 'text', name: 'provinces', placeholder: '50,57' });
+  const provinces = provincesField({ name: 'provinces', placeholder: t('staff.provincesExample') });
   const password = h('input', {
     type: 'password',
     name: 'password',
@@ -113,7 +118,7 @@ export async function render({ toast, errorText }) {
                 email: email.value,
                 name: name.value,
                 role: role.value,
-                provinces: role.value === 'caseworker' ? provincesOf(provinces.value) : [],
+                provinces: role.value === 'caseworker' ? provinces.codes() : [],
                 password: password.value,
               },
             }),
