@@ -287,6 +287,7 @@ describeWithBrowser('staff console in a browser', () => {
     await page.getByLabel('Case categories').selectOption('water');
     await page.getByTestId('estimate-button').click();
     await expect(page.getByTestId('audience-size').textContent()).resolves.toBe('1');
+    await expect(page.getByTestId('estimate').textContent()).resolves.toContain('Thai: 1');
     await shot(page, '08-broadcast-compose');
     page.once('dialog', (dialog) => dialog.accept());
     await page.getByRole('button', { name: 'Send', exact: true }).click();

@@ -11,6 +11,12 @@ const AUDIENCES = ['all', 'open_cases', 'area', 'cases', 'volunteers'];
 const UNFINISHED = ['scheduled', 'preparing', 'sending', 'waiting_quota'];
 const REFRESH_MS = 3000;
 
+const languageName = (code) => {
+  const key = `broadcasts.languageNames.${code}`;
+  const name = t(key);
+  return name === key ? code : name;
+};
+
 export async function render({ toast, errorText }) {
   if (!(await hasRoute('/api/broadcasts', 'post')))
     return notAvailable(t('broadcasts.title'), t('nav.broadcasts'));
@@ -113,7 +119,7 @@ export async function render({ toast, errorText }) {
           'dd',
           {},
           Object.entries(estimate.audience.byLanguage)
-            .map(([l, n]) => `${l}: ${formatNumber(n)}`)
+            .map(([l, n]) => `${languageName(l)}: ${formatNumber(n)}`)
             .join(' · '),
         ),
         h('dt', {}, t('broadcasts.cost')),
