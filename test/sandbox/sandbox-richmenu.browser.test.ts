@@ -29,7 +29,7 @@ type EventJson = any;
 
 const SECRET = '0123456789abcdef0123456789abcdef';
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
-const [thai, , volunteer, staff] = SANDBOX_USERS;
+const [thai, hmong, volunteer, staff] = SANDBOX_USERS;
 
 /** The rich menu in a real browser; needs Debian's chromium (`apt-get install -y chromium`). */
 const describeWithBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
@@ -115,6 +115,8 @@ describeWithBrowser('sandbox rich menu in a browser', () => {
             channelSecret: SECRET,
             webhookUrl: () => `${urlOf(botServer)}/webhook`,
             logger: testLogger,
+            // Friends of the account: LINE shows a rich menu to friends only.
+            friendship: new Map([thai, volunteer, staff].map((user) => [user!.userId, 'friend' as const])),
           }),
         ],
       }),
@@ -210,6 +212,21 @@ describeWithBrowser('sandbox rich menu in a browser', () => {
     await menu().getByRole('button', { name: 'Report a need' }).click();
     await eventCount(4);
     expect(bot.events[3].postback.data).toBe('flow:report-need');
+  });
+
+  it('shows no menu before "Add friend", as LINE shows menus to friends only', async () => {
+    await page.getByRole('combobox', { name: 'Chat as' }).selectOption(hmong!.userId);
+    // The resident menu is loaded (its chat bar is written), yet not shown.
+    await page.waitForFunction(
+      `document.getElementById('rich-menu-chat-bar').textContent === ${JSON.stringify(chatBar('resident'))}`,
+    );
+    expect(await menu().count()).toBe(0);
+    const before = bot.events.length;
+    await page.getByRole('button', { name: 'Add friend' }).click();
+    await eventCount(before + 1);
+    await menu()
+      .getByRole('button', { name: chatBar('resident') })
+      .waitFor();
   });
 
   it('changes the menu it shows when staff approve the volunteer meanwhile', async () => {

@@ -31,7 +31,7 @@
     const image = root.querySelector('#rich-menu-image');
     let shownKey = null;
     let menu = null;
-    let blocked = false;
+    let shown = false;
 
     function setOpen(open) {
       toggle.setAttribute('aria-expanded', String(open));
@@ -64,7 +64,7 @@
         panel.append(button);
       }
       setOpen(menu.selected);
-      root.hidden = blocked;
+      root.hidden = !shown;
     }
 
     async function follow(userId, richMenuId) {
@@ -85,14 +85,14 @@
       }
     }
 
-    /** LINE shows no menu to someone who blocked the account. */
-    function setBlocked(value) {
-      blocked = value;
-      root.hidden = blocked || !menu;
+    /** LINE shows the menu only to friends of the account: not before "Add friend", not after a block. */
+    function setShown(value) {
+      shown = value;
+      root.hidden = !shown || !menu;
     }
 
     toggle.addEventListener('click', () => setOpen(panel.hidden));
-    return { follow, setBlocked };
+    return { follow, setShown };
   }
 
   window.NeedLineRichMenu = { create };

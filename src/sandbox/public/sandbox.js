@@ -422,7 +422,7 @@
     blockedNotice.hidden = !blocked;
     for (const control of composer.querySelectorAll('textarea, button, input')) control.disabled = blocked;
     composer.querySelector('label.tool').setAttribute('aria-disabled', String(blocked));
-    richMenu.setBlocked(blocked);
+    richMenu.setShown(friendship === 'friend');
     showQuickReplies();
   }
 
