@@ -15,6 +15,12 @@ export type AddressDirectory = {
   province(code: string): Province | undefined;
 };
 
+/**
+ * Bueng Kan (split from Nong Khai in 2011) is 38 in DOPA's geocodes and in the province outlines,
+ * but 97 in the package's data: without this a shared point there found no province.
+ */
+const PROVINCE_CODE_FIXES: Record<string, string> = { '97': '38' };
+
 /** A code is kept only when it sits under its parent's code: the data has a few stray ones. */
 const childCode = (code: string | undefined, parent: string | undefined, length: number) =>
   code && parent && code.length === length && code.startsWith(parent) ? code : undefined;
@@ -51,7 +57,8 @@ async function build(): Promise<AddressDirectory> {
         subdistricts,
       });
     }
-    provinces.push({ nameTh: raw.nameTh, nameEn: raw.nameEn, code: raw.code, districts });
+    const code = PROVINCE_CODE_FIXES[raw.code] ?? raw.code;
+    provinces.push({ nameTh: raw.nameTh, nameEn: raw.nameEn, code, districts });
   }
   const byCode = new Map(provinces.map((p) => [p.code, p]));
   return { provinces, province: (code) => byCode.get(code) };

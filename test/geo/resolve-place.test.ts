@@ -19,6 +19,14 @@ describe('province from a point (Natural Earth admin-1 outlines)', () => {
     expect(provinceAt(lat, lng)?.code).toBe(code);
   });
 
+  it('finds Bueng Kan by its DOPA code, 38, from a point or its name', () => {
+    expect(resolvePlace(directory, { lat: 18.36, lng: 103.65 })).toMatchObject({
+      provinceCode: '38',
+      provinceEn: 'Bueng Kan',
+    });
+    expect(resolvePlace(directory, { typedAddress: { province: 'บึงกาฬ' } }).provinceCode).toBe('38');
+  });
+
   it('finds nothing outside Thailand', () => {
     expect(provinceAt(35.68, 139.69)).toBeUndefined(); // Tokyo
     expect(provinceAt(19.89, 102.13)).toBeUndefined(); // Luang Prabang, Laos
