@@ -6,12 +6,28 @@ import type { CaseFilterQuery } from './schemas';
 
 const escapeRegex = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** What a reader without personal data may search: the reference, the category and the resolved place. */
+const PUBLIC_SEARCH_FIELDS = [
+  'reference',
+  'category',
+  'location.resolved.province',
+  'location.resolved.provinceEn',
+  'location.resolved.district',
+  'location.resolved.districtEn',
+];
+
 /**
  * The MongoDB filter for the staff API's filters and the caller's scope; the same for the list
  * and the exports. Free text: every word must start one of the case's normalised keywords
- * (anchored, escaped regexes: the subset has no text index).
+ * (anchored, escaped regexes: the subset has no text index). The keywords hold names, phones,
+ * addresses and description words, so a reader who may not see those searches only the public
+ * fields: otherwise a search would tell them whether a name is on a case.
  */
-export function caseFilter(query: CaseFilterQuery, scope: CaseScope): QueryFilter<Case> {
+export function caseFilter(
+  query: CaseFilterQuery,
+  scope: CaseScope,
+  options: { personal: boolean } = { personal: true },
+): QueryFilter<Case> {
   const and: QueryFilter<Case>[] = [];
   if (query.status) and.push({ status: { $in: query.status } });
   if (query.category) and.push({ category: { $in: query.category } });
@@ -29,7 +45,18 @@ export function caseFilter(query: CaseFilterQuery, scope: CaseScope): QueryFilte
     });
   if (query.q) {
     const words = normaliseKeyword(query.q).split(' ').filter(Boolean).slice(0, 8);
-    for (const word of words) and.push({ keywords: { $regex: `^${escapeRegex(word)}` } });
+    for (const word of words) {
+      const start = escapeRegex(word);
+      and.push(
+        options.personal
+          ? { keywords: { $regex: `^${start}` } }
+          : {
+              $or: PUBLIC_SEARCH_FIELDS.map((field) => ({
+                [field]: { $regex: `(^|\\s)${start}`, $options: 'i' },
+              })),
+            },
+      );
+    }
   }
   if (!scope.all)
     and.push({

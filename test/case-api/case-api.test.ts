@@ -129,6 +129,12 @@ describe('reading cases', () => {
     expect(byName.body.items.length).toBeGreaterThanOrEqual(4);
     const regexy = await request(h.app).get('/api/cases').query({ q: '.*' }).set(as('admin')).expect(200);
     expect(regexy.body.items).toEqual([]);
+    // A viewer's search cannot tell whether a name is on a case: it reaches the reference and places only.
+    const viewerSearch = (q: string) =>
+      request(h.app).get('/api/cases').query({ q }).set(as('viewer')).expect(200);
+    expect((await viewerSearch('นางคำ')).body.items).toEqual([]);
+    expect((await viewerSearch(mine[1]!.reference.toLowerCase())).body.items).toHaveLength(1);
+    expect((await viewerSearch('Phetchabun')).body.items.length).toBeGreaterThanOrEqual(4);
 
     const audit = createAuditLog(database.connection);
     const reads = await audit.list({ action: 'personal_data.read', targetId: 'list', limit: 50 });
