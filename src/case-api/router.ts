@@ -143,7 +143,7 @@ export function caseApiRouter(deps: CaseApiDeps): Router {
   const scopedFilter = (req: Request, query: CaseFilterQuery): QueryFilter<Case> => {
     if (query.lineUserId && !seesPersonal(req))
       throw new PublicError(403, 'forbidden', 'Filtering by LINE user needs access to personal data.');
-    return caseFilter(query, caseScope(staffOf(req)));
+    return caseFilter(query, caseScope(staffOf(req)), { personal: seesPersonal(req) });
   };
 
   // Storage order, not sorted: on FerretDB 1.24 a sort costs the export about 40% of its speed.
@@ -300,7 +300,8 @@ export function caseApiRouter(deps: CaseApiDeps): Router {
           kind: kinds.get(id) ?? null,
         })),
         messages: personal ? await messagesOf(record) : [],
-        feedback: await feedbackOf(record.reference, personal),
+        // An erased case shows no comment even if its feedback predates the erasure of feedback.
+        feedback: await feedbackOf(record.reference, personal && !record.erasedAt),
       });
     },
   );

@@ -59,19 +59,27 @@ export function consoleRouter(): express.Router {
     ),
   };
   // Staff choose places by name; the API and the stored cases keep the DOPA codes.
-  const metaWithPlaces = loadAddressDirectory().then((directory) =>
-    JSON.stringify({
-      ...meta,
-      provinces: directory.provinces.map((province) => ({
-        code: province.code,
-        th: province.nameTh,
-        en: province.nameEn,
-        districts: province.districts.flatMap((district) =>
-          district.code ? [{ code: district.code, th: district.nameTh, en: district.nameEn }] : [],
-        ),
-      })),
-    }),
-  );
+  const placesMeta = () =>
+    loadAddressDirectory().then((directory) =>
+      JSON.stringify({
+        ...meta,
+        provinces: directory.provinces.map((province) => ({
+          code: province.code,
+          th: province.nameTh,
+          en: province.nameEn,
+          districts: province.districts.flatMap((district) =>
+            district.code ? [{ code: district.code, th: district.nameTh, en: district.nameEn }] : [],
+          ),
+        })),
+      }),
+    );
+  // Built on the first request, and again after a failure rather than failing for good.
+  let metaWithPlaces: Promise<string> | undefined;
+  const metaJson = () =>
+    (metaWithPlaces ??= placesMeta().catch((error: unknown) => {
+      metaWithPlaces = undefined;
+      throw error;
+    }));
 
   const secured = (res: Response) => res.set('content-security-policy', CONSOLE_CSP);
 
@@ -92,7 +100,7 @@ export function consoleRouter(): express.Router {
     res
       .set('cache-control', 'no-cache')
       .type('json')
-      .send(await metaWithPlaces);
+      .send(await metaJson());
   });
   router.use('/console/assets', (_req, res, next) => {
     secured(res);

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { CaseInput } from '../../src/cases/case-schema';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import { newUserId } from '../../src/line/webhook-client';
+import { staffModels } from '../../src/staff/models';
 import {
   ARTIFACTS,
   hasChromium,
@@ -204,9 +205,20 @@ describeWithBrowser('staff console in a browser', () => {
     await admin.getByRole('button', { name: 'Create account' }).click();
     const worker = admin.locator('tr[data-email="case.worker@example.org"]');
     await worker.waitFor();
-    expect(await worker.getByLabel('Provinces of Cee Worker').inputValue()).toBe(
-      'Chiang Mai, Lamphun, Phetchabun',
-    );
+    const workerProvinces = worker.getByLabel('Provinces of Cee Worker');
+    expect(await workerProvinces.inputValue()).toBe('Chiang Mai, Lamphun, Phetchabun');
+    // Made a coordinator, they keep their provinces; a code the directory does not know is kept, not dropped.
+    await workerProvinces.fill('Chiang Mai, 99');
+    expect(
+      await workerProvinces.evaluate((input: { validationMessage: string }) => input.validationMessage),
+    ).toBe('');
+    await worker.getByLabel('Role of Cee Worker').selectOption('coordinator');
+    await worker.getByRole('button', { name: 'Save' }).click();
+    await admin.locator('#toast').getByText('Saved.').waitFor();
+    const stored = await staffModels(harness.service.database.connection)
+      .Staff.findOne({ email: 'case.worker@example.org' })
+      .lean();
+    expect(stored).toMatchObject({ role: 'coordinator', provinces: ['50', '99'] });
     await admin.goto(`${harness.url}/console#/audit`);
     await admin.getByRole('cell', { name: 'staff.create' }).first().waitFor();
     await shot(admin, '07-audit');

@@ -210,6 +210,22 @@ describeWithBrowser('console: hand-offs, dates, phones', () => {
     await thai.locator('.case-head [data-status=visit_scheduled]').waitFor();
     const scheduled = await request(harness.url).get(`/api/cases/${reference}`).set(auth).expect(200);
     expect(scheduled.body.visitDate).toBe('2026-12-24');
+    // A visit already past stays on the case without a warning until staff type a date that would be sent.
+    await caseModels(harness.service.database.connection).cases.updateOne(
+      { reference },
+      { $set: { visitDate: '2025-01-01' } },
+    );
+    await thai.reload();
+    await thai.locator('.case-head [data-status=visit_scheduled]').waitFor();
+    const statusRegion = thai.getByTestId('status-form').getByRole('status');
+    expect(await thai.locator('input[name=visitDate]').inputValue()).toBe('01/01/2568');
+    expect(await statusRegion.textContent()).toBe('');
+    await thai.locator('input[name=visitDate]').fill('02/01/2568');
+    await statusRegion.getByText('ผ่านไปแล้ว', { exact: false }).waitFor();
+    await caseModels(harness.service.database.connection).cases.updateOne(
+      { reference },
+      { $set: { visitDate: '2026-12-24' } },
+    );
     await request(harness.url)
       .patch(`/api/cases/${reference}`)
       .set(auth)
@@ -233,7 +249,7 @@ describeWithBrowser('console: hand-offs, dates, phones', () => {
     await thai.getByRole('button', { name: 'เปลี่ยนสถานะและแจ้งผู้แจ้ง' }).click();
     await thai
       .locator('#toast')
-      .getByText('เปลี่ยนสถานะจาก “ไม่ผ่านการพิจารณา” เป็น “อนุมัติแล้ว” ไม่ได้', { exact: false })
+      .getByText('เรื่องนี้อยู่ในสถานะ “ไม่ผ่านการพิจารณา” ซึ่งเป็นสถานะสุดท้าย เปลี่ยนไม่ได้แล้ว', { exact: false })
       .waitFor();
     await thai.close();
 

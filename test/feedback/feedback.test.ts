@@ -114,6 +114,23 @@ describe('rating a completed case', () => {
     expect(detail.body.feedback).toEqual([
       { rating: 4, comment: 'ช่างทำงานดีมาก', reopenRequestedAt: expect.any(String), at: expect.any(String) },
     ]);
+    // A viewer sees the rating, not the words.
+    await request(service.url)
+      .post('/api/staff')
+      .set('authorization', `Bearer ${login.body.token}`)
+      .send({ email: 'viewer@example.org', name: 'Vee', role: 'viewer', password: 'another long password' })
+      .expect(201);
+    const viewer = await request(service.url)
+      .post('/api/auth/login')
+      .send({ email: 'viewer@example.org', password: 'another long password' })
+      .expect(200);
+    const masked = await request(service.url)
+      .get(`/api/cases/${created.reference}`)
+      .set('authorization', `Bearer ${viewer.body.token}`)
+      .expect(200);
+    expect(masked.body.feedback).toEqual([
+      { rating: 4, comment: null, reopenRequestedAt: expect.any(String), at: expect.any(String) },
+    ]);
   });
 
   it('refuses a rating from someone who is not the reporter', async () => {

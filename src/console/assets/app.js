@@ -52,7 +52,9 @@ export function errorText(error) {
     if (error.status === 403) return t('errors.forbidden');
     if (error.status === 404 && error.code === 'not_found') return t('errors.notAvailable');
     // The API's own message is English for integrators; staff read the code's text in their language.
-    const key = `errors.code.${error.code}`;
+    const final =
+      error.code === 'illegal_transition' && error.details && !(error.details.allowed || []).length;
+    const key = `errors.code.${final ? 'final_status' : error.code}`;
     const text = t(key, errorVars(error.details));
     if (text !== key) return text;
     return `${t('errors.failed')}: ${error.message}`;
@@ -72,15 +74,22 @@ function errorVars(details) {
   if (details && Array.isArray(details.allowed))
     vars.allowed = details.allowed.map((status) => label('status', status)).join(', ') || '—';
   if (details && Array.isArray(details.problems))
-    vars.fields = [...new Set(details.problems.map((p) => fieldName(p.path)))].join(', ');
+    vars.fields =
+      [...new Set(details.problems.map((p) => fieldName(p.path)).filter(Boolean))].join(', ') || '—';
   return vars;
 }
 
 /** A request field as the forms label it, when they do. */
 function fieldName(path) {
-  const key = `errors.fields.${path}`;
+  // "provinces.0" is the provinces field.
+  const field = path
+    .split('.')
+    .filter((part) => !/^\d+$/.test(part))
+    .join('.');
+  if (!field) return '';
+  const key = `errors.fields.${field}`;
   const text = t(key);
-  return text === key ? path : text;
+  return text === key ? field : text;
 }
 
 function languageSwitch() {

@@ -40,8 +40,10 @@ export function provinceCodesOf(text) {
     const found = provinces.find(
       (p) => p.code === written || p.th === written || p.en.toLowerCase() === written,
     );
-    if (found && !codes.includes(found.code)) codes.push(found.code);
-    if (!found) unknown.push(raw.trim());
+    // A two-digit code the directory does not know is kept: dropping it would take a province away.
+    const code = found ? found.code : /^\d{2}$/.test(written) ? written : null;
+    if (code && !codes.includes(code)) codes.push(code);
+    if (!code) unknown.push(raw.trim());
   }
   return { codes, unknown };
 }

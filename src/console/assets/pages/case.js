@@ -241,10 +241,10 @@ function feedbackList(c) {
             ? h(
                 'strong',
                 {},
-                t('case.rating', {
-                  stars: '★'.repeat(item.rating) + '☆'.repeat(5 - item.rating),
-                  n: item.rating,
-                }),
+                // The stars are for the eye; a screen reader reads "2/5".
+                h('span', { 'aria-hidden': 'true' }, '★'.repeat(item.rating) + '☆'.repeat(5 - item.rating)),
+                ' ',
+                t('case.rating', { n: item.rating }),
               )
             : null,
           ' ',
@@ -393,7 +393,8 @@ function actions(c, run) {
     );
     const submit = h('button', { type: 'submit' }, t('case.saveStatus'));
     // A past date or a year typed wrong goes to the family as it is: say so before it is sent.
-    const visitWarning = h('p', { class: 'notice', role: 'status', hidden: true });
+    // A live region present from the start, so a screen reader announces a warning when it appears.
+    const visitWarning = h('div', { role: 'status' });
     const extras = {
       visit: field(t('case.visitDate'), visitDate, t('dates.hint')),
       reason: field(t('case.reason'), reason),
@@ -410,9 +411,10 @@ function actions(c, run) {
       visitDate.required = !extras.visit.hidden;
       reason.required = !extras.reason.hidden;
       duplicateOf.required = !extras.duplicate.hidden;
-      const warning = extras.visit.hidden ? null : visitDateWarning(visitDate.isoValue());
-      visitWarning.hidden = !warning;
-      visitWarning.textContent = warning || '';
+      // Only a date that will be sent: the same status and date change nothing and tell nobody.
+      const sending = status.value !== c.status || visitDate.isoValue() !== c.visitDate;
+      const warning = extras.visit.hidden || !sending ? null : visitDateWarning(visitDate.isoValue());
+      replace(visitWarning, warning ? h('p', { class: 'notice' }, warning) : null);
       const extra = {
         visitDate: status.value === 'visit_scheduled' ? visitDate.isoValue() || '' : '',
         reason: status.value === 'declined' ? reason.value.trim() : '',

@@ -6,6 +6,9 @@ import { formatDate, label, t } from '../i18n.js';
 import { provinceCodesOf, provinceNames } from '../places.js';
 import { state } from '../state.js';
 
+/** The roles whose work is limited to provinces (the API's ROLES_WITH_PROVINCES). */
+const PROVINCE_ROLES = ['caseworker', 'coordinator'];
+
 /** A provinces field: names or codes; marked invalid, naming what is not a province. */
 function provincesField(attrs, codes = []) {
   const input = h('input', { type: 'text', value: provinceNames(codes), size: 18, ...attrs });
@@ -68,7 +71,7 @@ export async function render({ toast, errorText }) {
                     body: {
                       role: role.value,
                       active: active.checked,
-                      provinces: role.value === 'caseworker' ? provinces.codes() : [],
+                      provinces: PROVINCE_ROLES.includes(role.value) ? provinces.codes() : [],
                     },
                   }),
                 t('staff.saved'),
@@ -118,7 +121,7 @@ export async function render({ toast, errorText }) {
                 email: email.value,
                 name: name.value,
                 role: role.value,
-                provinces: role.value === 'caseworker' ? provinces.codes() : [],
+                provinces: PROVINCE_ROLES.includes(role.value) ? provinces.codes() : [],
                 password: password.value,
               },
             }),
