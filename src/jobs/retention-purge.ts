@@ -11,6 +11,7 @@ import { caseApiModels } from '../case-api/models';
 import type { Case, TimelineEntry } from '../cases/case-schema';
 import { caseModel } from '../cases/case-model';
 import { eraseCaseFeedback } from '../feedback/feedback';
+import { caseFeedbackModel } from '../feedback/model';
 import { ingestionModels } from '../ingestion/models';
 import { deleteMedia } from '../media/media-store';
 import { mediaModels } from '../media/models';
@@ -185,7 +186,23 @@ export async function purgePersonalData(deps: RetentionDeps, now: Date): Promise
     .lean<StoredCase[]>()
     .cursor();
   for await (const record of closed) if (closedAt(record) <= cutoff) await erase(record, 'retention');
+  await eraseFeedbackOfErasedCases(deps.connection);
   return summary;
+}
+
+/**
+ * Feedback still naming a person on a case already erased: left by an erasure from before case
+ * erasure covered feedback, or by a rating that came in between. Two queries a run: the rated
+ * cases, then which of them are erased.
+ */
+async function eraseFeedbackOfErasedCases(connection: Connection): Promise<void> {
+  const rated = await caseFeedbackModel(connection).distinct('reference', { lineUserId: { $ne: 'erased' } });
+  if (rated.length === 0) return;
+  const erased = await caseModel(connection)
+    .find({ reference: { $in: rated }, erasedAt: { $exists: true } }, { reference: 1 })
+    .setOptions({ strictQuery: false })
+    .lean<{ reference: string }[]>();
+  for (const { reference } of erased) await eraseCaseFeedback(connection, reference);
 }
 
 /**

@@ -242,6 +242,40 @@ describe('purgePersonalData', () => {
     expect(run.erasedClosed).toBe(0);
     expect((await stored(record.reference))?.declineReason).toBe('kept for the test');
   });
+
+  it('takes the person out of feedback left on a case erased before', async () => {
+    const record = await seedCase(database, T0, { status: 'completed', timeline: [closing(days(4))] });
+    await caseModel(database.connection).updateOne(
+      { reference: record.reference },
+      { $set: { erasedAt: days(5) } },
+      { strict: false },
+    );
+    const feedback = caseFeedbackModel(database.connection);
+    await feedback.create({
+      _id: `${record.reference}:U-late`,
+      reference: record.reference,
+      lineUserId: 'U-late',
+      rating: 5,
+      comment: 'ขอบคุณค่ะ ป้าคำ',
+      at: days(6),
+    });
+    const other = await seedCase(database, T0, { status: 'in_progress' });
+    await feedback.create({
+      _id: `${other.reference}:U-open`,
+      reference: other.reference,
+      lineUserId: 'U-open',
+      rating: 4,
+      at: days(6),
+    });
+    await purgePersonalData({ connection: database.connection }, days(7));
+    const left = await feedback.find({ reference: record.reference }).lean();
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatchObject({ lineUserId: 'erased', rating: 5 });
+    expect(left[0]!.comment).toBeUndefined();
+    expect(await feedback.findById(`${other.reference}:U-open`).lean()).toMatchObject({
+      lineUserId: 'U-open',
+    });
+  });
 });
 
 describe('operational record rules (pure)', () => {
