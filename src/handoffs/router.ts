@@ -9,10 +9,10 @@ import { storeEvents } from '../ingestion/inbox';
 import { apiRoute } from '../staff/api-route';
 import { staffContext, type StaffDeps } from '../staff/context';
 import { staffOf } from '../staff/middleware';
-import { caseFilter } from '../case-api/filters';
 import type { Case } from '../cases/case-schema';
 import { caseModels } from '../cases/create-case';
-import { can, caseScope } from '../staff/permissions';
+import { can } from '../staff/permissions';
+import type { StaffPrincipal } from '../staff/principal';
 import {
   chatEntry,
   chatPage,
@@ -27,6 +27,7 @@ import {
   type Postback,
 } from './chat';
 import { HANDOFF_CLOSED_EVENT_TYPE, handoffModel } from './model';
+import { casesBringingHandoff, handoffScope } from './scope';
 
 /** What the user did that the chat shows; follows, reads and the bot's own events are left out. */
 const SHOWN_EVENTS = ['message', 'postback'];
@@ -40,7 +41,7 @@ const handoffView = z.object({
   language: z.string().nullable(),
   /** From the user's LINE profile once they consented; null when unknown or hidden for the role. */
   displayName: z.string().nullable(),
-  /** The cases they reported that the reader may see, newest first. */
+  /** Their cases (as reporter or volunteer) that bring the hand-off to the reader, newest first. */
   cases: z.array(z.object({ reference: z.string(), status: z.string() })),
 });
 const chatQuery = z.object({
@@ -69,9 +70,18 @@ export function handoffRouter(deps: HandoffDeps): Router {
   const router = Router();
   router.use('/api/handoffs', express.json({ limit: '100kb' }));
 
-  const openHandoff = async (userId: string) => {
-    const handoff = await Handoff.findOne({ _id: userId, status: 'open' }).lean();
-    if (!handoff) throw new PublicError(404, 'handoff_not_found', 'This user is not waiting for staff.');
+  /**
+   * The user's open hand-off when it is in the staff member's scope. Out of scope answers exactly as
+   * nobody waiting, so the answer never tells that someone is waiting elsewhere.
+   */
+  const openHandoff = async (userId: string, staff: StaffPrincipal) => {
+    const scope = handoffScope(staff);
+    const [handoff, inScope] = await Promise.all([
+      Handoff.findOne({ _id: userId, status: 'open' }).lean(),
+      scope.all || cases.exists(casesBringingHandoff(scope, userId)).then((found) => found !== null),
+    ]);
+    if (!handoff || !inScope)
+      throw new PublicError(404, 'handoff_not_found', 'This user is not waiting for staff.');
     return handoff;
   };
 
@@ -81,7 +91,8 @@ export function handoffRouter(deps: HandoffDeps): Router {
     {
       method: 'get',
       path: '/api/handoffs',
-      summary: 'Users waiting for a person, oldest first',
+      summary:
+        'Users waiting for a person, oldest first: those with a case in your scope (admins and coordinators without provinces: everyone)',
       tags: ['handoffs'],
       access: 'handoffs.manage',
       responses: {
@@ -91,24 +102,24 @@ export function handoffRouter(deps: HandoffDeps): Router {
     async (req, res) => {
       const staff = staffOf(req);
       const personal = can(staff.role, 'cases.readPersonal');
-      const open = await Handoff.find({ status: 'open' }).sort({ since: 1 }).limit(200).lean();
-      const ids = open.map((h) => h._id);
-      const scope = caseFilter({}, caseScope(staff));
-      // One small indexed read per user: a volunteer who reported many cases must not crowd out the others.
-      const [users, reported] = await Promise.all([
-        models.LineUser.find({ _id: { $in: ids } }, { language: 1, displayName: 1 }).lean(),
-        Promise.all(
-          ids.map((id) =>
-            cases
-              .find({ $and: [{ 'reporter.lineUserId': id }, scope] }, { _id: 0, reference: 1, status: 1 })
-              .sort({ createdAt: -1 })
-              .limit(CASES_PER_USER)
-              .lean<Pick<Case, 'reference' | 'status'>[]>(),
-          ),
+      const scope = handoffScope(staff);
+      const waiting = await Handoff.find({ status: 'open' }).sort({ since: 1 }).limit(200).lean();
+      // One small indexed read per user, which also decides the scope: a volunteer who reported many
+      // cases must not crowd out the others.
+      const reported = await Promise.all(
+        waiting.map((h) =>
+          cases
+            .find(casesBringingHandoff(scope, h._id), { _id: 0, reference: 1, status: 1 })
+            .sort({ createdAt: -1 })
+            .limit(CASES_PER_USER)
+            .lean<Pick<Case, 'reference' | 'status'>[]>(),
         ),
-      ]);
+      );
+      const casesOf = new Map(waiting.map((h, i) => [h._id, reported[i] ?? []]));
+      const open = waiting.filter((h) => scope.all || (casesOf.get(h._id) ?? []).length > 0);
+      const ids = open.map((h) => h._id);
+      const users = await models.LineUser.find({ _id: { $in: ids } }, { language: 1, displayName: 1 }).lean();
       const userOf = new Map(users.map((u) => [u._id, u]));
-      const casesOf = new Map(ids.map((id, i) => [id, reported[i] ?? []]));
       const named = personal ? ids.filter((id) => userOf.get(id)?.displayName) : [];
       if (named.length > 0)
         await context.audit.personalDataRead(req, { type: 'handoffs', id: 'list' }, [
@@ -143,9 +154,11 @@ export function handoffRouter(deps: HandoffDeps): Router {
           description: 'Chat page, oldest first',
           schema: z.object({ items: z.array(chatEntry), earlier: z.string().nullable() }),
         },
+        404: { description: 'No open hand-off in your scope' },
       },
     },
     async (req, res, { params, query }) => {
+      await openHandoff(params.userId, staffOf(req));
       const cursor = query.before ? decodeChatCursor(query.before) : null;
       // Inclusive of the cursor's millisecond: entries sharing it are told apart by their key.
       const upTo = (field: string) => (cursor ? { [field]: { $lte: new Date(cursor.at) } } : {});
@@ -217,10 +230,13 @@ export function handoffRouter(deps: HandoffDeps): Router {
       tags: ['handoffs'],
       access: 'handoffs.manage',
       schemas: { params: userParams, body: z.object({ text: z.string().trim().min(1).max(5000) }) },
-      responses: { 202: { description: 'Queued and sent' }, 404: { description: 'No open hand-off' } },
+      responses: {
+        202: { description: 'Queued and sent' },
+        404: { description: 'No open hand-off in your scope' },
+      },
     },
     async (req, res, { params, body }) => {
-      await openHandoff(params.userId);
+      await openHandoff(params.userId, staffOf(req));
       const now = context.clock();
       // While a hand-off is open the bot answers nothing, so the user's latest reply token is unused.
       const token = await claimUnusedReplyToken(deps.connection, params.userId, now);
@@ -249,10 +265,13 @@ export function handoffRouter(deps: HandoffDeps): Router {
       tags: ['handoffs'],
       access: 'handoffs.manage',
       schemas: { params: userParams },
-      responses: { 202: { description: 'Closing' }, 404: { description: 'No open hand-off' } },
+      responses: {
+        202: { description: 'Closing' },
+        404: { description: 'No open hand-off in your scope' },
+      },
     },
     async (req, res, { params }) => {
-      const handoff = await openHandoff(params.userId);
+      const handoff = await openHandoff(params.userId, staffOf(req));
       const now = context.clock();
       const event = {
         type: HANDOFF_CLOSED_EVENT_TYPE,

@@ -173,15 +173,87 @@ describe('talk to staff (hand-offs)', () => {
         .get('/api/handoffs')
         .set({ Authorization: `Bearer ${cw.body.token}` })
         .expect(200);
-      const mine = (scoped.body.items as { userId: string; cases: { reference: string }[] }[]).find(
-        (item) => item.userId === named,
-      );
-      const expected = newer.case.location.resolved.provinceCode === '50' ? [newer.case.reference] : [];
-      expect(mine?.cases.map((c) => c.reference)).toEqual(expected);
+      const scopedItems = scoped.body.items as { userId: string; cases: { reference: string }[] }[];
+      expect(newer.case.location.resolved.provinceCode).toBe('50');
+      expect(scopedItems.find((item) => item.userId === named)?.cases.map((c) => c.reference)).toEqual([
+        newer.case.reference,
+      ]);
+      // Someone with no case is in nobody's province.
+      expect(scopedItems.map((item) => item.userId)).not.toContain(anonymous);
       await handoffModel(service.database.connection).updateMany(
         { _id: { $in: [named, anonymous] } },
         { $set: { status: 'closed' } },
       );
+    });
+
+    it('keeps a Bangkok reporter’s chat from a caseworker of Chiang Mai: 404 as for nobody waiting', async () => {
+      // The security review's case: a reporter of a Bangkok case waits for staff.
+      const reporter = newUserId();
+      const { case: bangkok } = await createCase(
+        caseModels(service.database.connection),
+        caseInput({ reporter: { lineUserId: reporter }, location: { lat: 13.75, lng: 100.5 } }),
+      );
+      expect(bangkok.location.resolved.provinceCode).toBe('10');
+      await openHandoff(reporter);
+      await userSays(reporter, { message: { type: 'text', id: 'bkk1', text: 'บ้านนางคำ โทร 0812345678' } });
+      const signIn = async (provinces: string[]) => {
+        const member = await addStaff(service.database, 'caseworker', { provinces });
+        const res = await request(service.url)
+          .post('/api/auth/login')
+          .send({ email: member.email, password: PASSWORD })
+          .expect(200);
+        return { id: member.id, auth: { Authorization: `Bearer ${res.body.token}` } };
+      };
+      const chiangMai = await signIn(['50']);
+      const audit = createAuditLog(service.database.connection);
+      const chatReads = async (actor: string) =>
+        (await audit.list({ actor, action: 'personal_data.read', limit: 10 })).items;
+
+      const list = await request(service.url).get('/api/handoffs').set(chiangMai.auth).expect(200);
+      expect(list.body.items.map((item: { userId: string }) => item.userId)).not.toContain(reporter);
+      const read = await request(service.url)
+        .get(`/api/handoffs/${reporter}/messages`)
+        .set(chiangMai.auth)
+        .expect(404);
+      const nobody = await request(service.url)
+        .get(`/api/handoffs/${newUserId()}/messages`)
+        .set(chiangMai.auth)
+        .expect(404);
+      expect(read.body).toEqual(nobody.body);
+      expect(read.body.error.code).toBe('handoff_not_found');
+      expect(JSON.stringify(read.body)).not.toContain('0812345678');
+      await request(service.url)
+        .post(`/api/handoffs/${reporter}/messages`)
+        .set(chiangMai.auth)
+        .send({ text: 'สวัสดีค่ะ' })
+        .expect(404);
+      await request(service.url).post(`/api/handoffs/${reporter}/close`).set(chiangMai.auth).expect(404);
+      expect(await chatReads(chiangMai.id)).toEqual([]);
+
+      // The Bangkok caseworker reads it, audited.
+      const bangkokWorker = await signIn(['10']);
+      const listed = await request(service.url).get('/api/handoffs').set(bangkokWorker.auth).expect(200);
+      expect(listed.body.items.find((item: { userId: string }) => item.userId === reporter)?.cases).toEqual([
+        { reference: bangkok.reference, status: 'new' },
+      ]);
+      const chat = await request(service.url)
+        .get(`/api/handoffs/${reporter}/messages`)
+        .set(bangkokWorker.auth)
+        .expect(200);
+      expect(chat.body.items.map((item: { text?: string }) => item.text)).toContain(
+        'บ้านนางคำ โทร 0812345678',
+      );
+      expect(await chatReads(bangkokWorker.id)).toEqual([
+        expect.objectContaining({ target: { type: 'line_user', id: reporter } }),
+      ]);
+
+      // Once the hand-off is closed, nobody reads the chat, admins included.
+      await handoffModel(service.database.connection).updateOne(
+        { _id: reporter },
+        { $set: { status: 'closed', closedAt: new Date() } },
+      );
+      for (const auth of [bangkokWorker.auth, { Authorization: `Bearer ${token}` }])
+        await request(service.url).get(`/api/handoffs/${reporter}/messages`).set(auth).expect(404);
     });
 
     it('pages the chat from the latest messages back, with the label of each tapped button', async () => {

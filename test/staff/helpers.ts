@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Express } from 'express';
+import type { Express, Router } from 'express';
 import { createApp } from '../../src/app';
 import type { Database } from '../../src/db/connection';
 import { createErrorSink } from '../../src/errors';
@@ -8,6 +8,7 @@ import { staffModels } from '../../src/staff/models';
 import { auditModel } from '../../src/audit/model';
 import { hashPassword } from '../../src/staff/password';
 import type { Role } from '../../src/staff/permissions';
+import type { StaffDeps } from '../../src/staff/context';
 import { staffApiRouters } from '../../src/staff/routers';
 import type { LoginLimits } from '../../src/staff/throttle';
 import { testLogger } from '../helpers/logger';
@@ -27,16 +28,22 @@ export function manualClock(start = new Date('2026-03-01T08:00:00Z')) {
 
 export async function buildStaffApp(
   database: Database,
-  options: { clock?: () => Date; loginLimits?: Partial<LoginLimits> } = {},
+  options: {
+    clock?: () => Date;
+    loginLimits?: Partial<LoginLimits>;
+    /** More routers on the same registry and staff context (e.g. the hand-offs). */
+    routers?: (deps: StaffDeps) => Router[];
+  } = {},
 ): Promise<{ app: Express; api: ApiRegistry }> {
   const api = new ApiRegistry();
-  const routers = staffApiRouters({
+  const deps: StaffDeps = {
     connection: database.connection,
     logger: testLogger,
     api,
     clock: options.clock,
     loginLimits: options.loginLimits,
-  });
+  };
+  const routers = [...staffApiRouters(deps), ...(options.routers?.(deps) ?? [])];
   auditModel(database.connection);
   staffModels(database.connection);
   await database.ensureIndexes();
