@@ -4,13 +4,14 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { ErrorSink } from './errors';
 import { errorHandler, notFound } from './http/error-handler';
-import { healthRoutes, type ReadinessCheck } from './http/health';
+import { healthRoutes, type HealthCounts, type ReadinessCheck } from './http/health';
 import type { Logger } from './logger';
 
 export type AppDeps = {
   logger: Logger;
   reportError: ErrorSink;
   isReady: ReadinessCheck;
+  healthCounts?: HealthCounts;
   /**
    * Machine-to-machine routers (LINE's webhook) mounted ahead of the security headers and the
    * request log: LINE reads neither, a log line per delivery would drown the log at hundreds of
@@ -55,7 +56,7 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
-  app.use(healthRoutes(deps.isReady));
+  app.use(healthRoutes(deps.isReady, deps.healthCounts));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(express.json({ limit: '100kb' }));
   app.use(notFound);

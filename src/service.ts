@@ -249,6 +249,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logger,
     reportError,
     isReady: () => database.ping(),
+    healthCounts: () => ({ webhook: webhook.counts() }),
     machineRouters: [webhook],
     routers,
   });

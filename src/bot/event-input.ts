@@ -33,7 +33,8 @@ type Message = {
 };
 
 export function intentOf(event: LineEvent): EventIntent {
-  if (event.mode === 'standby') return { kind: 'ignore', reason: 'standby: another channel answers' };
+  if (event.mode !== undefined && event.mode !== 'active')
+    return { kind: 'ignore', reason: `mode ${event.mode}: another channel answers` };
   const sourceType = event.source?.type;
   if (sourceType === 'group' || sourceType === 'room') {
     // One line in answer to a message or an invitation; silence for everything else in groups.

@@ -5,7 +5,8 @@ import { z } from 'zod';
 export const lineEventSchema = z.looseObject({
   type: z.string().min(1),
   timestamp: z.number(),
-  mode: z.enum(['active', 'standby']).optional(),
+  // LINE may add modes one day; the bot acts on 'active' only, so any string is readable.
+  mode: z.string().optional(),
   webhookEventId: z.string().min(1).optional(),
   replyToken: z.string().optional(),
   source: z
@@ -19,12 +20,38 @@ export const lineEventSchema = z.looseObject({
   deliveryContext: z.looseObject({ isRedelivery: z.boolean() }).optional(),
 });
 
+/** Only the envelope: each event is read on its own, so one odd event cannot sink its batch. */
 export const webhookBodySchema = z.looseObject({
   destination: z.string().optional(),
-  events: z.array(lineEventSchema),
+  events: z.array(z.unknown()),
 });
 
 export type LineEvent = z.infer<typeof lineEventSchema>;
+
+/** What is said of an event that could not be read: never its content. */
+export type UnreadableEvent = { id?: string; type?: string; why: string };
+
+export function readEvents(raw: unknown[]): { events: LineEvent[]; unreadable: UnreadableEvent[] } {
+  const events: LineEvent[] = [];
+  const unreadable: UnreadableEvent[] = [];
+  for (const item of raw) {
+    const parsed = lineEventSchema.safeParse(item);
+    if (parsed.success) {
+      events.push(parsed.data);
+      continue;
+    }
+    const fields = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
+    unreadable.push({
+      ...(typeof fields.webhookEventId === 'string' ? { id: fields.webhookEventId.slice(0, 64) } : {}),
+      ...(typeof fields.type === 'string' ? { type: fields.type.slice(0, 32) } : {}),
+      // Paths and codes only: a message such as "expected number, received string" names no value.
+      why: parsed.error.issues
+        .map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.code}`)
+        .join('; '),
+    });
+  }
+  return { events, unreadable };
+}
 
 /** The conversation an event belongs to: events of one chat are processed one at a time, in order. */
 export function chatKeyOf(event: LineEvent): string {

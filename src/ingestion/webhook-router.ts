@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { isValidSignature } from '../line/signature';
 import type { Logger } from '../logger';
 import { createEventAcceptor } from './inbox';
-import { webhookBodySchema } from './line-event';
+import { readEvents, webhookBodySchema } from './line-event';
 import type { IngestionModels } from './models';
 
 export type WebhookDeps = {
@@ -14,12 +14,16 @@ export type WebhookDeps = {
   now?: () => Date;
 };
 
+/** What the health output says of the webhook since this instance started. */
+export type WebhookCounts = { unreadableEvents: number };
+
 /** LINE's batches are small; 1 MB is ample and bounds what an attacker can make us hash. */
 export const WEBHOOK_BODY_LIMIT = '1mb';
 const WARNING_INTERVAL_MS = 60_000;
 
-export function webhookRouter(deps: WebhookDeps): Router {
+export function webhookRouter(deps: WebhookDeps): Router & { counts: () => WebhookCounts } {
   const router = Router();
+  let unreadableEvents = 0;
   const now = deps.now ?? (() => new Date());
   const accept = createEventAcceptor(deps.models, now);
   let rejectedSinceWarning = 0;
@@ -64,8 +68,13 @@ export function webhookRouter(deps: WebhookDeps): Router {
         .json({ error: { code: 'invalid_webhook', message: 'The body is not a LINE webhook.' } });
       return;
     }
+    const { events, unreadable } = readEvents(parsed.data.events);
+    if (unreadable.length > 0) {
+      unreadableEvents += unreadable.length;
+      deps.logger.warn({ unreadable }, 'webhook events that could not be read were skipped');
+    }
     // Durable before acknowledged: a crash after this answer loses nothing.
-    const result = await accept(parsed.data.events);
+    const result = await accept(events);
     if (result === 'overloaded') {
       res
         .status(503)
@@ -73,8 +82,12 @@ export function webhookRouter(deps: WebhookDeps): Router {
         .json({ error: { code: 'overloaded', message: 'Too many events are waiting to be stored.' } });
       return;
     }
-    res.status(200).json({ accepted: result.accepted, duplicates: result.duplicates });
+    res.status(200).json({
+      accepted: result.accepted,
+      duplicates: result.duplicates,
+      ...(unreadable.length > 0 ? { unreadable: unreadable.length } : {}),
+    });
     if (result.accepted > 0) deps.onAccepted(result.chatKeys);
   });
-  return router;
+  return Object.assign(router, { counts: (): WebhookCounts => ({ unreadableEvents }) });
 }

@@ -72,18 +72,18 @@ export async function startInstance(options: {
     maxAttempts: options.processor?.maxAttempts ?? 3,
     replyTokenLifetimeMs: options.processor?.replyTokenLifetimeMs,
   });
+  const webhook = webhookRouter({
+    channelSecret: TEST_SECRET,
+    models,
+    logger: testLogger,
+    onAccepted: (keys) => processor.kick(keys),
+  });
   const app = createApp({
     logger: testLogger,
     reportError: createErrorSink(testLogger),
     isReady: () => database.ping(),
-    routers: [
-      webhookRouter({
-        channelSecret: TEST_SECRET,
-        models,
-        logger: testLogger,
-        onAccepted: (keys) => processor.kick(keys),
-      }),
-    ],
+    healthCounts: () => ({ webhook: webhook.counts() }),
+    routers: [webhook],
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -178,6 +178,33 @@ describe('POST /webhook', () => {
     );
   });
 
+  it('keeps and answers the readable events of a batch that also carries unreadable ones', async () => {
+    const userId = newUserId();
+    const text = buildEvent.text({ userId, text: 'still here' });
+    const observer = { ...buildEvent.text({ userId, text: 'new mode' }), mode: 'observer' };
+    const stringTime = { ...buildEvent.text({ userId, text: 'odd' }), timestamp: String(Date.now()) };
+    const before = (await request(instance.url).get('/healthz')).body.webhook.unreadableEvents as number;
+    const result = await postWebhook(instance.webhookUrl, TEST_SECRET, [text, observer, stringTime]);
+    expect(result.status).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ accepted: 2, unreadable: 1 });
+    const textId = (text as { webhookEventId: string }).webhookEventId;
+    expect(await eventually(() => isDone(instance.models, textId), Boolean)).toBe(true);
+    await emulator.waitForMessages({ userId, count: 2 });
+    expect(emulator.sentMessages(userId).map((m) => m.message)).toContainEqual({
+      type: 'text',
+      text: 'echo:still here',
+    });
+    const health = (await request(instance.url).get('/healthz')).body;
+    expect(health.webhook.unreadableEvents).toBe(before + 1);
+    const notAWebhook = '{"destination":"x"}';
+    const refused = await request(instance.url)
+      .post('/webhook')
+      .set('content-type', 'application/json')
+      .set('x-line-signature', signBody(notAWebhook, TEST_SECRET))
+      .send(notAWebhook);
+    expect(refused.status).toBe(400);
+  });
+
   it('carries the events of concurrent requests in shared writes, each answered for its own events', async () => {
     const users = Array.from({ length: 20 }, () => newUserId());
     const events = users.map((userId) => buildEvent.text({ userId, text: 'together' }));
