@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startLineEmulator, type LineEmulator } from '../../src/line/emulator';
+import { buildEvent, newUserId, postWebhook } from '../../src/line/webhook-client';
+import { testDatabaseServer, uniqueDbName } from '../helpers/db';
+
+const ROOT = path.join(__dirname, '..', '..');
+const SECRET = '0123456789abcdef0123456789abcdef';
+const TOKEN = 'two-processes-channel-access-token';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+type Running = { child: ChildProcess; base: string; output: () => string; exited: Promise<unknown> };
+
+async function startService(env: Record<string, string>): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  let gone = false;
+  const exited = new Promise((resolve) => child.on('exit', resolve)).finally(() => (gone = true));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240 && !gone; i++) {
+    if ((await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200)
+      return { child, base, output: () => output, exited };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`service did not become ready:\n${output}`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Two real service processes on one database, as behind a load balancer: each user's follow goes
+ * to one instance and their first message, 50 ms later, to the other. The welcome must come first.
+ */
+describe('two instances on one database', () => {
+  let emulator: LineEmulator;
+  let services: Running[] = [];
+
+  beforeAll(async () => {
+    emulator = await startLineEmulator({ channelAccessToken: TOKEN });
+    const uri = new URL(testDatabaseServer().uri);
+    uri.pathname = `/${uniqueDbName('twoproc')}`;
+    const env = {
+      MONGODB_URI: uri.toString(),
+      LINE_CHANNEL_SECRET: SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+      LINE_API_BASE_URL: emulator.url,
+      LINE_DATA_API_BASE_URL: emulator.url,
+      PUBLIC_BASE_URL: 'https://needline.example.org',
+      FOUNDATION_PHONE: '02 000 0000',
+      PRIVACY_EMAIL: 'privacy@example.org',
+      LOG_LEVEL: 'warn',
+    };
+    // One after the other: both would otherwise build the same indexes at once.
+    services.push(
+      await startService({ ...env, NEEDLINE_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'nl-a-')) }),
+    );
+    services.push(
+      await startService({ ...env, NEEDLINE_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'nl-b-')) }),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const service of services) {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+    services = [];
+    await emulator.stop();
+  });
+
+  it('answers each chat in the order LINE sent its events: 300 users, follow and first message on different instances 50 ms apart', async () => {
+    const [a, b] = services as [Running, Running];
+    const users = Array.from({ length: 300 }, () => newUserId());
+    const tokens = new Map<string, { follow: string; text: string }>();
+    const sends: Promise<unknown>[] = [];
+    for (const [i, userId] of users.entries()) {
+      emulator.addUser({ userId, displayName: `User ${i}`, language: 'en' });
+      const follow = emulator.issueReplyToken(userId);
+      const text = emulator.issueReplyToken(userId);
+      tokens.set(userId, { follow, text });
+      const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
+      sends.push(
+        (async () => {
+          const followed = postWebhook(`${first.base}/webhook`, SECRET, [
+            buildEvent.follow({ userId, replyToken: follow }),
+          ]);
+          await sleep(50);
+          const wrote = postWebhook(`${second.base}/webhook`, SECRET, [
+            buildEvent.text({ userId, text: 'my roof leaks', replyToken: text }),
+          ]);
+          const results = await Promise.all([followed, wrote]);
+          if (results.some((result) => result.status !== 200))
+            throw new Error(`webhook answered ${results.map((r) => r.status).join(', ')}`);
+        })(),
+      );
+      await sleep(20);
+    }
+    await Promise.all(sends);
+
+    const outcome = { lost: 0, doubled: 0, outOfOrder: 0 };
+    for (const userId of users) {
+      const { follow, text } = tokens.get(userId)!;
+      const sent = await emulator.waitForMessages({ userId, count: 2, timeoutMs: 60_000 }).catch(() => []);
+      const firstFollow = sent.findIndex((message) => message.replyToken === follow);
+      const firstText = sent.findIndex((message) => message.replyToken === text);
+      if (firstFollow < 0 || firstText < 0) outcome.lost++;
+      else if (firstText < firstFollow) outcome.outOfOrder++;
+      if (sent.some((message) => message.via === 'push')) outcome.doubled++;
+    }
+    expect(outcome).toEqual({ lost: 0, doubled: 0, outOfOrder: 0 });
+  }, 300_000);
+});
