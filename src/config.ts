@@ -64,6 +64,12 @@ export const envSchema = z.object({
     })
     .default('info'),
   NEEDLINE_DATA_DIR: z.string().min(1).default('.data'),
+  EVENT_SETTLE_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds' })
+    .int({ error: 'must be a whole number of milliseconds' })
+    .min(0, { error: 'must be between 0 and 2000' })
+    .max(2000, { error: 'must be between 0 and 2000' })
+    .default(100),
   FOUNDATION_PHONE: z
     .string()
     .trim()

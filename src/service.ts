@@ -25,6 +25,7 @@ import { createI18n, loadResources, SANDBOX_CONTACT } from './i18n';
 import { ingestionModels } from './ingestion/models';
 import { purgeExpiredReplyTokens, rememberUnusedReplyToken } from './line/unused-reply-tokens';
 import { createProcessor, purgeProcessedEvents, type Processor } from './ingestion/processor';
+import { createSettleClock } from './ingestion/event-order';
 import { webhookRouter } from './ingestion/webhook-router';
 import { createScheduler, jobTickModel, purgeJobTicks, type Job } from './jobs/scheduler';
 import { startLineEmulator, type LineEmulator } from './line/emulator';
@@ -191,10 +192,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logger,
     defaultLocale: config.DEFAULT_LOCALE,
   });
+  // Measured by the webhook, read by the processor: both see the lag of this instance's deliveries.
+  const settle = createSettleClock({ minMs: config.EVENT_SETTLE_MS, maxMs: 2000 });
   const processor = createProcessor({
     models,
     sender,
     handler,
+    settle,
     logger,
     reportError,
     instanceId,
@@ -222,6 +226,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     models,
     logger,
     onAccepted: (chatKeys) => processor.kick(chatKeys),
+    settle,
   });
   const routers: Router[] = [
     ...staffRouters,

@@ -1,4 +1,5 @@
 import type { IngestionModels } from './models';
+import type { SettleClock } from './event-order';
 import { chatKeyOf, eventIdOf, type LineEvent } from './line-event';
 
 /** LINE says a reply token is valid for about a minute after the webhook; keep a margin. */
@@ -14,12 +15,21 @@ export type NewEvent = {
   replyToken?: string;
   /** The event as JSON text. */
   payload: string;
+  imageSet?: { id: string; index: number };
+  /** LINE sent it again: its timestamp says nothing of how long storing takes now. */
+  redelivered?: boolean;
 };
 
 export type Outcome = 'accepted' | 'duplicate';
 
 export function newEventOf(event: LineEvent): NewEvent {
+  const imageSet = (event as { message?: { imageSet?: { id?: unknown; index?: unknown } } }).message
+    ?.imageSet;
   return {
+    ...(typeof imageSet?.id === 'string' && typeof imageSet.index === 'number'
+      ? { imageSet: { id: imageSet.id, index: imageSet.index } }
+      : {}),
+    ...(event.deliveryContext?.isRedelivery ? { redelivered: true } : {}),
     id: eventIdOf(event),
     chatKey: chatKeyOf(event),
     userId: event.source?.userId,
@@ -50,6 +60,7 @@ export async function storeEvents(
     attempts: 0,
     nextAttemptAt: now,
     receivedAt: now,
+    ...(event.imageSet ? { setId: event.imageSet.id, setIndex: event.imageSet.index } : {}),
   }));
   const alreadyQueued = await insertAllowingDuplicates(entries.length, () =>
     models.QueuedEvent.collection.insertMany(entries as never, { ordered: false }),
@@ -114,7 +125,11 @@ export type AcceptResult = { accepted: number; duplicates: number; chatKeys: str
 export function createEventAcceptor(
   models: IngestionModels,
   now: () => Date,
-  { maxBatch = 500, maxWaiting = 5_000 } = {},
+  {
+    maxBatch = 500,
+    maxWaiting = 5_000,
+    settle,
+  }: { maxBatch?: number; maxWaiting?: number; settle?: SettleClock } = {},
 ) {
   type Waiting = {
     events: NewEvent[];
@@ -141,6 +156,10 @@ export function createEventAcceptor(
             batch.flatMap((waiting) => waiting.events),
             now(),
           );
+          const storedAt = Date.now();
+          for (const waiting of batch)
+            for (const event of waiting.events)
+              if (!event.redelivered) settle?.observe(event.timestamp, storedAt);
           let offset = 0;
           for (const waiting of batch) {
             waiting.resolve(outcomes.slice(offset, offset + waiting.events.length));

@@ -42,6 +42,9 @@ const queuedEventSchema = new Schema(
     nextAttemptAt: { type: Date, required: true },
     /** The request that queued it; the record of the same request carries the same time. */
     receivedAt: { type: Date },
+    /** A photo of an image set: the set's photos are applied in `index` order, whatever their timestamps. */
+    setId: { type: String },
+    setIndex: { type: Number },
   },
   { versionKey: false, collection: 'event_queue' },
 );

@@ -1,6 +1,7 @@
 import type { ErrorSink } from '../errors';
 import type { Logger } from '../logger';
 import type { OutgoingBatch, Sender } from '../line/sender';
+import { orderInChat, type SettleClock } from './event-order';
 import type { LineEvent } from './line-event';
 import type { IngestionModels, QueuedEventDoc } from './models';
 
@@ -52,6 +53,11 @@ export type ProcessorDeps = {
   concurrency?: number;
   pollMs?: number;
   replyTokenLifetimeMs?: number;
+  /**
+   * How long after LINE's timestamp an event waits before it is applied, so that an earlier event of
+   * its chat stored a little later by another instance still goes first. None: no wait.
+   */
+  settle?: SettleClock;
   /** Keeps a one-to-one chat's unused reply token for status cards and staff answers. */
   rememberReplyToken?: (entry: { lineUserId: string; token: string; expiresAt: Date }) => Promise<void>;
 };
@@ -93,6 +99,9 @@ export function createProcessor(deps: ProcessorDeps) {
   let rescan = false;
   let scanning: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  /** A scan for events that were not ripe yet at the last one. */
+  let ripeTimer: NodeJS.Timeout | undefined;
+  let ripeAt = Infinity;
   let stopping = false;
 
   /**
@@ -147,16 +156,41 @@ export function createProcessor(deps: ProcessorDeps) {
       limit: SCAN_LIMIT,
       lean: true,
     });
-    const next = new Map<string, QueuedEvent[]>();
+    const byChat = new Map<string, QueuedEvent[]>();
     for (const event of queued) {
       if (active.has(event.chatKey)) continue;
-      const events = next.get(event.chatKey) ?? [];
-      if (events.length < PLAN_PER_CHAT) events.push(event);
-      next.set(event.chatKey, events);
+      byChat.set(event.chatKey, [...(byChat.get(event.chatKey) ?? []), event]);
     }
+    // A chat's events are taken up to its first one that is not ripe: a late earlier one may still come.
+    const ripeBefore = at - (deps.settle?.settleMs(at) ?? 0);
+    let nextRipe = Infinity;
+    const next = new Map<string, QueuedEvent[]>();
+    for (const [chatKey, events] of byChat) {
+      const ordered = orderInChat(events);
+      const unripe = ordered.findIndex((event) => event.timestamp > ripeBefore);
+      if (unripe >= 0) nextRipe = Math.min(nextRipe, ordered[unripe]!.timestamp - ripeBefore);
+      const ripe = (unripe >= 0 ? ordered.slice(0, unripe) : ordered).slice(0, PLAN_PER_CHAT);
+      if (ripe.length > 0) next.set(chatKey, ripe);
+    }
+    if (nextRipe < Infinity) scanAgainIn(nextRipe);
     // A full page may hide more chats; only worth another scan once these are under way.
     if (queued.length === SCAN_LIMIT && next.size > 0) rescan = true;
     planned = next;
+  }
+
+  /** One timer for the earliest event still settling: a scan then takes it (and its chat's later ones). */
+  function scanAgainIn(ms: number): void {
+    const when = Date.now() + Math.max(1, Math.ceil(ms));
+    if (ripeTimer && ripeAt <= when) return;
+    if (ripeTimer) clearTimeout(ripeTimer);
+    ripeAt = when;
+    ripeTimer = setTimeout(() => {
+      ripeTimer = undefined;
+      ripeAt = Infinity;
+      rescan = true;
+      pump();
+    }, when - Date.now());
+    ripeTimer.unref();
   }
 
   function kick(_chatKeys: string[]): void {
@@ -451,6 +485,7 @@ export function createProcessor(deps: ProcessorDeps) {
     async stop(): Promise<void> {
       stopping = true;
       if (timer) clearInterval(timer);
+      if (ripeTimer) clearTimeout(ripeTimer);
       await scanning;
       await Promise.all(active.values());
     },
@@ -458,8 +493,10 @@ export function createProcessor(deps: ProcessorDeps) {
     async idle(): Promise<void> {
       for (;;) {
         const running = [...active.values(), ...(scanning ? [scanning] : [])];
-        if (running.length === 0) return;
-        await Promise.all(running);
+        if (running.length === 0 && !ripeTimer) return;
+        if (running.length === 0)
+          await new Promise((resolve) => setTimeout(resolve, ripeAt - Date.now() + 1));
+        else await Promise.all(running);
       }
     },
   };

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { isValidSignature } from '../line/signature';
 import type { Logger } from '../logger';
+import type { SettleClock } from './event-order';
 import { createEventAcceptor } from './inbox';
 import { readEvents, webhookBodySchema } from './line-event';
 import type { IngestionModels } from './models';
@@ -12,6 +13,8 @@ export type WebhookDeps = {
   /** Called after the events are durable and LINE has its answer: start processing these chats. */
   onAccepted: (chatKeys: string[]) => void;
   now?: () => Date;
+  /** Learns how long events take to be stored, so the processor waits for late ones that long. */
+  settle?: SettleClock;
 };
 
 /** What the health output says of the webhook since this instance started. */
@@ -25,7 +28,7 @@ export function webhookRouter(deps: WebhookDeps): Router & { counts: () => Webho
   const router = Router();
   let unreadableEvents = 0;
   const now = deps.now ?? (() => new Date());
-  const accept = createEventAcceptor(deps.models, now);
+  const accept = createEventAcceptor(deps.models, now, { settle: deps.settle });
   let rejectedSinceWarning = 0;
   let lastWarningAt = 0;
 
