@@ -13,6 +13,10 @@
  *   sleeps 1 to 100 ms between tries: under concurrent writes most of a write's time was sleep
  *   (170 ms per one-row update in the webhook benchmark, with the CPU a third busy). A Go mutex per
  *   database file queues the writers instead and wakes the next one the moment the lock is free.
+ * - An update, findAndModify or delete reads the matching documents and writes them back in two steps,
+ *   so two conditional writes on one document could both match and both apply (two `$inc` of 1 gave
+ *   +1; two instances could both take one chat's lease). MongoDB applies each to one document
+ *   atomically. A mutex per database around these commands gives FerretDB the same guarantee.
  * - Every iterator and connection is "tracked" for FerretDB's own leak tests: a stack trace and a
  *   pprof profile entry per object, about a tenth of the CPU of a large read. Not tracking them
  *   changes nothing else.
@@ -57,6 +61,37 @@ export const FERRETDB_PATCHES: SourcePatch[] = [
     file: 'internal/util/fsql/db.go',
     from: '(err error) {\n\tvar sqlTx *sql.Tx\n',
     to: '(err error) {\n\tdb.writeMu.Lock()\n\tdefer db.writeMu.Unlock()\n\tvar sqlTx *sql.Tx\n',
+    count: 1,
+  },
+  {
+    file: 'internal/handler/handler.go',
+    from: '\ntype Handler struct {\n',
+    to:
+      '\n// Our patch: one conditional write at a time per database, so each is atomic as on MongoDB.\n' +
+      'var databaseWriteLocks sync.Map\n\n' +
+      'func lockDatabase(name string) func() {\n' +
+      '\tlock, _ := databaseWriteLocks.LoadOrStore(name, &sync.Mutex{})\n' +
+      '\tlock.(*sync.Mutex).Lock()\n' +
+      '\treturn lock.(*sync.Mutex).Unlock\n' +
+      '}\n\ntype Handler struct {\n',
+    count: 1,
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\tmatched, modified, upserted, err := h.updateDocument(connCtx, params)\n',
+    to: '\tunlock := lockDatabase(params.DB)\n\tmatched, modified, upserted, err := h.updateDocument(connCtx, params)\n\tunlock()\n',
+    count: 1,
+  },
+  {
+    file: 'internal/handler/msg_findandmodify.go',
+    from: '\tres, err := h.findAndModifyDocument(connCtx, params)\n',
+    to: '\tunlock := lockDatabase(params.DB)\n\tres, err := h.findAndModifyDocument(connCtx, params)\n\tunlock()\n',
+    count: 1,
+  },
+  {
+    file: 'internal/handler/msg_delete.go',
+    from: '\tdb, err := h.b.Database(params.DB)\n',
+    to: '\tdefer lockDatabase(params.DB)()\n\tdb, err := h.b.Database(params.DB)\n',
     count: 1,
   },
   {

@@ -61,6 +61,8 @@ export async function storeEvents(
     nextAttemptAt: now,
     receivedAt: now,
     ...(event.imageSet ? { setId: event.imageSet.id, setIndex: event.imageSet.index } : {}),
+    payload: event.payload,
+    ...(event.replyToken ? { replyToken: event.replyToken } : {}),
   }));
   const alreadyQueued = await insertAllowingDuplicates(entries.length, () =>
     models.QueuedEvent.collection.insertMany(entries as never, { ordered: false }),
@@ -98,7 +100,7 @@ async function insertAllowingDuplicates(count: number, insert: () => Promise<unk
 }
 
 /** The indexes of a bulk insert refused as duplicate keys, or undefined if it failed otherwise. */
-function duplicateIndexes(error: unknown, count: number): Set<number> | undefined {
+export function duplicateIndexes(error: unknown, count: number): Set<number> | undefined {
   const err = error as {
     code?: number;
     writeErrors?: { code?: number; index?: number; err?: { code?: number; index?: number } }[];

@@ -45,6 +45,9 @@ const queuedEventSchema = new Schema(
     /** A photo of an image set: the set's photos are applied in `index` order, whatever their timestamps. */
     setId: { type: String },
     setIndex: { type: Number },
+    /** The event itself, so applying it needs no read of its record (absent on entries of older versions). */
+    payload: { type: String },
+    replyToken: { type: String },
   },
   { versionKey: false, collection: 'event_queue' },
 );
@@ -62,7 +65,9 @@ const chatSchema = new Schema(
     state: { type: Schema.Types.Mixed, default: {} },
     /** Recent applied event ids: a crash between the commit and marking the event done must not apply it twice. */
     appliedEventIds: { type: [String], default: [] },
-    outbox: { type: [Schema.Types.Mixed], default: [] },
+    /** The instance applying this chat's events, until when (see ingestion/chat-store.ts). */
+    leaseOwner: { type: String },
+    leaseUntil: { type: Date },
     /** When the conversation wants a reminder or an expiry tick (see TIMEOUT_EVENT_TYPE). */
     wakeAt: { type: Date, default: null },
     updatedAt: { type: Date },
@@ -71,19 +76,6 @@ const chatSchema = new Schema(
 );
 
 chatSchema.index({ wakeAt: 1 });
-
-/**
- * Who is working on a chat. A lease is taken by inserting this document: a unique-key insert is
- * atomic on MongoDB and on FerretDB alike, where FerretDB 1.24's conditional updates are not.
- */
-const chatLeaseSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    owner: { type: String, required: true },
-    until: { type: Date, required: true },
-  },
-  { versionKey: false, collection: 'chat_leases' },
-);
 
 /** What we know of a LINE user: whether they follow us (no pushes otherwise) and their language. */
 const lineUserSchema = new Schema(
@@ -160,7 +152,6 @@ outboundMessageSchema.index({ caseReference: 1, createdAt: 1 });
 export type InboundEventDoc = InferSchemaType<typeof inboundEventSchema>;
 export type QueuedEventDoc = InferSchemaType<typeof queuedEventSchema>;
 export type ChatDoc = InferSchemaType<typeof chatSchema>;
-export type ChatLeaseDoc = InferSchemaType<typeof chatLeaseSchema>;
 export type LineUserDoc = InferSchemaType<typeof lineUserSchema>;
 export type OutboundMessageDoc = InferSchemaType<typeof outboundMessageSchema>;
 export type OutboundChunk = InferSchemaType<typeof chunkSchema>;
@@ -169,7 +160,6 @@ export type IngestionModels = {
   InboundEvent: Model<InboundEventDoc>;
   QueuedEvent: Model<QueuedEventDoc>;
   Chat: Model<ChatDoc>;
-  ChatLease: Model<ChatLeaseDoc>;
   LineUser: Model<LineUserDoc>;
   OutboundMessage: Model<OutboundMessageDoc>;
 };
@@ -179,7 +169,6 @@ export function ingestionModels(connection: Connection): IngestionModels {
     InboundEvent: connection.models.InboundEvent ?? connection.model('InboundEvent', inboundEventSchema),
     QueuedEvent: connection.models.QueuedEvent ?? connection.model('QueuedEvent', queuedEventSchema),
     Chat: connection.models.Chat ?? connection.model('Chat', chatSchema),
-    ChatLease: connection.models.ChatLease ?? connection.model('ChatLease', chatLeaseSchema),
     LineUser: connection.models.LineUser ?? connection.model('LineUser', lineUserSchema),
     OutboundMessage:
       connection.models.OutboundMessage ?? connection.model('OutboundMessage', outboundMessageSchema),

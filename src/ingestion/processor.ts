@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import type { OutgoingBatch, Sender } from '../line/sender';
 import { orderInChat, type SettleClock } from './event-order';
 import type { LineEvent } from './line-event';
+import { chatStore, type ChatRecord } from './chat-store';
 import type { IngestionModels, QueuedEventDoc } from './models';
 
 export type HandlerContext = {
@@ -75,9 +76,8 @@ const PLAN_PER_CHAT = 50;
 
 /**
  * Works through stored events: one chat at a time per lease (so two instances never interleave one
- * user's events), in timestamp order; different chats in parallel. Each event is applied with one
- * write on the chat document carrying the new state, the event id and the outbox, conditional on
- * the revision read (the lease makes it exclusive where the database's conditional updates are not).
+ * user's events), in LINE's order; different chats in parallel. A chat's pending events are applied
+ * as one burst under one lease (see runChat).
  */
 export function createProcessor(deps: ProcessorDeps) {
   const { models, sender, logger, reportError, instanceId } = deps;
@@ -88,6 +88,7 @@ export function createProcessor(deps: ProcessorDeps) {
   const pollMs = deps.pollMs ?? 1000;
   const replyTokenLifetimeMs = deps.replyTokenLifetimeMs ?? 50_000;
 
+  const store = chatStore(models);
   const active = new Map<string, Promise<void>>();
   /** When this instance's lease on a chat ends, as last written. */
   const heldUntil = new Map<string, number>();
@@ -198,114 +199,86 @@ export function createProcessor(deps: ProcessorDeps) {
     pump();
   }
 
-  /** Works through the planned events of one chat under its lease; says whether it applied any. */
+  /**
+   * Works through the planned events of one chat as one burst: the lease and the state in one
+   * command, the events applied in memory one after the other, their messages sent, then the new
+   * state, the applied ids and the lease's release in one conditional write, and the queue entries
+   * cleared in one. Says whether it applied any.
+   */
   async function runChat(chatKey: string, events: QueuedEvent[]): Promise<boolean> {
-    const lease = await acquire(chatKey);
-    if (!lease) return false;
-    try {
-      return await drain(chatKey, events, lease === 'taken over');
-    } finally {
-      await release(chatKey);
-    }
-  }
-
-  /**
-   * Takes the chat's lease by a unique insert. An expired lease is removed first: its holder died
-   * (or stalled) in the middle of the chat's earliest event, which the caller then counts.
-   */
-  async function acquire(chatKey: string): Promise<'taken' | 'taken over' | false> {
-    let expired = false;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const until = now().getTime() + leaseMs;
-        await models.ChatLease.create({ _id: chatKey, owner: instanceId, until: new Date(until) });
-        heldUntil.set(chatKey, until);
-        return expired ? 'taken over' : 'taken';
-      } catch (error) {
-        if ((error as { code?: number }).code !== 11000) throw error;
-      }
-      const held = await models.ChatLease.findById(chatKey).lean();
-      if (held && held.until.getTime() > now().getTime()) {
-        heldElsewhere.set(chatKey, held.until.getTime());
-        return false;
-      }
-      if (held) {
-        // Only the instance whose delete removed it counts the dead holder's try.
-        const { deletedCount } = await models.ChatLease.deleteOne({
-          _id: chatKey,
-          owner: held.owner,
-          until: held.until,
-        });
-        if (deletedCount === 1) expired = true;
-      }
-    }
-    return false;
-  }
-
-  async function release(chatKey: string): Promise<void> {
-    heldUntil.delete(chatKey);
-    await models.ChatLease.deleteOne({ _id: chatKey, owner: instanceId });
-  }
-
-  /**
-   * Makes sure the lease is ours for a while yet. A lease with two thirds of its time left cannot have
-   * been taken over, so it is extended only when it ages: two writes fewer per event.
-   */
-  async function renew(chatKey: string): Promise<boolean> {
     const at = now().getTime();
-    if ((heldUntil.get(chatKey) ?? 0) - at > (leaseMs * 2) / 3) return true;
-    const result = await models.ChatLease.updateOne(
-      { _id: chatKey, owner: instanceId },
-      { $set: { until: new Date(at + leaseMs) } },
-    );
-    if (result.matchedCount !== 1) return false;
+    const chat = await store.claim(chatKey, instanceId, new Date(at + leaseMs), new Date(at));
+    if (!chat) {
+      // Its holder runs a rescan when done; a poll picks up whatever is left.
+      heldElsewhere.set(chatKey, at + Math.min(leaseMs, 250));
+      return false;
+    }
     heldUntil.set(chatKey, at + leaseMs);
-    return true;
+    let released = false;
+    try {
+      const burst = await applyBurst(chatKey, chat, events);
+      if (burst.applied.length > 0) {
+        // Sent before the commit: a crash re-applies the events, and their stored batches are not sent again.
+        await sender.sendAll(burst.outbox);
+        released = await store.commit(chatKey, instanceId, {
+          rev: chat.rev + 1,
+          state: burst.state,
+          appliedEventIds: [...chat.appliedEventIds, ...burst.applied.map(({ context }) => context.eventId)],
+          wakeAt: burst.wakeAt,
+          now: now(),
+        });
+        // Lost the lease while stalled: the new holder applies these events again.
+        if (!released) return false;
+      }
+      await clear(chatKey, burst.done);
+      for (const { context, outbox } of burst.applied) await rememberIfUnused(context, outbox);
+      if (burst.setAside) {
+        released = true;
+        await store.release(chatKey, instanceId);
+        await setAside(burst.setAside.context, burst.setAside.reason);
+      }
+      return burst.applied.length > 0 || burst.done.length > 0 || Boolean(burst.setAside);
+    } finally {
+      heldUntil.delete(chatKey);
+      if (!released) await store.release(chatKey, instanceId);
+    }
   }
 
-  async function drain(chatKey: string, events: QueuedEvent[], takenOver: boolean): Promise<boolean> {
-    let holderDied = takenOver;
-    const chat = (await models.Chat.findById(chatKey).lean()) ?? {
-      rev: 0,
-      state: {},
-      outbox: [] as unknown[],
-      appliedEventIds: [] as string[],
-    };
-    // A freshly upserted chat may lack the arrays: read them defensively.
-    let rev = chat.rev ?? 0;
-    let state = (chat.state ?? {}) as Record<string, unknown>;
-    let appliedEventIds: string[] = chat.appliedEventIds ?? [];
-    // Outboxes are sent before their event is marked done: only a crash in between leaves one to send.
-    const lastApplied = appliedEventIds.at(-1);
-    if (lastApplied && (await models.QueuedEvent.exists({ _id: lastApplied })))
-      await flushOutbox(chatKey, (chat.outbox ?? []) as OutgoingBatch[], true);
-    let progressed = false;
+  type Burst = {
+    state: Record<string, unknown>;
+    applied: { context: HandlerContext; outbox: OutgoingBatch[] }[];
+    outbox: OutgoingBatch[];
+    wakeAt?: Date | null;
+    /** Queue entries with nothing (more) to do. */
+    done: string[];
+    /** An event that failed too often: set aside once the events before it are committed. */
+    setAside?: { context: HandlerContext; reason: string };
+  };
 
-    for (const plannedEvent of events) {
+  async function applyBurst(chatKey: string, chat: ChatRecord, events: QueuedEvent[]): Promise<Burst> {
+    const burst: Burst = { state: chat.state, applied: [], outbox: [], done: [] };
+    let holderDied = chat.takenOver;
+    for (const planned of events) {
       if (stopping) break;
-      // The plan may be stale: another instance may have applied or postponed the event since.
-      const queued = await models.QueuedEvent.findById(plannedEvent._id).lean();
-      if (!queued) {
+      if (chat.appliedEventIds.includes(planned._id)) {
+        // Applied before a crash, or by another instance since the plan was made.
+        burst.done.push(planned._id);
         holderDied = false;
         continue;
       }
+      // A retried event may have been postponed or set aside elsewhere since the plan: read it again.
+      const queued =
+        planned.attempts > 0 || holderDied ? await models.QueuedEvent.findById(planned._id).lean() : planned;
+      if (!queued) continue;
       if (queued.nextAttemptAt.getTime() > now().getTime()) break;
-      const stored = await models.InboundEvent.findById(queued._id).lean();
-      // Its record is still on its way: later events wait.
-      if (!stored && now().getTime() - queued.nextAttemptAt.getTime() < ORPHAN_MS) break;
-      // An entry queued after its record was stored came with a redelivery of an event already
-      // done: while the first entry was queued, a second could not have been.
-      const redelivered = Boolean(stored && queued.receivedAt && stored.receivedAt < queued.receivedAt);
-      if (!stored || redelivered || stored.status === 'failed' || appliedEventIds.includes(queued._id)) {
-        // Applied or set aside before a crash, a redelivery of a done event, or a request that died
-        // before its record: only the entry is left.
+      const stored = await eventOf(queued);
+      if (stored === 'wait') break;
+      if (stored === 'done') {
+        burst.done.push(queued._id);
         holderDied = false;
-        if (stored && !redelivered && stored.status !== 'failed')
-          await markEvent(stored._id, chatKey, 'done', queued.attempts);
-        else await models.QueuedEvent.deleteOne({ _id: queued._id });
         continue;
       }
-      if (!(await renew(chatKey))) break;
+      if (!(await keepLease(chatKey))) break;
 
       // A try is counted when it fails, or by the next holder when the process died in it (no write
       // on the way in): an event that crashes the process is set aside after a few restarts.
@@ -317,10 +290,10 @@ export function createProcessor(deps: ProcessorDeps) {
       const attempt = tried + 1;
       const event = JSON.parse(stored.payload) as LineEvent;
       const context: HandlerContext = {
-        eventId: stored._id,
+        eventId: queued._id,
         event,
         chatKey,
-        state,
+        state: burst.state,
         receivedAt: stored.receivedAt,
         replyToken: stored.replyToken ?? undefined,
         replyTokenExpiresAt: stored.replyToken
@@ -328,64 +301,90 @@ export function createProcessor(deps: ProcessorDeps) {
           : undefined,
         attempt,
       };
-
       if (attempt > maxAttempts) {
-        await setAside(context, stored.lastError ?? 'too many attempts');
-        continue;
+        // Its apology comes after the answers to the events before it.
+        burst.setAside = { context, reason: stored.lastError ?? 'too many attempts' };
+        break;
       }
 
-      let result: Awaited<ReturnType<EventHandler>>;
+      let result: HandlerResult;
       try {
         result = await deps.handler(context);
       } catch (error) {
         reportError(error, { where: 'event handler', eventType: event.type, attempt });
         const message = error instanceof Error ? error.message : String(error);
         if (attempt >= maxAttempts) {
-          await setAside(context, message);
-          continue;
+          burst.setAside = { context, reason: message };
+          break;
         }
         await models.InboundEvent.updateOne(
-          { _id: stored._id },
+          { _id: queued._id },
           { $set: { lastError: message.slice(0, 500) } },
         );
         await models.QueuedEvent.updateOne(
-          { _id: stored._id },
+          { _id: queued._id },
           {
             $set: { attempts: attempt, nextAttemptAt: new Date(now().getTime() + 1000 * 2 ** (attempt - 1)) },
           },
         );
         break;
       }
-
-      if (!(await renew(chatKey))) break; // lease lost: the new holder applies it
-      const nextApplied = [...appliedEventIds, stored._id].slice(-100);
-      const committed = await models.Chat.updateOne(
-        { _id: chatKey, rev },
-        {
-          $set: {
-            state: result.state,
-            rev: rev + 1,
-            appliedEventIds: nextApplied,
-            outbox: result.outbox,
-            ...(result.wakeAt !== undefined ? { wakeAt: result.wakeAt } : {}),
-            updatedAt: now(),
-          },
-        },
-        { upsert: rev === 0 },
-      ).catch((error: { code?: number }) => {
-        if (error.code === 11000) return { modifiedCount: 0, upsertedCount: 0 };
-        throw error;
-      });
-      if (committed.modifiedCount + committed.upsertedCount !== 1) break; // someone else applied an event
-      rev += 1;
-      state = result.state;
-      appliedEventIds = nextApplied;
-      progressed = true;
-      await flushOutbox(chatKey, result.outbox, false);
-      await markEvent(stored._id, chatKey, 'done', attempt);
-      await rememberIfUnused(context, result.outbox);
+      burst.state = result.state;
+      burst.applied.push({ context, outbox: result.outbox });
+      burst.outbox.push(...result.outbox);
+      if (result.wakeAt !== undefined) burst.wakeAt = result.wakeAt;
+      burst.done.push(queued._id);
     }
-    return progressed;
+    return burst;
+  }
+
+  /**
+   * What a queue entry applies: the event it carries, or (entries of older versions) its record. An
+   * entry whose record is still on its way makes the chat wait; one whose record never came, or that
+   * came with a redelivery of an event already done, or whose event was set aside, is only cleared.
+   */
+  async function eventOf(
+    queued: QueuedEvent,
+  ): Promise<
+    | { payload: string; receivedAt: Date; replyToken?: string | null; lastError?: string | null }
+    | 'wait'
+    | 'done'
+  > {
+    const receivedAt = queued.receivedAt ?? queued.nextAttemptAt;
+    if (queued.payload && queued.attempts === 0)
+      return { payload: queued.payload, receivedAt, replyToken: queued.replyToken };
+    const stored = await models.InboundEvent.findById(queued._id).lean();
+    if (!stored) {
+      if (queued.payload) return { payload: queued.payload, receivedAt, replyToken: queued.replyToken };
+      return now().getTime() - queued.nextAttemptAt.getTime() < ORPHAN_MS ? 'wait' : 'done';
+    }
+    const redelivered = Boolean(queued.receivedAt && stored.receivedAt < queued.receivedAt);
+    if (redelivered || stored.status === 'failed') return 'done';
+    return stored;
+  }
+
+  /**
+   * Makes sure the lease is ours for a while yet. A lease with two thirds of its time left cannot have
+   * been taken over, so it is extended only when it ages.
+   */
+  async function keepLease(chatKey: string): Promise<boolean> {
+    const at = now().getTime();
+    if ((heldUntil.get(chatKey) ?? 0) - at > (leaseMs * 2) / 3) return true;
+    if (!(await store.extend(chatKey, instanceId, new Date(at + leaseMs)))) return false;
+    heldUntil.set(chatKey, at + leaseMs);
+    return true;
+  }
+
+  /** Removing the queue entries is what makes the events done; a group's records keep only the dedupe marker. */
+  async function clear(chatKey: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    // Group and room messages are answered with one line and never kept.
+    if (!chatKey.startsWith('user:'))
+      await models.InboundEvent.updateMany(
+        { _id: { $in: ids } },
+        { $set: { payload: '{}' }, $unset: { userId: '', replyToken: '' } },
+      );
+    await models.QueuedEvent.deleteMany({ _id: { $in: ids } });
   }
 
   /**
@@ -412,58 +411,21 @@ export function createProcessor(deps: ProcessorDeps) {
     );
     const apology = deps.apology(context);
     if (apology) await sender.enqueue(apology);
-    await markEvent(context.eventId, context.chatKey, 'failed', context.attempt - 1, reason);
-    if (apology) await sender.deliver(apology.id);
-  }
-
-  /**
-   * Removes the queue entry: that is what makes the event done. A set-aside event's record says so
-   * first (a crash in between only leaves an entry to clear); a group or room event's record keeps
-   * only the dedupe marker.
-   */
-  async function markEvent(
-    id: string,
-    chatKey: string,
-    status: 'done' | 'failed',
-    attempts: number,
-    error?: string,
-  ): Promise<void> {
-    // Group and room messages are answered with one line and never kept.
-    const forget = !chatKey.startsWith('user:');
-    if (status === 'failed' || forget) {
-      await models.InboundEvent.updateOne(
-        { _id: id },
-        {
-          $set: {
-            ...(status === 'failed'
-              ? { status, attempts, processedAt: now(), ...(error ? { lastError: error.slice(0, 500) } : {}) }
-              : {}),
-            ...(forget ? { payload: '{}' } : {}),
-          },
-          ...(forget ? { $unset: { userId: '', replyToken: '' } } : {}),
+    // The record says so first: a crash in between only leaves an entry to clear.
+    await models.InboundEvent.updateOne(
+      { _id: context.eventId },
+      {
+        $set: {
+          status: 'failed',
+          attempts: context.attempt - 1,
+          processedAt: now(),
+          lastError: reason.slice(0, 500),
+          ...(context.chatKey.startsWith('user:') ? {} : { payload: '{}' }),
         },
-      );
-    }
-    await models.QueuedEvent.deleteOne({ _id: id });
-  }
-
-  /**
-   * Stores and sends committed messages, in order. The outbox stays on the chat until the next
-   * commit replaces it (no write to empty it); after a crash between the commit and marking the
-   * event done, the next run sends whatever of it was not stored yet.
-   */
-  async function flushOutbox(
-    chatKey: string,
-    batches: OutgoingBatch[],
-    onlyUnstored: boolean,
-  ): Promise<void> {
-    for (const batch of batches) {
-      if (onlyUnstored && (await models.OutboundMessage.exists({ _id: batch.id }))) continue;
-      // Slow pushes (timeouts, retries) must not let the lease lapse mid-event: the next holder
-      // would count a try that never failed. Lost or not, the committed batch still goes out once.
-      await renew(chatKey);
-      await sender.send(batch);
-    }
+      },
+    );
+    await models.QueuedEvent.deleteOne({ _id: context.eventId });
+    if (apology) await sender.deliver(apology.id);
   }
 
   /** A pass over the queue: picks up events left by a crash, a lost lease or a retry delay. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { messagingApi } from '@line/bot-sdk';
 import type { IngestionModels, OutboundChunk, OutboundMessageDoc } from '../ingestion/models';
 import type { Logger } from '../logger';
+import { duplicateIndexes } from '../ingestion/inbox';
 import { classifyLineError, type LineApi } from './line-api';
 
 /** LINE takes at most 5 message objects per call. */
@@ -110,17 +111,8 @@ export function createSender(deps: SenderDeps) {
    * A batch stored before (a retried event) goes the ordinary way.
    */
   async function send(batch: OutgoingBatch): Promise<DeliveryResult> {
-    const at = now();
-    const record = recordOf(batch, at);
-    const fresh = Boolean(batch.replyToken && batch.replyTokenExpiresAt && batch.replyTokenExpiresAt > at);
-    const claimed = {
-      _id: batch.id,
-      ...record,
-      replyAttempted: fresh,
-      attempts: 1,
-      claimOwner: deps.instanceId,
-      claimUntil: new Date(at.getTime() + CLAIM_MS),
-    };
+    const { claimed, fresh } = claimedRecordOf(batch, now());
+    const record = claimed;
     try {
       await models.OutboundMessage.collection.insertOne(claimed as never);
     } catch (error) {
@@ -134,6 +126,61 @@ export function createSender(deps: SenderDeps) {
     } finally {
       delivering.delete(batch.id);
     }
+  }
+
+  /** A batch as stored by `send`: claimed by this instance, its reply marked attempted when the token is fresh. */
+  function claimedRecordOf(batch: OutgoingBatch, at: Date) {
+    const fresh = Boolean(batch.replyToken && batch.replyTokenExpiresAt && batch.replyTokenExpiresAt > at);
+    const claimed = {
+      _id: batch.id,
+      ...recordOf(batch, at),
+      replyAttempted: fresh,
+      attempts: 1,
+      claimOwner: deps.instanceId,
+      claimUntil: new Date(at.getTime() + CLAIM_MS),
+    };
+    return { claimed, fresh };
+  }
+
+  /**
+   * `send` for the messages of a burst of events, in order: all stored in one write before any call
+   * (a crash cannot make a reply token be used twice), their outcomes in one write after. A batch
+   * stored before (an event applied again after a crash) goes the ordinary way.
+   */
+  async function sendAll(batches: OutgoingBatch[]): Promise<void> {
+    if (batches.length === 0) return;
+    const at = now();
+    const records = batches.map((batch) => claimedRecordOf(batch, at));
+    let storedBefore = new Set<number>();
+    try {
+      await models.OutboundMessage.collection.insertMany(records.map(({ claimed }) => claimed) as never, {
+        ordered: false,
+      });
+    } catch (error) {
+      const refused = duplicateIndexes(error, records.length);
+      if (!refused) throw error;
+      storedBefore = refused;
+    }
+    const outcomes: Outcome[] = [];
+    for (const [index, { claimed, fresh }] of records.entries()) {
+      if (storedBefore.has(index)) {
+        await deliver(claimed._id);
+        continue;
+      }
+      if (claimed.status === 'sent') continue;
+      delivering.add(claimed._id);
+      try {
+        outcomes.push(await attempt(claimed, fresh));
+      } finally {
+        delivering.delete(claimed._id);
+      }
+    }
+    if (outcomes.length === 0) return;
+    await models.OutboundMessage.bulkWrite(
+      outcomes.map((outcome) => ({ updateOne: { filter: outcome.filter, update: outcome.update } })),
+      { ordered: false },
+    );
+    for (const outcome of outcomes) report(outcome);
   }
 
   /** Batches this process is delivering: its own claim does not let it deliver one twice at once. */
@@ -176,17 +223,30 @@ export function createSender(deps: SenderDeps) {
     return work(doc, false);
   }
 
-  /** Sends the pending chunks of a batch this instance has claimed; `reply` when its token may be used. */
+  /** Sends the pending chunks of a batch this instance has claimed and stores the outcome. */
   async function work(
-    doc: Pick<
-      OutboundMessageDoc,
-      'to' | 'messages' | 'replyToken' | 'replyOnly' | 'attempts' | 'purpose' | 'forgetContent'
-    > & {
-      _id: string;
-      chunks: OutboundChunk[];
-    },
+    doc: Attemptable & { _id: string; chunks: OutboundChunk[] },
     reply: boolean,
   ): Promise<DeliveryResult> {
+    const outcome = await attempt(doc, reply);
+    await models.OutboundMessage.updateOne(outcome.filter, outcome.update);
+    report(outcome);
+    return outcome.status;
+  }
+
+  function report(outcome: Outcome): void {
+    if (outcome.status === 'failed')
+      logger.warn(
+        { outboundId: outcome.filter._id, purpose: outcome.purpose },
+        'message could not be delivered',
+      );
+  }
+
+  /** Sends the pending chunks of a batch this instance has claimed; `reply` when its token may be used. */
+  async function attempt(
+    doc: Attemptable & { _id: string; chunks: OutboundChunk[] },
+    reply: boolean,
+  ): Promise<Outcome> {
     const id = doc._id;
     // Looked up only before a push: a reply answers someone who just wrote to us.
     let unfollowed: boolean | undefined;
@@ -233,9 +293,11 @@ export function createSender(deps: SenderDeps) {
     const failed = chunks.some((chunk) => chunk.status === 'failed');
     const allSkipped = chunks.every((chunk) => chunk.status === 'skipped');
     const status = pending ? 'pending' : failed ? 'failed' : allSkipped ? 'skipped' : 'sent';
-    await models.OutboundMessage.updateOne(
-      { _id: id, claimOwner: deps.instanceId },
-      {
+    return {
+      status,
+      purpose: doc.purpose,
+      filter: { _id: id, claimOwner: deps.instanceId },
+      update: {
         $set: {
           chunks,
           status,
@@ -249,10 +311,7 @@ export function createSender(deps: SenderDeps) {
             : {}),
         },
       },
-    );
-    if (status === 'failed')
-      logger.warn({ outboundId: id, purpose: doc.purpose }, 'message could not be delivered');
-    return status;
+    };
   }
 
   async function tryReply(
@@ -329,8 +388,21 @@ export function createSender(deps: SenderDeps) {
     return delivered;
   }
 
-  return { enqueue, send, deliver, deliverDue };
+  return { enqueue, send, sendAll, deliver, deliverDue };
 }
+
+type Attemptable = Pick<
+  OutboundMessageDoc,
+  'to' | 'messages' | 'replyToken' | 'replyOnly' | 'attempts' | 'purpose' | 'forgetContent'
+>;
+
+/** What one delivery attempt did to a batch, and the write that stores it. */
+type Outcome = {
+  status: DeliveryResult;
+  purpose: string;
+  filter: { _id: string; claimOwner: string };
+  update: { $set: Record<string, unknown> };
+};
 
 export type OutboundRecord = OutboundMessageDoc;
 

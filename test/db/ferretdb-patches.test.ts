@@ -1,5 +1,6 @@
 import { applyPatch, FERRETDB_PATCHES } from '../../src/db/ferretdb-patches';
 import { dropTestDatabase, openTestDatabase, testDatabaseServer } from '../helpers/db';
+import { MongoClient } from 'mongodb';
 import type { Database } from '../../src/db/connection';
 
 describe('FerretDB source patches', () => {
@@ -39,5 +40,37 @@ onFerretDb('the embedded FerretDB', () => {
     expect(await things.find({ _id: 't7', rev: 8 }).toArray()).toEqual([]);
     const result = await things.updateOne({ _id: 't7', rev: 8 }, { $set: { rev: 9 } });
     expect(result.matchedCount).toBe(0);
+  });
+
+  it('applies concurrent conditional writes to one document one at a time, as MongoDB does', async () => {
+    const counters = database.connection.db!.collection<{ _id: string; n: number; owner?: string }>(
+      'counters',
+    );
+    await counters.insertOne({ _id: 'c', n: 0 });
+    const clients = await Promise.all(
+      Array.from({ length: 8 }, () => MongoClient.connect(testDatabaseServer().uri, { maxPoolSize: 4 })),
+    );
+    try {
+      const db = (i: number) => clients[i % clients.length]!.db(database.connection.db!.databaseName);
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          db(i)
+            .collection('counters')
+            .updateOne({ _id: 'c' as never }, { $inc: { n: 1 } }),
+        ),
+      );
+      expect((await counters.findOne({ _id: 'c' }))?.n).toBe(100);
+      // A lease taken by a conditional findAndModify goes to exactly one of many racing takers.
+      const taken = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          db(i)
+            .collection('counters')
+            .findOneAndUpdate({ _id: 'c' as never, owner: { $exists: false } }, { $set: { owner: `o${i}` } }),
+        ),
+      );
+      expect(taken.filter(Boolean)).toHaveLength(1);
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+    }
   });
 });
