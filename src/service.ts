@@ -25,6 +25,7 @@ import { createI18n, loadResources, SANDBOX_CONTACT } from './i18n';
 import { ingestionModels } from './ingestion/models';
 import { purgeExpiredReplyTokens, rememberUnusedReplyToken } from './line/unused-reply-tokens';
 import { createProcessor, purgeProcessedEvents, type Processor } from './ingestion/processor';
+import { createAckGate } from './ingestion/ack-first';
 import { createSettleClock } from './ingestion/event-order';
 import { webhookRouter } from './ingestion/webhook-router';
 import { createScheduler, jobTickModel, purgeJobTicks, type Job } from './jobs/scheduler';
@@ -194,11 +195,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   });
   // Measured by the webhook, read by the processor: both see the lag of this instance's deliveries.
   const settle = createSettleClock({ minMs: config.EVENT_SETTLE_MS, maxMs: 2000 });
+  const gate = createAckGate();
   const processor = createProcessor({
     models,
     sender,
     handler,
     settle,
+    gate,
     logger,
     reportError,
     instanceId,
@@ -227,6 +230,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logger,
     onAccepted: (chatKeys) => processor.kick(chatKeys),
     settle,
+    gate,
   });
   const routers: Router[] = [
     ...staffRouters,

@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import type { OutgoingBatch, Sender } from '../line/sender';
 import { orderInChat, type SettleClock } from './event-order';
 import type { LineEvent } from './line-event';
+import type { AckGate } from './ack-first';
 import { chatStore, type ChatRecord } from './chat-store';
 import type { IngestionModels, QueuedEventDoc } from './models';
 
@@ -59,6 +60,8 @@ export type ProcessorDeps = {
    * its chat stored a little later by another instance still goes first. None: no wait.
    */
   settle?: SettleClock;
+  /** Processing gives way to webhook requests waiting to be stored (see ack-first.ts). */
+  gate?: AckGate;
   /** Keeps a one-to-one chat's unused reply token for status cards and staff answers. */
   rememberReplyToken?: (entry: { lineUserId: string; token: string; expiresAt: Date }) => Promise<void>;
 };
@@ -71,6 +74,8 @@ type QueuedEvent = QueuedEventDoc;
 const SCAN_LIMIT = 1000;
 /** A queue entry without its record this long is left from a request that died before storing it. */
 const ORPHAN_MS = 60_000;
+/** The longest processing waits, at each step, for waiting webhook requests to be stored. */
+const GIVE_WAY_MS = 50;
 /** How many events of one chat a scan plans. */
 const PLAN_PER_CHAT = 50;
 
@@ -206,6 +211,7 @@ export function createProcessor(deps: ProcessorDeps) {
    * cleared in one. Says whether it applied any.
    */
   async function runChat(chatKey: string, events: QueuedEvent[]): Promise<boolean> {
+    await deps.gate?.clear(GIVE_WAY_MS);
     const at = now().getTime();
     const chat = await store.claim(chatKey, instanceId, new Date(at + leaseMs), new Date(at));
     if (!chat) {
@@ -218,6 +224,7 @@ export function createProcessor(deps: ProcessorDeps) {
     try {
       const burst = await applyBurst(chatKey, chat, events);
       if (burst.applied.length > 0) {
+        await deps.gate?.clear(GIVE_WAY_MS);
         // Sent before the commit: a crash re-applies the events, and their stored batches are not sent again.
         await sender.sendAll(burst.outbox);
         released = await store.commit(chatKey, instanceId, {

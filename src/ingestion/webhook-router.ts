@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { isValidSignature } from '../line/signature';
 import type { Logger } from '../logger';
+import type { AckGate } from './ack-first';
 import type { SettleClock } from './event-order';
 import { createEventAcceptor } from './inbox';
 import { readEvents, webhookBodySchema } from './line-event';
@@ -15,6 +16,8 @@ export type WebhookDeps = {
   now?: () => Date;
   /** Learns how long events take to be stored, so the processor waits for late ones that long. */
   settle?: SettleClock;
+  /** Tells the processor that requests wait to be stored, so it gives way. */
+  gate?: AckGate;
 };
 
 /** What the health output says of the webhook since this instance started. */
@@ -77,7 +80,8 @@ export function webhookRouter(deps: WebhookDeps): Router & { counts: () => Webho
       deps.logger.warn({ unreadable }, 'webhook events that could not be read were skipped');
     }
     // Durable before acknowledged: a crash after this answer loses nothing.
-    const result = await accept(events);
+    deps.gate?.enter();
+    const result = await accept(events).finally(() => deps.gate?.leave());
     if (result === 'overloaded') {
       res
         .status(503)
