@@ -1,3 +1,4 @@
+import { postbackData } from '../conversation/postback';
 import type { Input } from '../conversation';
 import type { LineEvent } from '../ingestion/line-event';
 import { TIMEOUT_EVENT_TYPE } from '../ingestion/processor';
@@ -49,7 +50,7 @@ export function intentOf(event: LineEvent): EventIntent {
       return { kind: 'input', input: { kind: 'timeout' } };
     case HANDOFF_CLOSED_EVENT_TYPE:
       // Staff gave the conversation back: the same way back as the user's own "menu".
-      return { kind: 'input', input: { kind: 'postback', data: 'cmd:menu' } };
+      return { kind: 'input', input: { kind: 'postback', data: postbackData.command('menu') } };
     case 'follow':
       return { kind: 'follow' };
     case 'unfollow':

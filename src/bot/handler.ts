@@ -1,3 +1,4 @@
+import { postbackData } from '../conversation/postback';
 import type { messagingApi } from '@line/bot-sdk';
 import type { i18n, TFunction } from 'i18next';
 import type { Case } from '../cases/case-schema';
@@ -417,9 +418,13 @@ function caseActionAnswer(
           {
             label: { key: 'line:cases.my_cases' },
             emoji: '📋',
-            action: { type: 'postback', data: 'flow:my-cases' },
+            action: { type: 'postback', data: postbackData.flow('my-cases') },
           },
-          { label: { key: 'bot:reply.menu' }, emoji: '🏠', action: { type: 'postback', data: 'cmd:menu' } },
+          {
+            label: { key: 'bot:reply.menu' },
+            emoji: '🏠',
+            action: { type: 'postback', data: postbackData.command('menu') },
+          },
         ],
       },
     ],

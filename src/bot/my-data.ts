@@ -1,3 +1,4 @@
+import { postbackData, type CaseAction } from '../conversation/postback';
 import { eraseFeedback } from '../feedback/feedback';
 import type { messagingApi } from '@line/bot-sdk';
 import { formatDate, LIMITS } from '../conversation';
@@ -77,13 +78,13 @@ export async function casesCarousel(
 
 /** What the reporter can still do with an open case; the engine starts "my cases" on `case:<ref>:<action>`. */
 function caseButtons(reference: string, t: TFunction): messagingApi.FlexBox {
-  const button = (action: string, key: string): messagingApi.FlexButton => {
+  const button = (action: CaseAction, key: string): messagingApi.FlexButton => {
     const label = t(key);
     return {
       type: 'button',
       style: action === 'withdraw' ? 'secondary' : 'primary',
       height: 'sm',
-      action: { type: 'postback', label, data: `case:${reference}:${action}`, displayText: label },
+      action: { type: 'postback', label, data: postbackData.case(reference, action), displayText: label },
     };
   };
   return {

@@ -1,3 +1,4 @@
+import { postbackData } from '../conversation/postback';
 import type { messagingApi } from '@line/bot-sdk';
 import type { TFunction } from 'i18next';
 import type { CaseStatus } from '../cases/case-schema';
@@ -66,7 +67,7 @@ export function statusCard(
     action: {
       type: 'postback',
       label: clip(t('card.talkToStaff', vars), 20),
-      data: 'cmd:staff',
+      data: postbackData.command('staff'),
       displayText: t('card.talkToStaffSaid', vars),
     },
   };
@@ -92,7 +93,7 @@ export function ratingCard(t: TFunction, language: string, reference: string): m
     action: {
       type: 'postback',
       label: clip(t('rating.button', { ...vars, n }), 20),
-      data: `rate:${reference}:${n}`,
+      data: postbackData.rate(reference, n),
       displayText: t('rating.chosen', { ...vars, n }),
     },
   }));

@@ -1,7 +1,6 @@
 import { DONE, emptyDraft, parseAnswer, SKIP, type AnswerInput } from './answers';
 import {
   commandOf,
-  COMMANDS,
   isWord,
   matchTrigger,
   saysMore,
@@ -22,6 +21,7 @@ import {
   type StepOf,
   type TextRef,
 } from './schema';
+import { postbackData, readPostback } from './postback';
 import { clip } from './render';
 import { formatThaiPhone, lookupKey, normalise } from './text';
 
@@ -46,9 +46,6 @@ export const WELCOME_FLOW = 'welcome';
 export const MENU_FLOW = 'menu';
 export const REPORT_FLOW = 'report-need';
 export const MY_CASES_FLOW = 'my-cases';
-
-/** The buttons on a case card: `case:<reference>:<action>` starts "my cases" for that case. */
-const CASE_BUTTON = /^case:(NL-\d{4}-\d{6,}):(photos|note|withdraw)$/;
 
 const HOUR = 60 * 60 * 1000;
 export const TIMING = {
@@ -115,7 +112,7 @@ const reply = (key: string, data: string, emoji?: string): QuickReply => ({
   action: { type: 'postback', data },
   ...(emoji ? { emoji } : {}),
 });
-const MENU_REPLY = reply('bot:reply.menu', 'cmd:menu', '🏠');
+const MENU_REPLY = reply('bot:reply.menu', postbackData.command('menu'), '🏠');
 
 class Turn {
   private readonly out: OutMessage[] = [];
@@ -162,42 +159,38 @@ class Turn {
       this.discardRun();
       return this.startFlow(flowId);
     }
-    const data = input.kind === 'postback' ? input.data : null;
+    const tapped = input.kind === 'postback' ? readPostback(input.data) : undefined;
     const typed = input.kind === 'text' ? input.text : null;
-    const wantsContinue =
-      data === 'resume:continue' || (typed !== null && isWord(lexicon, 'continue', typed));
-    const wantsRestart = data === 'resume:restart' || (typed !== null && isWord(lexicon, 'restart', typed));
+    const resume = tapped?.kind === 'resume' ? tapped.choice : undefined;
+    const wantsContinue = resume === 'continue' || (typed !== null && isWord(lexicon, 'continue', typed));
+    const wantsRestart = resume === 'restart' || (typed !== null && isWord(lexicon, 'restart', typed));
 
     if (this.s.resumePrompt) {
       this.s.resumePrompt = false;
       if (wantsContinue) return this.reprompt();
       if (wantsRestart) return this.restartRun();
-    } else if (run && hasProgress(run) && gap > TIMING.resumeAfterMs && !data?.startsWith('resume:')) {
+    } else if (run && hasProgress(run) && gap > TIMING.resumeAfterMs && !resume) {
       this.s.resumePrompt = true;
       this.keepMedia(input);
       return this.askResume();
     }
-    if (data === 'resume:continue') return run ? this.reprompt() : this.startFlow(MENU_FLOW);
-    if (data === 'resume:restart') return run ? this.restartRun() : this.startFlow(MENU_FLOW);
+    if (resume === 'continue') return run ? this.reprompt() : this.startFlow(MENU_FLOW);
+    if (resume === 'restart') return run ? this.restartRun() : this.startFlow(MENU_FLOW);
 
-    const command = data?.startsWith('cmd:')
-      ? COMMANDS.find((c) => `cmd:${c}` === data)
-      : typed !== null
-        ? commandOf(lexicon, typed)
-        : null;
+    const command =
+      tapped?.kind === 'command' ? tapped.command : typed !== null ? commandOf(lexicon, typed) : null;
     if (command) return this.onCommand(command);
-    if (data?.startsWith('lang:')) return this.setLanguage(data.slice('lang:'.length));
+    if (tapped?.kind === 'language') return this.setLanguage(tapped.language);
     if (!run && typed !== null && lexicon.languageNames.has(normalise(typed))) {
       return this.setLanguage(lexicon.languageNames.get(normalise(typed))!);
     }
-    const caseButton = data ? CASE_BUTTON.exec(data) : null;
-    if (caseButton) {
+    if (tapped?.kind === 'case') {
       this.discardRun();
-      return this.startFlow(MY_CASES_FLOW, { caseReference: caseButton[1]!, caseAction: caseButton[2]! });
+      return this.startFlow(MY_CASES_FLOW, { caseReference: tapped.reference, caseAction: tapped.action });
     }
-    if (data?.startsWith('flow:')) {
+    if (tapped?.kind === 'flow') {
       this.discardRun();
-      return this.startFlow(data.slice('flow:'.length));
+      return this.startFlow(tapped.flowId);
     }
     if (run) return this.onAnswer(input, run);
     return this.onIdle(input);
@@ -206,7 +199,7 @@ class Turn {
   private duringHandoff(input: Input): void {
     // Staff answer now; the bot stays quiet except for the way back to it.
     const isMenu =
-      (input.kind === 'postback' && input.data === 'cmd:menu') ||
+      (input.kind === 'postback' && input.data === postbackData.command('menu')) ||
       (input.kind === 'text' && isWord(this.engine.lexicon, 'menu', input.text));
     if (!isMenu) return;
     this.s.handoff = null;
@@ -277,8 +270,8 @@ class Turn {
           kind: 'text',
           text: text('bot:reminder.text'),
           quickReplies: [
-            reply('bot:reply.continue', 'resume:continue', '▶️'),
-            reply('bot:reply.cancel', 'cmd:cancel', '✖️'),
+            reply('bot:reply.continue', postbackData.resume('continue'), '▶️'),
+            reply('bot:reply.cancel', postbackData.command('cancel'), '✖️'),
           ],
         });
       } else if (since(this.s.reminderSentAt) >= TIMING.expireAfterReminderMs) {
@@ -313,7 +306,7 @@ class Turn {
           this.out.push({
             kind: 'text',
             text: text('bot:media.needs_consent'),
-            quickReplies: [reply('bot:reply.consent', `flow:${WELCOME_FLOW}`, '✅'), MENU_REPLY],
+            quickReplies: [reply('bot:reply.consent', postbackData.flow(WELCOME_FLOW), '✅'), MENU_REPLY],
           });
           return;
         }
@@ -329,7 +322,7 @@ class Turn {
             input.kind === 'image'
               ? text('bot:media.kept_photos', { n: count })
               : text('bot:media.kept_location'),
-          quickReplies: [reply('bot:reply.report', `flow:${REPORT_FLOW}`, '📝'), MENU_REPLY],
+          quickReplies: [reply('bot:reply.report', postbackData.flow(REPORT_FLOW), '📝'), MENU_REPLY],
         });
         return;
       }
@@ -642,17 +635,17 @@ class Turn {
     if (!current || (current.kind !== 'ask' && current.kind !== 'summary')) return this.reprompt();
     let answer: AnswerInput;
     if (input.kind === 'postback') {
-      const edit = /^edit:([a-zA-Z0-9]+)$/.exec(input.data);
-      if (edit && current.kind === 'summary') return this.editField(edit[1]!, run, flow);
-      const match = /^a:([a-z0-9_]+):(.+)$/.exec(input.data);
-      if (!match || match[1] !== run.stepId) {
+      const tapped = readPostback(input.data);
+      if (tapped?.kind === 'edit' && current.kind === 'summary')
+        return this.editField(tapped.field, run, flow);
+      if (tapped?.kind !== 'answer' || tapped.stepId !== run.stepId) {
         // A button from an earlier question.
         this.say('bot:reask.stale');
         return this.reprompt();
       }
       answer = {
         kind: 'token',
-        token: match[2]!,
+        token: tapped.value,
         ...(input.params?.date ? { date: input.params.date } : {}),
       };
     } else {
@@ -769,9 +762,9 @@ class Turn {
       kind: 'text',
       text: text('bot:stuck.text'),
       quickReplies: [
-        reply('bot:reply.help', 'cmd:help', '❓'),
-        reply('bot:reply.staff', 'cmd:staff', '💬'),
-        reply('bot:reply.cancel', 'cmd:cancel', '✖️'),
+        reply('bot:reply.help', postbackData.command('help'), '❓'),
+        reply('bot:reply.staff', postbackData.command('staff'), '💬'),
+        reply('bot:reply.cancel', postbackData.command('cancel'), '✖️'),
       ],
     });
   }
@@ -826,9 +819,9 @@ class Turn {
       kind: 'text',
       text: text('bot:resume.ask'),
       quickReplies: [
-        reply('bot:reply.continue', 'resume:continue', '▶️'),
-        reply('bot:reply.restart', 'resume:restart', '🔄'),
-        reply('bot:reply.cancel', 'cmd:cancel', '✖️'),
+        reply('bot:reply.continue', postbackData.resume('continue'), '▶️'),
+        reply('bot:reply.restart', postbackData.resume('restart'), '🔄'),
+        reply('bot:reply.cancel', postbackData.command('cancel'), '✖️'),
       ],
     });
   }
@@ -859,7 +852,7 @@ class Turn {
       text: text('bot:language.ask'),
       quickReplies: languages.map((code) => ({
         label: { literal: ownNames[code] ?? code },
-        action: { type: 'postback', data: `lang:${code}` },
+        action: { type: 'postback', data: postbackData.language(code) },
         ...(code === this.language() ? { emoji: '✅' } : {}),
       })),
     });
@@ -905,7 +898,7 @@ class Turn {
         .join('\n');
       message = text('bot:place.understood', { typed, place });
     }
-    const answer = (value: string) => `a:${run.stepId}:${value}`;
+    const answer = (value: string) => postbackData.answer(run.stepId, value);
     this.out.push({
       kind: 'text',
       text: message,
@@ -943,7 +936,7 @@ class Turn {
 
   private repliesFor(current: StepOf<'ask'>, run: Run): QuickReply[] {
     const sid = run.stepId;
-    const answer = (value: string) => `a:${sid}:${value}`;
+    const answer = (value: string) => postbackData.answer(sid, value);
     const replies: QuickReply[] = [];
     const spec = current.answer;
     const draft = run.draft ?? emptyDraft();
@@ -999,9 +992,11 @@ class Turn {
     }
     const done = spec.type === 'photos' && draft.photos.length > 0;
     if (current.optional && !done) replies.push(reply('bot:reply.skip', answer(SKIP), '⏭️'));
-    if (run.history.length > 0 || run.returnTo) replies.push(reply('bot:reply.back', 'cmd:back', '↩️'));
+    if (run.history.length > 0 || run.returnTo)
+      replies.push(reply('bot:reply.back', postbackData.command('back'), '↩️'));
     // The menu itself has nothing to cancel.
-    if (run.flowId !== MENU_FLOW) replies.push(reply('bot:reply.cancel', 'cmd:cancel', '✖️'));
+    if (run.flowId !== MENU_FLOW)
+      replies.push(reply('bot:reply.cancel', postbackData.command('cancel'), '✖️'));
     return replies;
   }
 
@@ -1014,10 +1009,10 @@ class Turn {
         field,
         label: text(ask?.label ?? ask?.text.key ?? 'bot:answer.none'),
         value: ask ? this.display(ask, run.answers[field]) : null,
-        ...(current.locked?.includes(field) ? {} : { editData: `edit:${field}` }),
+        ...(current.locked?.includes(field) ? {} : { editData: postbackData.edit(field) }),
       };
     });
-    const confirmData = `a:${run.stepId}:confirm`;
+    const confirmData = postbackData.answer(run.stepId, 'confirm');
     this.out.push({
       kind: 'summary',
       title: text(current.title),
@@ -1025,8 +1020,8 @@ class Turn {
       confirmData,
       quickReplies: [
         reply('bot:reply.confirm', confirmData, '✅'),
-        reply('bot:reply.back', 'cmd:back', '↩️'),
-        reply('bot:reply.cancel', 'cmd:cancel', '✖️'),
+        reply('bot:reply.back', postbackData.command('back'), '↩️'),
+        reply('bot:reply.cancel', postbackData.command('cancel'), '✖️'),
       ],
     });
   }

@@ -4,6 +4,7 @@ import type { i18n } from 'i18next';
 import type { Connection, QueryFilter } from 'mongoose';
 import type { CaseModels } from '../cases/create-case';
 import { notifyStaff, provinceRecipients, staffNotificationModel } from '../jobs/staff-notifications';
+import { postbackData, readPostback, type Postback } from '../conversation/postback';
 import { staffModels } from '../staff/models';
 import { caseFeedbackModel, type CaseFeedbackDoc, type CaseFeedbackModel } from './model';
 
@@ -11,12 +12,17 @@ export type FeedbackDeps = { feedback: CaseFeedbackModel; cases: CaseModels; i18
 
 /** How long after "add a comment" the next text is taken as the comment. */
 const COMMENT_WINDOW_MS = 30 * 60_000;
-const RATE = /^rate:(NL-\d{4}-\d{6}):([1-5])$/;
-const COMMENT = /^rate-comment:(NL-\d{4}-\d{6})$/;
-const REOPEN = /^reopen:(NL-\d{4}-\d{6})$/;
+type FeedbackPostback = Extract<Postback, { kind: 'rate' | 'rateComment' | 'reopen' }>;
+
+function feedbackPostbackOf(data: string): FeedbackPostback | undefined {
+  const tapped = readPostback(data);
+  return tapped?.kind === 'rate' || tapped?.kind === 'rateComment' || tapped?.kind === 'reopen'
+    ? tapped
+    : undefined;
+}
 
 export function isFeedbackPostback(data: string): boolean {
-  return RATE.test(data) || COMMENT.test(data) || REOPEN.test(data);
+  return feedbackPostbackOf(data) !== undefined;
 }
 
 /**
@@ -57,7 +63,12 @@ function withMenu(
   const label = deps.i18n.getFixedT(language, 'bot')('reply.menu');
   const menu: messagingApi.QuickReplyItem = {
     type: 'action',
-    action: { type: 'postback', label: `🏠 ${label}`, data: 'cmd:menu', displayText: label },
+    action: {
+      type: 'postback',
+      label: `🏠 ${label}`,
+      data: postbackData.command('menu'),
+      displayText: label,
+    },
   };
   return [
     ...messages.slice(0, -1),
@@ -73,7 +84,8 @@ async function answerPostback(
   at: Date,
 ): Promise<FeedbackAnswer> {
   const t = deps.i18n.getFixedT(language, 'feedback');
-  const reference = (RATE.exec(data) ?? COMMENT.exec(data) ?? REOPEN.exec(data))?.[1] ?? '';
+  const tapped = feedbackPostbackOf(data);
+  const reference = tapped?.reference ?? '';
   const found = await deps.cases.cases
     .findOne(
       { reference },
@@ -92,10 +104,9 @@ async function answerPostback(
   }
   const id = `${reference}:${userId}`;
 
-  const rate = RATE.exec(data);
-  if (rate) {
+  if (tapped?.kind === 'rate') {
     try {
-      await deps.feedback.create({ _id: id, reference, lineUserId: userId, rating: Number(rate[2]), at });
+      await deps.feedback.create({ _id: id, reference, lineUserId: userId, rating: tapped.stars, at });
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;
       return { messages: [{ type: 'text', text: t('already_rated', { reference }) }] };
@@ -111,7 +122,7 @@ async function answerPostback(
               action: {
                 type: 'postback',
                 label: t('add_comment'),
-                data: `rate-comment:${reference}`,
+                data: postbackData.rateComment(reference),
                 displayText: t('add_comment'),
               },
             },
@@ -120,7 +131,7 @@ async function answerPostback(
               action: {
                 type: 'postback',
                 label: t('not_solved'),
-                data: `reopen:${reference}`,
+                data: postbackData.reopen(reference),
                 displayText: t('not_solved'),
               },
             },
@@ -131,7 +142,7 @@ async function answerPostback(
     return { messages: thanks };
   }
 
-  if (COMMENT.test(data)) {
+  if (tapped?.kind === 'rateComment') {
     await deps.feedback.updateOne(
       { _id: id },
       { $setOnInsert: { reference, lineUserId: userId, at } },

@@ -1,3 +1,4 @@
+import { postbackData } from '../conversation/postback';
 import type { messagingApi } from '@line/bot-sdk';
 
 export type IconName =
@@ -63,28 +64,28 @@ export const RESIDENT_LAYOUT: MenuLayout = {
       icon: 'house-plus',
       color: COLOR.report,
       bounds: { x: 0, y: 0, width: 1250, height: ROW },
-      action: postback('flow:report-need'),
+      action: postback(postbackData.flow('report-need')),
     },
     {
       label: 'richmenu:resident.my_cases',
       icon: 'folder',
       color: COLOR.cases,
       bounds: { x: 1250, y: 0, width: 1250, height: ROW },
-      action: postback('flow:my-cases'),
+      action: postback(postbackData.flow('my-cases')),
     },
     {
       label: 'richmenu:resident.staff',
       icon: 'chat',
       color: COLOR.staff,
       bounds: cell(0, 1),
-      action: postback('flow:talk-to-staff'),
+      action: postback(postbackData.flow('talk-to-staff')),
     },
     {
       label: 'richmenu:resident.language',
       icon: 'globe',
       color: COLOR.language,
       bounds: cell(1, 1),
-      action: postback('flow:language'),
+      action: postback(postbackData.flow('language')),
     },
     {
       // my-data shows the PDPA notice to those without consent, and see/withdraw/delete to the rest.
@@ -92,7 +93,7 @@ export const RESIDENT_LAYOUT: MenuLayout = {
       icon: 'shield',
       color: COLOR.about,
       bounds: cell(2, 1),
-      action: postback('flow:my-data'),
+      action: postback(postbackData.flow('my-data')),
     },
   ],
 };
@@ -109,35 +110,35 @@ export const VOLUNTEER_LAYOUT: MenuLayout = {
       icon: 'household',
       color: COLOR.report,
       bounds: cell(0, 0),
-      action: postback('flow:report-household'),
+      action: postback(postbackData.flow('report-household')),
     },
     {
       label: 'richmenu:volunteer.area_cases',
       icon: 'map-pin',
       color: COLOR.area,
       bounds: cell(1, 0),
-      action: postback('flow:area-cases'),
+      action: postback(postbackData.flow('area-cases')),
     },
     {
       label: 'richmenu:volunteer.my_reports',
       icon: 'clipboard',
       color: COLOR.cases,
       bounds: cell(2, 0),
-      action: postback('flow:my-cases'),
+      action: postback(postbackData.flow('my-cases')),
     },
     {
       label: 'richmenu:volunteer.staff',
       icon: 'chat',
       color: COLOR.staff,
       bounds: cell(0, 1),
-      action: postback('flow:talk-to-staff'),
+      action: postback(postbackData.flow('talk-to-staff')),
     },
     {
       label: 'richmenu:volunteer.language',
       icon: 'globe',
       color: COLOR.language,
       bounds: cell(1, 1),
-      action: postback('flow:language'),
+      action: postback(postbackData.flow('language')),
     },
     {
       // LINE switches the menu itself; the postback it also sends carries params.newRichMenuAliasId.
@@ -145,7 +146,11 @@ export const VOLUNTEER_LAYOUT: MenuLayout = {
       icon: 'switch',
       color: COLOR.about,
       bounds: cell(2, 1),
-      action: { type: 'richmenuswitch', richMenuAliasId: ALIAS.resident, data: 'richmenu:switch:resident' },
+      action: {
+        type: 'richmenuswitch',
+        richMenuAliasId: ALIAS.resident,
+        data: postbackData.richMenuSwitch('resident'),
+      },
     },
   ],
 };

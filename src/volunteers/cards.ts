@@ -1,3 +1,4 @@
+import { postbackData } from '../conversation/postback';
 import type { messagingApi } from '@line/bot-sdk';
 import type { TFunction } from 'i18next';
 import { clip } from '../conversation/render';
@@ -130,7 +131,7 @@ export function caseNoticeCard(
     action: {
       type: 'postback',
       label: clip(t('notify.open_area', o), 40),
-      data: 'flow:area-cases',
+      data: postbackData.flow('area-cases'),
       displayText: clip(t('notify.open_area', o), 300),
     },
   };

@@ -1,0 +1,75 @@
+import { COMMANDS, type Command } from './lexicon';
+
+/**
+ * Every postback's data, written and read in one place. LINE gives a postback up to 300 characters
+ * of data; ours are short `kind:arg:arg` strings, kept stable because buttons already sent in
+ * people's chats keep working after a deploy.
+ */
+export type Postback =
+  | { kind: 'command'; command: Command }
+  | { kind: 'flow'; flowId: string }
+  | { kind: 'language'; language: string }
+  | { kind: 'resume'; choice: 'continue' | 'restart' }
+  /** Change one answer from the summary. */
+  | { kind: 'edit'; field: string }
+  /** An answer to the question of step `stepId`. */
+  | { kind: 'answer'; stepId: string; value: string }
+  /** A button on a case card: starts "my cases" for that case. */
+  | { kind: 'case'; reference: string; action: CaseAction }
+  | { kind: 'rate'; reference: string; stars: number }
+  | { kind: 'rateComment'; reference: string }
+  | { kind: 'reopen'; reference: string }
+  /** Sent by LINE with a rich menu switch: the menu is changed by LINE itself. */
+  | { kind: 'richMenuSwitch'; menu: string };
+
+export const CASE_ACTIONS = ['photos', 'note', 'withdraw'] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+const REFERENCE = 'NL-\\d{4}-\\d{6,}';
+const PATTERNS: [RegExp, (match: RegExpExecArray) => Postback | undefined][] = [
+  [/^cmd:([a-z]+)$/, (m) => (isCommand(m[1]!) ? { kind: 'command', command: m[1] } : undefined)],
+  [/^flow:([a-z0-9-]+)$/, (m) => ({ kind: 'flow', flowId: m[1]! })],
+  [/^lang:([a-z]{2,3})$/, (m) => ({ kind: 'language', language: m[1]! })],
+  [/^resume:(continue|restart)$/, (m) => ({ kind: 'resume', choice: m[1] as 'continue' | 'restart' })],
+  [/^edit:([a-zA-Z0-9]+)$/, (m) => ({ kind: 'edit', field: m[1]! })],
+  [/^a:([a-z0-9_]+):(.+)$/, (m) => ({ kind: 'answer', stepId: m[1]!, value: m[2]! })],
+  [
+    new RegExp(`^case:(${REFERENCE}):(${CASE_ACTIONS.join('|')})$`),
+    (m) => ({ kind: 'case', reference: m[1]!, action: m[2] as CaseAction }),
+  ],
+  [
+    new RegExp(`^rate:(${REFERENCE}):([1-5])$`),
+    (m) => ({ kind: 'rate', reference: m[1]!, stars: Number(m[2]) }),
+  ],
+  [new RegExp(`^rate-comment:(${REFERENCE})$`), (m) => ({ kind: 'rateComment', reference: m[1]! })],
+  [new RegExp(`^reopen:(${REFERENCE})$`), (m) => ({ kind: 'reopen', reference: m[1]! })],
+  [/^richmenu:switch:([a-z-]+)$/, (m) => ({ kind: 'richMenuSwitch', menu: m[1]! })],
+];
+
+function isCommand(value: string): value is Command {
+  return (COMMANDS as readonly string[]).includes(value);
+}
+
+/** What a postback's data asks for, or undefined for data we never wrote. */
+export function readPostback(data: string): Postback | undefined {
+  for (const [pattern, read] of PATTERNS) {
+    const match = pattern.exec(data);
+    if (match) return read(match);
+  }
+  return undefined;
+}
+
+/** The data of each kind of button. */
+export const postbackData = {
+  command: (command: Command) => `cmd:${command}`,
+  flow: (flowId: string) => `flow:${flowId}`,
+  language: (language: string) => `lang:${language}`,
+  resume: (choice: 'continue' | 'restart') => `resume:${choice}`,
+  edit: (field: string) => `edit:${field}`,
+  answer: (stepId: string, value: string) => `a:${stepId}:${value}`,
+  case: (reference: string, action: CaseAction) => `case:${reference}:${action}`,
+  rate: (reference: string, stars: number) => `rate:${reference}:${stars}`,
+  rateComment: (reference: string) => `rate-comment:${reference}`,
+  reopen: (reference: string) => `reopen:${reference}`,
+  richMenuSwitch: (menu: string) => `richmenu:switch:${menu}`,
+};
