@@ -34,6 +34,7 @@ import { createLineApi } from './line/line-api';
 import { createSender, type Sender } from './line/sender';
 import type { Logger } from './logger';
 import { retryPendingMedia } from './media/media-store';
+import { purgeUnusedMedia } from './media/purge';
 import { mediaModels } from './media/models';
 import { sandboxRouter } from './sandbox/router';
 import { createAuditLog } from './audit/audit-log';
@@ -304,6 +305,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       name: 'media-retries',
       schedule: '* * * * *',
       run: async (now) => ({ stored: await retryPendingMedia(media, api, now) }),
+    },
+    {
+      name: 'media-purge',
+      schedule: '29 * * * *',
+      // Photos and files of no case, no report in progress and no open hand-off (see media/purge.ts).
+      run: async (now) =>
+        purgeUnusedMedia(connection, {
+          olderThan: new Date(now.getTime() - config.RETENTION_MEDIA_GRACE_HOURS * 3600_000),
+        }),
     },
     {
       name: 'reply-token-purge',

@@ -1,3 +1,4 @@
+import { markCaseMedia } from '../media/case-media';
 import { setTimeout } from 'node:timers/promises';
 import type { QueryFilter } from 'mongoose';
 import { caseChanges } from '../case-api/case-service';
@@ -78,6 +79,7 @@ export async function addToCase(
     },
   );
   if (updated.matchedCount === 0) return closedNow(models, effect.reference, userId);
+  await markCaseMedia(models.connection, effect.reference, mediaIds);
   return added;
 }
 

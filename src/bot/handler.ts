@@ -21,6 +21,7 @@ import type { OutgoingBatch } from '../line/sender';
 import type { Logger } from '../logger';
 import { captureLineMedia, deleteMedia, lineMediaId } from '../media/media-store';
 import type { MediaModels } from '../media/models';
+import { purgeUnusedMedia } from '../media/purge';
 import { caseInputFrom } from './case-input';
 import { consentId, type ConsentModel } from './consents';
 import type { HandoffModel } from '../handoffs/model';
@@ -116,6 +117,12 @@ export function createBotHandler(deps: BotDeps): EventHandler {
         { upsert: true },
       );
       input = { kind: 'follow', ...(profile?.language ? { profileLanguage: profile.language } : {}) };
+    } else if (intent.kind === 'media' && !state.consent) {
+      // Nothing is downloaded before consent: the bot says "nothing is kept", and nothing is.
+      await forgetContent(deps, context, intent.mediaKind);
+      if (state.handoff)
+        extra.push(text(deps, state.language ?? deps.defaultLocale, 'line:media.not_kept_handoff'));
+      input = mediaInput(intent.mediaKind, lineMediaId(intent.lineMessageId), intent.imageSet);
     } else if (intent.kind === 'media') {
       // A download can take more than a second: show the typing dots meanwhile (cosmetic, failures ignored).
       await deps.api
@@ -146,6 +153,11 @@ export function createBotHandler(deps: BotDeps): EventHandler {
       }
     } else {
       input = intent.input;
+      if (input.kind === 'location' && !state.consent) {
+        await forgetContent(deps, context, 'location');
+        if (state.handoff)
+          extra.push(text(deps, state.language ?? deps.defaultLocale, 'line:media.not_kept_handoff'));
+      }
       // Answers to the rating card of a completed case, and the comment after it, are not the engine's.
       const language = state.language ?? deps.defaultLocale;
       const at = new Date(context.event.timestamp);
@@ -229,6 +241,8 @@ export function createBotHandler(deps: BotDeps): EventHandler {
           await storeDisplayName(deps, userId, context.receivedAt);
           break;
         case 'withdrawConsent':
+          // Files of no case (a report left unfinished) go at once, not after the purge's grace.
+          await purgeUnusedMedia(deps.cases.connection, { olderThan: new Date(effect.at), userId });
           await deps.consents.updateMany(
             { lineUserId: userId, withdrawnAt: null },
             { $set: { withdrawnAt: new Date(effect.at) } },
@@ -342,6 +356,19 @@ export function createBotHandler(deps: BotDeps): EventHandler {
       wakeAt: nextTimeoutAt(result.state),
     };
   };
+}
+
+/**
+ * The record of an event whose content may not be kept (a photo, file or place before consent):
+ * only its kind stays, for the staff's view of the chat.
+ */
+async function forgetContent(deps: BotDeps, context: HandlerContext, kind: string): Promise<void> {
+  await deps.models.InboundEvent.updateOne(
+    { _id: context.eventId },
+    {
+      $set: { payload: JSON.stringify({ type: 'message', message: { type: kind } }), notKept: 'no_consent' },
+    },
+  );
 }
 
 const MESSAGES_PER_REPLY = 5;

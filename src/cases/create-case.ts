@@ -1,3 +1,4 @@
+import { markCaseMedia } from '../media/case-media';
 import type { Connection } from 'mongoose';
 import { loadAddressDirectory } from '../geo/address-directory';
 import { resolvePlace } from '../geo/resolve-place';
@@ -95,5 +96,9 @@ export async function createCase(
   }
   const stored = await existing(cases, parsed.intakeId);
   if (!stored) throw new Error('case vanished right after it was created');
+  await markCaseMedia(models.connection, reference, [
+    ...record.mediaIds,
+    ...(record.description.voiceMediaId ? [record.description.voiceMediaId] : []),
+  ]);
   return { case: stored, created: true };
 }

@@ -56,7 +56,14 @@ export type Postback = { data?: string; displayText?: string; params?: Record<st
 
 type InboundPayload = { message?: { type?: string; text?: string }; postback?: Postback };
 
-export type InboundRecord = { _id: string; type: string; payload: string; receivedAt: Date };
+export type InboundRecord = {
+  _id: string;
+  type: string;
+  payload: string;
+  receivedAt: Date;
+  /** Sent before consent: not kept (see bot/handler.ts). */
+  notKept?: string | null;
+};
 export type OutboundRecord = {
   _id: string;
   messages: unknown[];
@@ -70,6 +77,7 @@ export function inboundEntry(event: InboundRecord): ChatEntry & { postback?: Pos
   const payload = JSON.parse(event.payload) as InboundPayload;
   const base = { key: `i:${event._id}`, at: event.receivedAt.toISOString(), from: 'user' as const };
   if (event.type === 'postback') return { ...base, kind: 'postback', postback: payload.postback ?? {} };
+  if (event.notKept) return { ...base, kind: 'not_kept' };
   const message = payload.message;
   return {
     ...base,

@@ -173,7 +173,10 @@ export function handoffRouter(deps: HandoffDeps): Router {
           ])
         : [0, 0];
       const [inbound, outbound] = await Promise.all([
-        models.InboundEvent.find({ ...theirs, ...upTo('receivedAt') }, { type: 1, payload: 1, receivedAt: 1 })
+        models.InboundEvent.find(
+          { ...theirs, ...upTo('receivedAt') },
+          { type: 1, payload: 1, receivedAt: 1, notKept: 1 },
+        )
           // Within one millisecond, in key order, as the page cursor goes.
           .sort({ receivedAt: -1, _id: -1 })
           .limit(query.limit + 1 + inboundTies)

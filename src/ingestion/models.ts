@@ -22,6 +22,8 @@ const inboundEventSchema = new Schema(
     attempts: { type: Number },
     lastError: { type: String },
     processedAt: { type: Date },
+    /** A photo, file or place sent before consent: not downloaded, and the record keeps only its kind. */
+    notKept: { type: String, enum: ['no_consent'] },
   },
   { versionKey: false, collection: 'inbound_events' },
 );
