@@ -184,13 +184,19 @@ const cellsOf = (columns: Column[], options: TableOptions) => (row: ExportRow) =
   });
 
 /**
- * A CSV cell: quoted when needed, and text that a spreadsheet would run as a formula (=, +, @,
- * a leading minus before a non-digit) is prefixed with an apostrophe.
+ * Text that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage
+ * return, whatever follows: `-2+3+cmd|' /C calc'!A0` is one) gets a leading apostrophe. Numbers are
+ * numbers, never text, so they stay as they are.
  */
+export function neutralised<T extends string | number | null>(value: T): T {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? (`'${value}` as T) : value;
+}
+
+/** A CSV cell: neutralised, and quoted when needed. */
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
-  const safe = /^[=+@\t\r]|^-(?!\d)/.test(value) ? `'${value}` : value;
+  const safe = neutralised(value);
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
@@ -242,7 +248,7 @@ export async function writeXlsx(
   if (options.hxl) sheet.addRow(columns.map((c) => c.hxl)).commit();
   let count = 0;
   for await (const row of rows) {
-    sheet.addRow(cells(row)).commit();
+    sheet.addRow(cells(row).map(neutralised)).commit();
     count++;
   }
   sheet.commit();

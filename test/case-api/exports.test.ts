@@ -41,7 +41,10 @@ describe('exports', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('=1+1')).toBe("'=1+1");
-    expect(csvCell('-5')).toBe('-5');
+    expect(csvCell('-5')).toBe("'-5");
+    expect(csvCell(-5)).toBe('-5');
+    expect(csvCell('\tcmd')).toBe("'\tcmd");
+    expect(csvCell('\rcmd')).toBe('"\'\rcmd"');
     expect(csvCell(null)).toBe('');
     expect(buddhistDay('2026-12-24')).toBe('24/12/2569');
     // 20:00 UTC is already the next day in Bangkok.
