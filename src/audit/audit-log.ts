@@ -6,6 +6,8 @@ import { auditModel, type AuditDetails, type AuditEntryDoc } from './model';
 export const AUDIT_ACTIONS = {
   login: 'auth.login',
   loginFailed: 'auth.login_failed',
+  /** An account failed to sign in often enough, from anywhere, that admins are told. */
+  loginGuessed: 'auth.login_guessed',
   logout: 'auth.logout',
   firstAdminCreated: 'staff.first_admin_created',
   staffCreated: 'staff.create',

@@ -51,11 +51,21 @@ export const reporterErasedSchema = z.object({
   at: z.date(),
 });
 
+/** Someone keeps trying passwords for a staff account: admins decide whether to act. */
+export const loginGuessedSchema = z.object({
+  kind: z.literal('login_guessed'),
+  staffId: z.string(),
+  email: z.string(),
+  failures: z.number().int(),
+  since: z.date(),
+});
+
 export const notificationDataSchema = z.discriminatedUnion('kind', [
   slaEscalatedSchema,
   dailyDigestSchema,
   reopenRequestedSchema,
   reporterErasedSchema,
+  loginGuessedSchema,
 ]);
 export type NotificationData = z.infer<typeof notificationDataSchema>;
 

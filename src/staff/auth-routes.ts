@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import { AUDIT_ACTIONS, requestActor } from '../audit/audit-log';
 import { PublicError } from '../errors';
+import { notifyStaff, staffNotificationModel } from '../jobs/staff-notifications';
 import { apiRoute } from './api-route';
 import { staffContext, type StaffDeps } from './context';
 import { revokeCredential } from './credentials';
@@ -50,6 +51,8 @@ export function authRouter(deps: StaffDeps): Router {
           action: AUDIT_ACTIONS.loginFailed,
           target: result.staffId ? { type: 'staff', id: result.staffId } : null,
         });
+        if (result.staffId && result.guessedSince)
+          await tellAdminsOfGuessing(result.staffId, result.guessedSince, base);
         throw new PublicError(401, 'invalid_credentials', 'Wrong email or password.');
       }
       const staffId = result.staff._id.toHexString();
@@ -66,6 +69,31 @@ export function authRouter(deps: StaffDeps): Router {
       });
     },
   );
+
+  /** Once per window of failures: in the audit log, and in every admin's notifications. */
+  async function tellAdminsOfGuessing(
+    staffId: string,
+    since: Date,
+    base: ReturnType<typeof requestActor>,
+  ): Promise<void> {
+    const failures = auth.limits.alertAt;
+    await audit.record({
+      ...base,
+      actor: { id: null, kind: 'anonymous' },
+      action: AUDIT_ACTIONS.loginGuessed,
+      target: { type: 'staff', id: staffId },
+      details: { failures, since: since.toISOString() },
+    });
+    const target = await context.models.Staff.findById(staffId, { email: 1 }).lean();
+    const admins = await context.models.Staff.find({ role: 'admin', active: true }, { _id: 1 }).lean();
+    for (const admin of admins)
+      await notifyStaff(staffNotificationModel(deps.connection), {
+        _id: `login_guessed:${staffId}:${since.getTime()}:${admin._id.toHexString()}`,
+        staffId: admin._id.toHexString(),
+        data: { kind: 'login_guessed', staffId, email: target?.email ?? '', failures, since },
+        createdAt: context.clock(),
+      });
+  }
 
   apiRoute(
     router,

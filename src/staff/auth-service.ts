@@ -6,7 +6,13 @@ import { DEFAULT_LOGIN_LIMITS, loginThrottle, type LoginLimits } from './throttl
 
 export type LoginResult =
   | { ok: true; staff: StaffDoc; token: string; expiresAt: Date; sessionId: string }
-  | { ok: false; reason: 'invalid'; staffId: string | null }
+  | {
+      ok: false;
+      reason: 'invalid';
+      staffId: string | null;
+      /** The account has just been tried often enough from anywhere to tell admins (once per window). */
+      guessedSince?: Date;
+    }
   | { ok: false; reason: 'locked'; until: Date };
 
 export function principalOf(staff: StaffDoc, credential: StaffPrincipal['credential']): StaffPrincipal {
@@ -28,6 +34,7 @@ export function createAuthService(
   const throttle = loginThrottle(models, limits);
 
   return {
+    limits,
     /**
      * Unknown email, wrong password and deactivated account give the same answer after the same
      * work (one scrypt check), so the answer does not reveal who has an account.
@@ -43,10 +50,15 @@ export function createAuthService(
         ? await verifyPassword(input.password, staff.passwordHash)
         : await burnPasswordCheck(input.password);
       if (!staff || !passwordOk || !staff.active) {
-        await throttle.recordFailure(email, input.ip, now);
-        return { ok: false, reason: 'invalid', staffId: staff ? staff._id.toHexString() : null };
+        const { guessedSince } = await throttle.recordFailure(email, input.ip, now);
+        return {
+          ok: false,
+          reason: 'invalid',
+          staffId: staff ? staff._id.toHexString() : null,
+          ...(staff && guessedSince ? { guessedSince } : {}),
+        };
       }
-      await throttle.recordSuccess(email);
+      await throttle.recordSuccess(email, input.ip);
       const { token, expiresAt, sessionId } = await createSession(models, staff._id, now);
       return { ok: true, staff, token, expiresAt, sessionId };
     },

@@ -2,17 +2,29 @@ import { createHash } from 'node:crypto';
 import type { StaffModels } from './models';
 
 export type LoginLimits = {
-  /** Failures allowed for one email within the window before it is locked. */
-  perEmail: number;
-  /** Failures allowed from one IP within the window (higher: offices share addresses). */
+  /** Failures allowed for one email from one address within the window before that client is refused. */
+  perClient: number;
+  /** Failures allowed from one address within the window (higher: offices share addresses). */
   perIp: number;
+  /**
+   * Failures for one account from all addresses within the window after which it is slowed down:
+   * one try per `slowMs`, whoever tries. No header can get around this one, and it never locks the
+   * owner out for long.
+   */
+  perAccount: number;
+  slowMs: number;
+  /** Failures for one account within the window at which admins are told it is being guessed at. */
+  alertAt: number;
   windowMs: number;
   lockMs: number;
 };
 
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
-  perEmail: 5,
+  perClient: 5,
   perIp: 20,
+  perAccount: 30,
+  slowMs: 10_000,
+  alertAt: 10,
   windowMs: 15 * 60 * 1000,
   lockMs: 15 * 60 * 1000,
 };
@@ -21,6 +33,8 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
 export const emailKey = (email: string) =>
   `email:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
 export const ipKey = (ip: string) => `ip:${ip}`;
+export const clientKey = (email: string, ip: string) =>
+  `client:${emailKey(email).slice('email:'.length)}:${ip}`;
 
 const DUPLICATE_KEY = 11000;
 
@@ -32,7 +46,7 @@ const DUPLICATE_KEY = 11000;
 export function loginThrottle(models: StaffModels, limits: LoginLimits) {
   const { LoginThrottle } = models;
 
-  async function increment(key: string, now: Date): Promise<number> {
+  async function increment(key: string, now: Date): Promise<{ failures: number; windowStart: Date }> {
     const update = {
       $inc: { failures: 1 },
       $setOnInsert: { windowStart: now, lockedUntil: new Date(0) },
@@ -42,46 +56,52 @@ export function loginThrottle(models: StaffModels, limits: LoginLimits) {
         upsert: true,
         returnDocument: 'after',
       }).lean();
-      return doc?.failures ?? 1;
+      return { failures: doc?.failures ?? 1, windowStart: doc?.windowStart ?? now };
     } catch (error) {
       // Two first failures at once: the loser's upsert collides with the winner's insert.
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
       const doc = await LoginThrottle.findOneAndUpdate({ key }, update, { returnDocument: 'after' }).lean();
-      return doc?.failures ?? 1;
+      return { failures: doc?.failures ?? 1, windowStart: doc?.windowStart ?? now };
     }
   }
 
-  async function recordFailure(key: string, limit: number, now: Date): Promise<void> {
+  /** Counts a failure in the key's window; at `limit`, locks the key for `lockMs`. Returns the count and its window. */
+  async function recordFailure(
+    key: string,
+    limit: number,
+    lockMs: number,
+    now: Date,
+  ): Promise<{ failures: number; windowStart: Date }> {
     await LoginThrottle.updateOne(
       { key, windowStart: { $lte: new Date(now.getTime() - limits.windowMs) } },
       { $set: { windowStart: now, failures: 0 } },
     );
-    const failures = await increment(key, now);
-    if (failures >= limit) {
-      await LoginThrottle.updateOne(
-        { key },
-        { $set: { lockedUntil: new Date(now.getTime() + limits.lockMs), failures: 0, windowStart: now } },
-      );
-    }
+    const doc = await increment(key, now);
+    if (doc.failures >= limit)
+      await LoginThrottle.updateOne({ key }, { $set: { lockedUntil: new Date(now.getTime() + lockMs) } });
+    return doc;
   }
 
   return {
-    /** When the email or the IP is locked, until when; otherwise null. */
+    /** When this client (email and address), the address or the account is refused, until when; otherwise null. */
     async lockedUntil(email: string, ip: string, now: Date): Promise<Date | null> {
       const locks = await LoginThrottle.find({
-        key: { $in: [emailKey(email), ipKey(ip)] },
+        key: { $in: [clientKey(email, ip), ipKey(ip), emailKey(email)] },
         lockedUntil: { $gt: now },
       }).lean();
       const until = locks.map((lock) => lock.lockedUntil.getTime());
       return until.length > 0 ? new Date(Math.max(...until)) : null;
     },
-    async recordFailure(email: string, ip: string, now: Date): Promise<void> {
-      await recordFailure(emailKey(email), limits.perEmail, now);
-      await recordFailure(ipKey(ip), limits.perIp, now);
+    /** Says when the account has just reached the alert count: once per window. */
+    async recordFailure(email: string, ip: string, now: Date): Promise<{ guessedSince?: Date }> {
+      await recordFailure(clientKey(email, ip), limits.perClient, limits.lockMs, now);
+      await recordFailure(ipKey(ip), limits.perIp, limits.lockMs, now);
+      const account = await recordFailure(emailKey(email), limits.perAccount, limits.slowMs, now);
+      return account.failures === limits.alertAt ? { guessedSince: account.windowStart } : {};
     },
-    /** A correct password clears the email's count; the IP's stays, so one valid account cannot reset it. */
-    async recordSuccess(email: string): Promise<void> {
-      await LoginThrottle.deleteOne({ key: emailKey(email) });
+    /** A correct password clears this client's count; the address's and the account's stay. */
+    async recordSuccess(email: string, ip: string): Promise<void> {
+      await LoginThrottle.deleteOne({ key: clientKey(email, ip) });
     },
   };
 }

@@ -1,6 +1,9 @@
+import type { Express } from 'express';
 import request from 'supertest';
 import type { Database } from '../../src/db/connection';
-import { createAuditLog } from '../../src/audit/audit-log';
+import { AUDIT_ACTIONS, createAuditLog } from '../../src/audit/audit-log';
+import { auditModel } from '../../src/audit/model';
+import { staffNotificationModel } from '../../src/jobs/staff-notifications';
 import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../src/staff/credentials';
 import { ensureFirstAdmin } from '../../src/staff/first-admin';
 import { staffModels } from '../../src/staff/models';
@@ -109,7 +112,7 @@ describe('login, sessions and API tokens', () => {
     expect(res.body.error.code).toBe('invalid_credentials');
   });
 
-  it('locks an email after 5 failures for 15 minutes, for the right password too, then lets it in', async () => {
+  it('locks an email from one address after 5 failures for 15 minutes, for the right password too, then lets it in', async () => {
     const victim = await addStaff(database, 'coordinator');
     for (let i = 0; i < 5; i++)
       await request(app).post('/api/auth/login').send({ email: victim.email, password: 'wrong' }).expect(401);
@@ -249,7 +252,7 @@ describe('login throttling per address', () => {
   afterAll(() => dropTestDatabase(database));
 
   it('locks an IP that fails on many emails, across app instances sharing the database', async () => {
-    const limits = { perIp: 3, perEmail: 100 };
+    const limits = { perIp: 3, perClient: 100 };
     const one = (await buildStaffApp(database, { loginLimits: limits })).app;
     const two = (await buildStaffApp(database, { loginLimits: limits })).app;
     const person = await addStaff(database, 'viewer');
@@ -257,5 +260,47 @@ describe('login throttling per address', () => {
     await request(two).post('/api/auth/login').send({ email: 'b@example.org', password: 'x' }).expect(401);
     await request(one).post('/api/auth/login').send({ email: 'c@example.org', password: 'x' }).expect(401);
     await request(two).post('/api/auth/login').send({ email: person.email, password: PASSWORD }).expect(429);
+  });
+});
+
+describe('password guessing', () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase('guessing');
+  });
+  afterAll(() => dropTestDatabase(database));
+
+  const from = (app: Express, address: string, email: string, password: string) =>
+    request(app).post('/api/auth/login').set('x-forwarded-for', address).send({ email, password });
+
+  it('refuses the guessing client, not the owner signing in from elsewhere, and tells admins once', async () => {
+    const { app } = await buildStaffApp(database, { trustProxy: 'loopback' });
+    const owner = await addStaff(database, 'caseworker');
+    const admins = [await addStaff(database, 'admin'), await addStaff(database, 'admin')];
+    for (let i = 0; i < 5; i++) await from(app, '203.0.113.9', owner.email, 'guess').expect(401);
+    await from(app, '203.0.113.9', owner.email, PASSWORD).expect(429);
+    // The owner, at the office: not locked out by someone else's guesses.
+    await from(app, '198.51.100.7', owner.email, PASSWORD).expect(200);
+
+    // The guesser moves on to other addresses: at 10 failures for the account, admins hear of it once.
+    for (let i = 0; i < 8; i++) await from(app, `203.0.113.${20 + i}`, owner.email, 'guess').expect(401);
+    const notifications = await staffNotificationModel(database.connection)
+      .find({ 'data.kind': 'login_guessed' })
+      .lean();
+    expect(notifications.map((n) => n.staffId).sort()).toEqual(admins.map((a) => a.id).sort());
+    expect(notifications[0]!.data).toMatchObject({ staffId: owner.id, email: owner.email, failures: 10 });
+    const audit = await auditModel(database.connection).find({ action: AUDIT_ACTIONS.loginGuessed }).lean();
+    expect(audit).toHaveLength(1);
+  });
+
+  it('slows an account down once it is guessed at from many addresses: a limit no header gets around', async () => {
+    const { app } = await buildStaffApp(database, {
+      trustProxy: 'loopback',
+      loginLimits: { perAccount: 6, alertAt: 100 },
+    });
+    const owner = await addStaff(database, 'viewer');
+    for (let i = 0; i < 6; i++) await from(app, `192.0.2.${i + 1}`, owner.email, 'guess').expect(401);
+    const slowed = await from(app, '192.0.2.200', owner.email, PASSWORD).expect(429);
+    expect(Number(slowed.headers['retry-after'])).toBeLessThanOrEqual(10);
   });
 });

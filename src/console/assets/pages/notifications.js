@@ -50,6 +50,15 @@ export function wording(data) {
         }),
         reference: data.reference,
       };
+    case 'login_guessed':
+      return {
+        title: t('notifications.guessed.title', { email: data.email }),
+        text: t('notifications.guessed.text', {
+          email: data.email,
+          failures: formatNumber(data.failures),
+          since: formatDate(data.since),
+        }),
+      };
     case 'reopen_requested':
       return {
         title: t('notifications.reopen.title', { reference: data.reference }),
