@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import type { ErrorSink } from './errors';
 import { errorHandler, notFound } from './http/error-handler';
 import { healthRoutes, type HealthCounts, type ReadinessCheck } from './http/health';
+import type { TrustProxy } from './config';
 import type { Logger } from './logger';
 
 export type AppDeps = {
@@ -12,6 +13,8 @@ export type AppDeps = {
   reportError: ErrorSink;
   isReady: ReadinessCheck;
   healthCounts?: HealthCounts;
+  /** TRUST_PROXY (see config.ts). */
+  trustProxy?: TrustProxy;
   /**
    * Machine-to-machine routers (LINE's webhook) mounted ahead of the security headers and the
    * request log: LINE reads neither, a log line per delivery would drown the log at hundreds of
@@ -24,10 +27,21 @@ export type AppDeps = {
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
+/**
+ * What the request log says of a URL: the path without its query (search text holds names and
+ * phone numbers), with LINE user ids masked to their last four characters.
+ */
+export function loggedPath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  return path.replace(/U[0-9a-f]{32}/gi, (id) => `U…${id.slice(-4)}`);
+}
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 1);
+  // Off unless configured: otherwise any client could name its own address in X-Forwarded-For and
+  // get around the sign-in limits and forge the audit log's addresses.
+  app.set('trust proxy', deps.trustProxy ?? false);
   for (const router of deps.machineRouters ?? []) app.use(router);
   app.use(helmet());
   app.use(
@@ -50,7 +64,7 @@ export function createApp(deps: AppDeps): Express {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: loggedPath(req.url),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },

@@ -23,6 +23,9 @@ const days = (fallback: number) =>
     .min(1, { error: 'must be a whole number of days (1 or more)' })
     .default(fallback);
 
+/** What express's `trust proxy` takes: off, a number of hops, or the proxies' addresses. */
+export type TrustProxy = false | number | string;
+
 export const envSchema = z.object({
   PORT: z.coerce
     .number({ error: 'must be a whole number between 1 and 65535' })
@@ -64,6 +67,33 @@ export const envSchema = z.object({
     })
     .default('info'),
   NEEDLINE_DATA_DIR: z.string().min(1).default('.data'),
+  /**
+   * Which proxies in front of the service may say who the client is (X-Forwarded-For). Off by default:
+   * a directly published port must not let any client name its own address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx): TrustProxy => {
+      if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+      if (/^\d+$/.test(value)) return Number(value);
+      const items = value.split(',').map((item) => item.trim());
+      const ok = items.every(
+        (item) =>
+          ['loopback', 'linklocal', 'uniquelocal'].includes(item) ||
+          /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(item),
+      );
+      if (!ok) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be a number of proxies (e.g. 1), or addresses/subnets of your proxies (e.g. 10.0.0.0/8,loopback); leave it unset when clients reach the service directly',
+        });
+        return false;
+      }
+      return items.join(',');
+    }),
   EVENT_SETTLE_MS: z.coerce
     .number({ error: 'must be a whole number of milliseconds' })
     .int({ error: 'must be a whole number of milliseconds' })
@@ -115,6 +145,12 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
         );
       }
     }
+  }
+  // Sandbox mode opens /sandbox and prints an admin password: never by accident on a production host.
+  if (env.NODE_ENV === 'production' && !hasSecret && !hasToken && env.SANDBOX !== '1') {
+    problems.push(
+      'NODE_ENV is production but LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are not set: set them for the real LINE channel, or set SANDBOX=1 to run the sandbox (emulated LINE, open /sandbox) on purpose',
+    );
   }
   if (present(env.ADMIN_EMAIL) !== present(env.ADMIN_PASSWORD)) {
     problems.push(

@@ -260,6 +260,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     reportError,
     isReady: () => database.ping(),
     healthCounts: () => ({ webhook: webhook.counts() }),
+    trustProxy: config.TRUST_PROXY,
     machineRouters: [webhook],
     routers,
   });

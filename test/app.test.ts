@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { createApp } from '../src/app';
+import pino from 'pino';
+import { createApp, loggedPath } from '../src/app';
 import { createErrorSink } from '../src/errors';
 import { dropTestDatabase, openTestDatabase } from './helpers/db';
 import { testLogger } from './helpers/logger';
@@ -65,5 +66,48 @@ describe('HTTP app', () => {
       .send('{bad')
       .expect(400);
     expect(res.body.error.code).toBe('malformed_json');
+  });
+});
+
+describe('client addresses and the request log', () => {
+  const echoIp = () => {
+    const router = Router();
+    router.get('/ip', (req, res) => {
+      res.json({ ip: req.ip });
+    });
+    return router;
+  };
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY names the proxies', async () => {
+    const direct = createApp({
+      logger: testLogger,
+      reportError: createErrorSink(testLogger),
+      isReady: async () => true,
+      routers: [echoIp()],
+    });
+    const spoofed = await request(direct).get('/ip').set('x-forwarded-for', '203.0.113.9').expect(200);
+    expect(spoofed.body.ip).not.toBe('203.0.113.9');
+    const proxied = createApp({
+      logger: testLogger,
+      reportError: createErrorSink(testLogger),
+      isReady: async () => true,
+      routers: [echoIp()],
+      trustProxy: 'loopback',
+    });
+    const forwarded = await request(proxied).get('/ip').set('x-forwarded-for', '203.0.113.9').expect(200);
+    expect(forwarded.body.ip).toBe('203.0.113.9');
+  });
+
+  it('logs the route without its query and with LINE user ids masked', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const app = createApp({ logger, reportError: createErrorSink(logger), isReady: async () => true });
+    const userId = `U${'a1'.repeat(16)}`;
+    await request(app).get(`/api/handoffs/${userId}/messages?q=Somchai%200812345678`).expect(404);
+    const logged = lines.join('\n');
+    expect(logged).toContain(`/api/handoffs/U…a1a1/messages`);
+    expect(logged).not.toContain(userId);
+    expect(logged).not.toMatch(/Somchai|0812345678|q=/);
+    expect(loggedPath(`/x/${userId}?a=b`)).toBe('/x/U…a1a1');
   });
 });

@@ -96,4 +96,30 @@ describe('configuration', () => {
       config: { lineMode: 'sandbox', databaseMode: 'embedded' },
     });
   });
+
+  it('refuses sandbox mode under NODE_ENV=production unless SANDBOX=1 asks for it', () => {
+    const refused = parseConfig({ NODE_ENV: 'production' });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.problems).toHaveLength(1);
+      expect(refused.problems[0]).toMatch(/NODE_ENV is production.*SANDBOX=1/);
+    }
+    expect(parseConfig({ NODE_ENV: 'production', SANDBOX: '1' })).toMatchObject({
+      ok: true,
+      config: { lineMode: 'sandbox' },
+    });
+    expect(parseConfig({ NODE_ENV: 'development' }).ok).toBe(true);
+  });
+
+  it('trusts no proxy unless told which, and refuses what it cannot read', () => {
+    const parsed = (value?: string) => {
+      const result = parseConfig(value === undefined ? {} : { TRUST_PROXY: value });
+      return result.ok ? result.config.TRUST_PROXY : 'refused';
+    };
+    expect(parsed()).toBe(false);
+    expect(parsed('false')).toBe(false);
+    expect(parsed('1')).toBe(1);
+    expect(parsed('10.0.0.0/8, loopback')).toBe('10.0.0.0/8,loopback');
+    expect(parsed('everyone')).toBe('refused');
+  });
 });

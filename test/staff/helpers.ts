@@ -31,6 +31,8 @@ export async function buildStaffApp(
   options: {
     clock?: () => Date;
     loginLimits?: Partial<LoginLimits>;
+    /** As TRUST_PROXY: lets a test speak from several addresses through X-Forwarded-For. */
+    trustProxy?: string;
     /** More routers on the same registry and staff context (e.g. the hand-offs). */
     routers?: (deps: StaffDeps) => Router[];
   } = {},
@@ -52,6 +54,7 @@ export async function buildStaffApp(
     reportError: createErrorSink(testLogger),
     isReady: async () => true,
     routers,
+    trustProxy: options.trustProxy,
   });
   return { app, api };
 }
