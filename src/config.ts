@@ -112,6 +112,7 @@ export const envSchema = z.object({
   SLA_ESCALATION_DAYS: days(7),
   RETENTION_CLOSED_CASE_DAYS: days(365),
   RETENTION_WITHDRAWN_CONSENT_GRACE_DAYS: days(30),
+  RETENTION_AUDIT_DAYS: days(365),
   RETENTION_MEDIA_GRACE_HOURS: z.coerce
     .number({ error: 'must be a whole number of hours' })
     .int({ error: 'must be a whole number of hours' })

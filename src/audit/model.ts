@@ -40,7 +40,8 @@ auditSchema.index({ actorId: 1, at: -1 });
 auditSchema.index({ action: 1, at: -1 });
 auditSchema.index({ targetType: 1, targetId: 1, at: -1 });
 
-// Append-only: the log is evidence, so entries are never edited; only the retention purge deletes.
+// Append-only: the log is evidence, so entries are never edited; only the retention purge deletes, and a
+// person's erasure replaces their LINE id (audit/erase-person.ts).
 const refuse = () => {
   throw new Error('the audit log is append-only');
 };

@@ -1,4 +1,5 @@
 import { postbackData, type CaseAction } from '../conversation/postback';
+import { forgetLineUserInRecords } from '../audit/erase-person';
 import { eraseFeedback } from '../feedback/feedback';
 import type { messagingApi } from '@line/bot-sdk';
 import { formatDate, LIMITS } from '../conversation';
@@ -376,6 +377,7 @@ export async function eraseUserData(
   for (const item of await deps.cases.cases.find({ 'extraReporters.lineUserId': userId }, { _id: 1 }).lean())
     await forgetInMergedCase(deps.cases, item._id, userId, erasedMedia);
   await eraseFeedback(deps.models.LineUser.db, userId);
+  await forgetLineUserInRecords(deps.models.LineUser.db, userId);
   await deps.consents.deleteMany({ lineUserId: userId });
   await deps.models.OutboundMessage.deleteMany({ to: userId });
   // What they wrote goes too, but for events still waiting in this chat's queue (this erasure runs

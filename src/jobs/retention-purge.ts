@@ -12,6 +12,7 @@ import type { Case, TimelineEntry } from '../cases/case-schema';
 import { caseModel } from '../cases/case-model';
 import { eraseCaseFeedback } from '../feedback/feedback';
 import { caseFeedbackModel } from '../feedback/model';
+import { auditModel } from '../audit/model';
 import { ingestionModels } from '../ingestion/models';
 import { deleteMedia } from '../media/media-store';
 import { mediaModels } from '../media/models';
@@ -25,6 +26,8 @@ export const DEFAULT_RETENTION = {
   closedCaseDays: 365,
   /** Data collected under a consent later withdrawn is kept this long (a mistaken tap can be undone). */
   withdrawnConsentGraceDays: 30,
+  /** The audit log (staff addresses, who read whose data) is kept this long, then deleted. */
+  auditDays: 365,
 };
 
 export type RetentionOptions = typeof DEFAULT_RETENTION;
@@ -236,6 +239,7 @@ export const RECORD_RETENTION_DAYS = {
 } as const;
 
 export type RecordPurgeSummary = {
+  auditEntries: number;
   broadcastClaims: number;
   /** Chunks whose recipient list was deleted (and their last recipient's id dropped). */
   broadcastRecipientLists: number;
@@ -379,12 +383,15 @@ async function purgeSettledEscalations(connection: Connection, cutoff: Date): Pr
  * escalations. Counts only.
  */
 export async function purgeOperationalRecords(
-  deps: { connection: Connection },
+  deps: { connection: Connection; retention?: Partial<RetentionOptions> },
   now: Date,
 ): Promise<RecordPurgeSummary> {
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
   const Notification = staffNotificationModel(deps.connection);
+  const auditDays = deps.retention?.auditDays ?? DEFAULT_RETENTION.auditDays;
   return {
+    auditEntries: (await auditModel(deps.connection).deleteMany({ at: { $lt: before(auditDays) } }))
+      .deletedCount,
     broadcastClaims: await purgeBroadcastClaims(
       deps.connection,
       before(RECORD_RETENTION_DAYS.finishedBroadcastClaims),

@@ -1,3 +1,4 @@
+import { auditModel } from '../../src/audit/model';
 import { caseApiModels } from '../../src/case-api/models';
 import { recipientsOf } from '../../src/case-api/notifications';
 import { mediaModels } from '../../src/media/models';
@@ -232,6 +233,28 @@ describe('my data: a real copy, true erasure wording, the LINE name kept only wi
       at: new Date(),
     });
 
+    // Records that name them by their LINE id outside their cases: a "not solved" notice to staff, a
+    // staff read of their chat in the audit log, a card owed to them about the case merged away.
+    await staffNotificationModel(connection).create({
+      _id: `reopen:${oldest!.reference}:${person.userId}:staff-1`,
+      staffId: 'staff-1',
+      data: { kind: 'reopen_requested', reference: oldest!.reference, at: new Date() },
+      createdAt: new Date(),
+    });
+    await auditModel(connection).create({
+      at: new Date(),
+      actorKind: 'session',
+      action: 'personal_data.read',
+      targetType: 'line_user',
+      targetId: person.userId,
+    });
+    await caseApiModels(connection).CaseNotification.create({
+      _id: `${oldest!.reference}:1:${person.userId}`,
+      reference: oldest!.reference,
+      to: person.userId,
+      at: new Date(),
+    });
+
     await press(person, 'flow:my-data');
     await person.tap('a:what:delete');
     const erased = await person.tap('a:confirm_delete:yes');
@@ -249,6 +272,14 @@ describe('my data: a real copy, true erasure wording, the LINE name kept only wi
     expect(after!.household.size).toBe(3);
     expect(await mediaModels(connection).Media.findById('staff-photo-of-home').lean()).toBeNull();
     expect(await caseApiModels(connection).CaseNotification.countDocuments({ to: person.userId })).toBe(0);
+    const notices = await staffNotificationModel(connection).find({ staffId: 'staff-1' }).lean();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!._id).toMatch(/^reopen:NL-\d{4}-\d+:erased-[0-9a-f-]{36}:staff-1$/);
+    const reads = await auditModel(connection)
+      .find({ action: 'personal_data.read', targetType: 'line_user' })
+      .lean();
+    expect(reads.length).toBeGreaterThan(0);
+    expect(JSON.stringify(reads)).not.toContain(person.userId);
     expect(after!.category).toBe('walls');
     const merged = await models.cases.findById(oldest!._id).lean();
     expect(merged!.extraReporters ?? []).toEqual([]);

@@ -1,3 +1,4 @@
+import { auditModel } from '../../src/audit/model';
 import { createHash } from 'node:crypto';
 import { consentModel } from '../../src/bot/consents';
 import { broadcastContext } from '../../src/broadcasts/context';
@@ -506,12 +507,30 @@ describe('purgeOperationalRecords', () => {
     expect(await referencesLeft()).toEqual([acted.reference, idle.reference].sort());
   });
 
+  it('deletes audit entries older than the stated period (365 days by default), and only those', async () => {
+    const Audit = auditModel(database.connection);
+    const entry = (at: Date, targetId: string) =>
+      Audit.create({ at, actorKind: 'session', action: 'personal_data.read', targetType: 'case', targetId });
+    await entry(days(-400), 'old');
+    await entry(days(-300), 'recent');
+    const summary = await purge(T0);
+    expect(summary.auditEntries).toBe(1);
+    expect((await Audit.find({}, { targetId: 1 }).lean()).map((e) => e.targetId)).toEqual(['recent']);
+    // A stated shorter period, as RETENTION_AUDIT_DAYS sets it.
+    const shorter = await purgeOperationalRecords(
+      { connection: database.connection, retention: { auditDays: 200 } },
+      T0,
+    );
+    expect(shorter.auditEntries).toBe(1);
+  });
+
   it('runs as the daily purge job, returning counts only', async () => {
     const job = domainJobs({ connection: database.connection }).find(
       (j) => j.name === 'purge-operational-records',
     );
     expect(job?.schedule).toBe('53 3 * * *');
     expect(await job!.run(days(2000))).toEqual({
+      auditEntries: expect.any(Number),
       broadcastClaims: 0,
       broadcastRecipientLists: 0,
       readNotifications: 0,
