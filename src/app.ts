@@ -70,6 +70,11 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
+  // API answers carry personal data and sign-in tokens: no browser or proxy may keep a copy.
+  app.use(['/api', '/sandbox/api'], (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(healthRoutes(deps.isReady, deps.healthCounts));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(express.json({ limit: '100kb' }));

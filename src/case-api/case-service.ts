@@ -5,7 +5,8 @@ import type { Case, CaseStatus, TimelineEntry } from '../cases/case-schema';
 import { caseModels } from '../cases/create-case';
 import type { ErrorSink } from '../errors';
 import { PublicError } from '../errors';
-import { MEDIA_LIMITS, storeStream } from '../media/media-store';
+import { imageTypeOf } from '../media/image-type';
+import { deleteMedia, MEDIA_LIMITS, storeStream } from '../media/media-store';
 import { mediaModels } from '../media/models';
 import type { CaseScope } from '../staff/permissions';
 import { staffModels } from '../staff/models';
@@ -335,7 +336,22 @@ export function createCaseService(deps: CaseServiceDeps) {
       await media.Media.deleteOne({ _id: mediaId });
       throw new PublicError(400, 'empty_body', 'The photo is empty.');
     }
-    await media.Media.updateOne({ _id: mediaId }, { $set: { status: 'stored', ...stored, storedAt: at } });
+    // The declared type is the sender's word: the bytes must be a photo too (a script or an HTML page
+    // saved as .jpg is refused), and the type served later is the one the bytes show.
+    const head = await media.MediaChunk.findOne({ mediaId, n: 0 }, { data: 1 }).lean();
+    const detected = head ? imageTypeOf(Buffer.from(head.data.buffer ?? head.data)) : undefined;
+    if (!detected) {
+      await deleteMedia(media, mediaId);
+      throw new PublicError(
+        415,
+        'not_an_image',
+        'The file is not a JPEG, PNG, GIF, WebP or HEIC photo, whatever its declared type.',
+      );
+    }
+    await media.Media.updateOne(
+      { _id: mediaId },
+      { $set: { status: 'stored', ...stored, contentType: detected, storedAt: at } },
+    );
     await cases.updateOne(
       { reference },
       {

@@ -1,6 +1,6 @@
 import { createSession, findLiveCredential } from './credentials';
 import type { StaffDoc, StaffModels } from './models';
-import { burnPasswordCheck, verifyPassword } from './password';
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password';
 import type { StaffPrincipal } from './principal';
 import { DEFAULT_LOGIN_LIMITS, loginThrottle, type LoginLimits } from './throttle';
 
@@ -59,6 +59,11 @@ export function createAuthService(
         };
       }
       await throttle.recordSuccess(email, input.ip);
+      if (needsRehash(staff.passwordHash))
+        await models.Staff.updateOne(
+          { _id: staff._id, passwordHash: staff.passwordHash },
+          { $set: { passwordHash: await hashPassword(input.password) } },
+        );
       const { token, expiresAt, sessionId } = await createSession(models, staff._id, now);
       return { ok: true, staff, token, expiresAt, sessionId };
     },

@@ -2,9 +2,11 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 
 /**
  * scrypt from Node itself: memory-hard, and no native package to build (argon2 is not in Node 20).
- * The parameters travel with each hash, so they can be raised later without breaking old hashes.
+ * OWASP's minimum for scrypt: N=2^17, r=8, p=1 (128 MiB, about a third of a second here). The
+ * parameters travel with each hash: older, weaker hashes still verify and are replaced at the next
+ * sign-in (`needsRehash`).
  */
-const DEFAULT = { logN: 15, r: 8, p: 1 };
+const DEFAULT = { logN: 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
 const FORMAT =
@@ -45,9 +47,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
+/** A hash made with weaker parameters than today's (or unreadable): replace it while the password is at hand. */
+export function needsRehash(stored: string): boolean {
+  const match = FORMAT.exec(stored);
+  if (!match) return true;
+  return Number(match[1]) < DEFAULT.logN || Number(match[2]) < DEFAULT.r || Number(match[3]) < DEFAULT.p;
+}
+
 /** The hash of a random password nobody kept; it matches no input. Same parameters as new hashes. */
 const UNKNOWABLE_HASH =
-  '$scrypt$ln=15,r=8,p=1$OkMbGhzVoLpGwsMK7HTwUA==$aoRsduZyg9hehqltiqyQcYteH+66Y0K+vU9lGyZEziM=';
+  '$scrypt$ln=17,r=8,p=1$jrznh6lEXsAIMWPbl+TVFA==$lgblif6o03q4tAn3IUix55Z2Pv3tdrgB1likKO2p9S0=';
 
 /**
  * Checks a password against a hash nobody knows: an unknown email costs as much time as a wrong

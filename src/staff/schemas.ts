@@ -86,11 +86,14 @@ export const listStaffQuery = z.strictObject({
   active: z.enum(['true', 'false']).optional(),
 });
 
+export const API_TOKEN_DEFAULT_DAYS = 90;
+
 export const createTokenBody = z.strictObject({
   name: z.string().trim().min(1, { error: 'must not be empty' }).max(80),
   /** The staff account the integration acts as (its role applies); the creating admin when omitted. */
   staffId: objectIdSchema.optional(),
-  expiresInDays: z.number().int().min(1).max(3650).optional(),
+  /** Tokens expire: 90 days unless the admin chooses another period, up to ten years. */
+  expiresInDays: z.number().int().min(1).max(3650).default(API_TOKEN_DEFAULT_DAYS),
 });
 
 export const staffView = z.object({

@@ -40,7 +40,7 @@ export function tokensRouter(deps: StaffDeps): Router {
       const owner = await models.Staff.findOne({ _id: staffId, active: true }).lean<StaffDoc>();
       if (!owner) throw new PublicError(404, 'staff_not_found', 'No active staff member with this id.');
       const now = clock();
-      const expiresAt = body.expiresInDays ? new Date(now.getTime() + body.expiresInDays * 86_400_000) : null;
+      const expiresAt = new Date(now.getTime() + body.expiresInDays * 86_400_000);
       const { token, credential } = await createApiToken(
         models,
         { name: body.name, staffId, createdBy: new Types.ObjectId(admin.id), expiresAt },

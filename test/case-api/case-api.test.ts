@@ -1,3 +1,4 @@
+import { mediaModels } from '../../src/media/models';
 import request from 'supertest';
 import { caseModels } from '../../src/cases/create-case';
 import { createAuditLog } from '../../src/audit/audit-log';
@@ -195,6 +196,17 @@ describe('reading cases', () => {
       .set('content-type', 'text/plain')
       .send('hello')
       .expect(415);
+    // A page declared as a photo: refused by its bytes, and nothing of it is kept.
+    const disguised = await request(h.app)
+      .post(`/api/cases/${record.reference}/photos`)
+      .set(as('caseworker'))
+      .set('content-type', 'image/jpeg')
+      .send(Buffer.from('<html><script>alert(1)</script></html>'))
+      .expect(415);
+    expect(disguised.body.error.code).toBe('not_an_image');
+    expect(
+      await mediaModels(database.connection).Media.countDocuments({ caseReference: record.reference }),
+    ).toBe(1);
 
     const detail = await request(h.app)
       .get(`/api/cases/${record.reference}`)

@@ -1,3 +1,4 @@
+import { randomBytes, scryptSync } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { Database } from '../../src/db/connection';
@@ -191,7 +192,11 @@ describe('login, sessions and API tokens', () => {
 
     const me = await request(app).get('/api/auth/me').set('authorization', `Bearer ${apiToken}`).expect(200);
     expect(me.body.staff.role).toBe('viewer');
-    expect(me.body.credential).toEqual({ kind: 'api', expiresAt: null });
+    // 90 days unless the admin chose another period.
+    expect(me.body.credential).toEqual({
+      kind: 'api',
+      expiresAt: new Date(clock.now().getTime() + 90 * 86_400_000).toISOString(),
+    });
     await request(app).get('/api/staff').set('authorization', `Bearer ${apiToken}`).expect(403);
 
     // Long-lived: a session would have expired by now.
@@ -214,6 +219,32 @@ describe('login, sessions and API tokens', () => {
       .delete(`/api/tokens/${created.body.id}`)
       .set('authorization', `Bearer ${fresh}`)
       .expect(404);
+  });
+
+  it('expires API tokens after 90 days by default, or the period an admin chose, and never keeps API answers in caches', async () => {
+    const adminToken = await login(app, admin.email);
+    const login_ = await request(app)
+      .post('/api/auth/login')
+      .send({ email: admin.email, password: PASSWORD });
+    expect(login_.headers['cache-control']).toBe('no-store');
+    const short = await request(app)
+      .post('/api/tokens')
+      .set('authorization', `Bearer ${adminToken}`)
+      .send({ name: 'default period' })
+      .expect(201);
+    expect(short.headers['cache-control']).toBe('no-store');
+    const long = await request(app)
+      .post('/api/tokens')
+      .set('authorization', `Bearer ${adminToken}`)
+      .send({ name: 'a year', expiresInDays: 365 })
+      .expect(201);
+    clock.advance(91 * 86_400_000);
+    await request(app).get('/api/auth/me').set('authorization', `Bearer ${short.body.token}`).expect(401);
+    const me = await request(app)
+      .get('/api/auth/me')
+      .set('authorization', `Bearer ${long.body.token}`)
+      .expect(200);
+    expect(me.headers['cache-control']).toBe('no-store');
   });
 
   it('signs a member out when an admin revokes their sessions or deactivates them', async () => {
@@ -302,5 +333,33 @@ describe('password guessing', () => {
     for (let i = 0; i < 6; i++) await from(app, `192.0.2.${i + 1}`, owner.email, 'guess').expect(401);
     const slowed = await from(app, '192.0.2.200', owner.email, PASSWORD).expect(429);
     expect(Number(slowed.headers['retry-after'])).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('older password hashes', () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase('rehash');
+  });
+  afterAll(() => dropTestDatabase(database));
+
+  it('are replaced with today’s parameters at the next sign-in, and the password still works', async () => {
+    const { app } = await buildStaffApp(database);
+    const person = await addStaff(database, 'viewer');
+    // A hash of the same password with the parameters of an earlier version (N = 2^15).
+    const salt = randomBytes(16);
+    const key = scryptSync(PASSWORD.normalize('NFKC'), salt, 32, {
+      N: 2 ** 15,
+      r: 8,
+      p: 1,
+      maxmem: 64 * 1024 * 1024,
+    });
+    const old = `$scrypt$ln=15,r=8,p=1$${salt.toString('base64')}$${key.toString('base64')}`;
+    const { Staff } = staffModels(database.connection);
+    await Staff.updateOne({ email: person.email }, { $set: { passwordHash: old } });
+    await login(app, person.email);
+    const stored = (await Staff.findOne({ email: person.email }).lean())!.passwordHash;
+    expect(stored).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$/);
+    await login(app, person.email);
   });
 });

@@ -1,4 +1,4 @@
-import { burnPasswordCheck, hashPassword, verifyPassword } from '../../src/staff/password';
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from '../../src/staff/password';
 import { can, caseScope, permissionsOf, PERMISSIONS, ROLES } from '../../src/staff/permissions';
 
 describe('password hashing', () => {
@@ -7,13 +7,15 @@ describe('password hashing', () => {
       hashPassword('ภาษาไทย password 1'),
       hashPassword('ภาษาไทย password 1'),
     ]);
-    expect(one).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);
+    expect(one).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);
     expect(one).not.toBe(two);
     expect(await verifyPassword('ภาษาไทย password 1', one)).toBe(true);
     expect(await verifyPassword('ภาษาไทย password 2', one)).toBe(false);
-    expect(await verifyPassword('ภาษาไทย password 1', one.replace('ln=15', 'ln=14'))).toBe(false);
+    expect(await verifyPassword('ภาษาไทย password 1', one.replace('ln=17', 'ln=16'))).toBe(false);
     expect(await verifyPassword('anything', 'plain-text')).toBe(false);
     expect(await burnPasswordCheck('ภาษาไทย password 1')).toBe(false);
+    expect(needsRehash(one)).toBe(false);
+    expect(needsRehash('$scrypt$ln=15,r=8,p=1$c2FsdA==$a2V5')).toBe(true);
   });
 });
 
