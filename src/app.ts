@@ -6,6 +6,7 @@ import type { ErrorSink } from './errors';
 import { errorHandler, notFound } from './http/error-handler';
 import { healthRoutes, type HealthCounts, type ReadinessCheck } from './http/health';
 import type { TrustProxy } from './config';
+import type { EmbeddedState } from './db/server-resolver';
 import type { Logger } from './logger';
 
 export type AppDeps = {
@@ -13,6 +14,8 @@ export type AppDeps = {
   reportError: ErrorSink;
   isReady: ReadinessCheck;
   healthCounts?: HealthCounts;
+  /** The embedded database's process, when there is one: /healthz tells a dead one from a slow one. */
+  databaseState?: () => EmbeddedState;
   /** TRUST_PROXY (see config.ts). */
   trustProxy?: TrustProxy;
   /**
@@ -75,7 +78,7 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use(healthRoutes(deps.isReady, deps.healthCounts));
+  app.use(healthRoutes(deps.isReady, deps.healthCounts, deps.databaseState));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(express.json({ limit: '100kb' }));
   app.use(notFound);

@@ -17,7 +17,15 @@ async function main(): Promise<void> {
 
   let service: Service;
   try {
-    service = await startService({ config, logger });
+    service = await startService({
+      config,
+      logger,
+      // Restarting ourselves is the supervisor's job (Docker, systemd): exit so it happens.
+      onDatabaseFatal: (error) => {
+        logger.fatal({ err: error }, 'the embedded database is gone; exiting');
+        process.exit(1);
+      },
+    });
   } catch (error) {
     console.error(`NeedLine could not start.\n${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

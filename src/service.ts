@@ -76,6 +76,8 @@ export type ServiceOptions = {
   instanceId?: string;
   /** Overrides PORT (0: any free port, for tests). */
   port?: number;
+  /** The embedded database died and could not be restarted (main exits so its supervisor restarts it). */
+  onDatabaseFatal?: (error: Error) => void;
 };
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -103,6 +105,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       dataDir: config.NEEDLINE_DATA_DIR,
       persistent: true,
       log: (message) => logger.info(message),
+      onFatal: options.onDatabaseFatal,
     }));
   logger.info({ database: databaseServer.kind }, `database: ${databaseServer.description}`);
 
@@ -262,6 +265,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     isReady: () => database.ping(),
     healthCounts: () => ({ webhook: webhook.counts() }),
     trustProxy: config.TRUST_PROXY,
+    databaseState: databaseServer.state,
     machineRouters: [webhook],
     routers,
   });

@@ -31,7 +31,11 @@ export type DatabaseServer = {
   /** e.g. "FerretDB 1.24.2 (SQLite, in memory)" or "MongoDB 7.0.14"; never credentials. */
   description: string;
   stop(): Promise<void>;
+  /** An embedded server's process: 'down' while it is being restarted, 'failed' once it gave up. */
+  state?: () => EmbeddedState;
 };
+
+export type EmbeddedState = 'up' | 'down' | 'failed';
 
 export type ResolveOptions = {
   mongodbUri?: string;
@@ -40,6 +44,8 @@ export type ResolveOptions = {
   /** Keep data across restarts (npm start) or in memory (tests). */
   persistent: boolean;
   log?: (message: string) => void;
+  /** The embedded database could not be restarted: the process should exit so its supervisor restarts it. */
+  onFatal?: (error: Error) => void;
 };
 
 const execFileAsync = promisify(execFile);
@@ -72,7 +78,12 @@ export async function resolveDatabaseServer(options: ResolveOptions): Promise<Da
   }
 
   try {
-    const server = await startEmbeddedFerretDb({ dataDir, persistent: options.persistent, log });
+    const server = await superviseEmbeddedFerretDb({
+      dataDir,
+      persistent: options.persistent,
+      log,
+      onFatal: options.onFatal,
+    });
     log(`embedded database: ${server.description}`);
     return server;
   } catch (error) {
@@ -159,7 +170,9 @@ export async function startEmbeddedFerretDb(options: {
   persistent: boolean;
   log?: (message: string) => void;
   port?: number;
-}): Promise<DatabaseServer> {
+  /** The SQLite directory of an earlier start, to restart on the same data. */
+  dir?: string;
+}): Promise<DatabaseServer & { exited: Promise<number | null>; port: number; dir: string }> {
   const { persistent } = options;
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -167,7 +180,9 @@ export async function startEmbeddedFerretDb(options: {
   const port = options.port ?? (await freePort());
   // Always on disk: FerretDB's in-memory SQLite mode hangs on updates of existing documents when
   // several connections write. A throwaway run gets a temporary directory, removed on stop.
-  const dir = persistent ? path.join(dataDir, 'ferretdb') : mkdtempSync(path.join(dataDir, 'ferretdb-tmp-'));
+  const dir =
+    options.dir ??
+    (persistent ? path.join(dataDir, 'ferretdb') : mkdtempSync(path.join(dataDir, 'ferretdb-tmp-')));
   mkdirSync(dir, { recursive: true });
   const args = ['-listen', `127.0.0.1:${port}`, '-dir', dir];
   // stdin stays a pipe: the child exits when we do, however we die.
@@ -175,6 +190,7 @@ export async function startEmbeddedFerretDb(options: {
   // on large reads) for more memory.
   const env = { ...process.env, GOGC: process.env.GOGC ?? '400' };
   const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stderrTail: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
     stderrTail.push(line);
@@ -206,9 +222,74 @@ export async function startEmbeddedFerretDb(options: {
     uri,
     kind: 'ferretdb',
     description: `${await describeServer(uri)} (${storage})`,
+    exited,
+    port,
+    dir,
     stop: async () => {
       await stopChild(child);
       if (!persistent) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits between restarts of a dead embedded database: 0.5 s, doubling, at most 8 s. */
+const RESTART_BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
+
+/**
+ * The embedded FerretDB, restarted on the same data and port when its process dies (an
+ * out-of-memory kill, a crash): the driver reconnects by itself, and events refused meanwhile come
+ * back with LINE's redelivery. After five failed restarts in a row it gives up (`onFatal`), so the
+ * service's own supervisor restarts everything.
+ */
+export async function superviseEmbeddedFerretDb(options: {
+  dataDir: string;
+  persistent: boolean;
+  log?: (message: string) => void;
+  onFatal?: (error: Error) => void;
+  backoffMs?: number[];
+}): Promise<DatabaseServer> {
+  const log = options.log ?? (() => undefined);
+  const backoff = options.backoffMs ?? RESTART_BACKOFF_MS;
+  let current = await startEmbeddedFerretDb(options);
+  const { port, dir } = current;
+  let state: EmbeddedState = 'up';
+  let stopping = false;
+
+  const watch = (running: typeof current): void => {
+    void running.exited.then(async (code) => {
+      if (stopping) return;
+      state = 'down';
+      log(`embedded database exited (code ${code}); restarting it on the same data`);
+      for (let attempt = 0; attempt < backoff.length && !stopping; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, backoff[attempt]));
+        if (stopping) return;
+        try {
+          current = await startEmbeddedFerretDb({ ...options, port, dir });
+          state = 'up';
+          log(`embedded database restarted (attempt ${attempt + 1})`);
+          watch(current);
+          return;
+        } catch (error) {
+          log(`embedded database restart ${attempt + 1} of ${backoff.length} failed: ${reason(error)}`);
+        }
+      }
+      if (stopping) return;
+      state = 'failed';
+      options.onFatal?.(
+        new Error(`the embedded database could not be restarted after ${backoff.length} tries`),
+      );
+    });
+  };
+  watch(current);
+
+  return {
+    uri: current.uri,
+    kind: 'ferretdb',
+    description: current.description,
+    state: () => state,
+    stop: async () => {
+      stopping = true;
+      await current.stop();
     },
   };
 }
