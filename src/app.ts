@@ -6,6 +6,7 @@ import type { ErrorSink } from './errors';
 import { errorHandler, notFound } from './http/error-handler';
 import { healthRoutes, type HealthCounts, type ReadinessCheck } from './http/health';
 import type { TrustProxy } from './config';
+import { loggedPath } from './http/logged-path';
 import type { EmbeddedState } from './db/server-resolver';
 import type { Logger } from './logger';
 
@@ -29,15 +30,6 @@ export type AppDeps = {
 };
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
-
-/**
- * What the request log says of a URL: the path without its query (search text holds names and
- * phone numbers), with LINE user ids masked to their last four characters.
- */
-export function loggedPath(url: string): string {
-  const path = url.split('?')[0] ?? '';
-  return path.replace(/U[0-9a-f]{32}/gi, (id) => `U…${id.slice(-4)}`);
-}
 
 export function createApp(deps: AppDeps): Express {
   const app = express();

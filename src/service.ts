@@ -76,6 +76,8 @@ export type ServiceOptions = {
   instanceId?: string;
   /** Overrides PORT (0: any free port, for tests). */
   port?: number;
+  /** Count database commands by name (the webhook bench; off otherwise). */
+  monitorCommands?: boolean;
   /** The embedded database died and could not be restarted (main exits so its supervisor restarts it). */
   onDatabaseFatal?: (error: Error) => void;
 };
@@ -109,7 +111,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     }));
   logger.info({ database: databaseServer.kind }, `database: ${databaseServer.description}`);
 
-  const database = await connectDatabase(databaseServer.uri, options.dbName);
+  const database = await connectDatabase(databaseServer.uri, options.dbName, {
+    monitorCommands: options.monitorCommands,
+  });
   const connection = database.connection;
   const models = ingestionModels(connection);
   const media = mediaModels(connection);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import pino from 'pino';
-import { createApp, loggedPath } from '../src/app';
+import { createApp } from '../src/app';
+import { loggedPath } from '../src/http/logged-path';
 import { createErrorSink } from '../src/errors';
 import { dropTestDatabase, openTestDatabase } from './helpers/db';
 import { testLogger } from './helpers/logger';

@@ -7,15 +7,34 @@ export type Database = {
   /** Creates the indexes every registered model declares. */
   ensureIndexes(): Promise<void>;
   close(): Promise<void>;
+  /** Commands sent so far, by name (only with `monitorCommands`; the bench reads it). */
+  commandCounts(): Record<string, number>;
 };
+
+/** The driver's own housekeeping, not our queries. */
+const HOUSEKEEPING = new Set([
+  'hello',
+  'ismaster',
+  'isMaster',
+  'ping',
+  'endSessions',
+  'saslStart',
+  'saslContinue',
+  'buildInfo',
+]);
 
 /**
  * One connection per service instance (not mongoose's global one), so tests can run two instances
  * against one database. Indexes are declared with the models and built here, at start, not lazily.
  */
-export async function connectDatabase(uri: string, dbName?: string): Promise<Database> {
+export async function connectDatabase(
+  uri: string,
+  dbName?: string,
+  options: { monitorCommands?: boolean } = {},
+): Promise<Database> {
   const connection = mongoose.createConnection(uri, {
     dbName,
+    monitorCommands: options.monitorCommands ?? false,
     autoIndex: false,
     autoCreate: true,
     // Fail fast while the database is down: readiness answers 503 instead of hanging, and the
@@ -24,8 +43,15 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<Dat
     heartbeatFrequencyMS: 2000,
   });
   await connection.asPromise();
+  const counts: Record<string, number> = {};
+  if (options.monitorCommands)
+    connection.getClient().on('commandStarted', (event) => {
+      if (!HOUSEKEEPING.has(event.commandName))
+        counts[event.commandName] = (counts[event.commandName] ?? 0) + 1;
+    });
 
   return {
+    commandCounts: () => ({ ...counts }),
     connection,
     async ping(timeoutMs = 2000) {
       const db = connection.db;

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { PublicError, type ErrorSink } from '../errors';
+import { loggedPath } from './logged-path';
 
 export const notFound: RequestHandler = (_req, res) => {
   res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint.' } });
@@ -41,7 +42,7 @@ export function errorHandler(reportError: ErrorSink): ErrorRequestHandler {
         .json({ error: { code: 'bad_request', message: 'The request could not be processed.' } });
       return;
     }
-    reportError(err, { requestId: req.id, method: req.method, path: req.path });
+    reportError(err, { requestId: req.id, method: req.method, path: loggedPath(req.path) });
     res
       .status(500)
       .json({ error: { code: 'internal', message: 'Something went wrong on our side.', requestId: req.id } });

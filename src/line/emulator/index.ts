@@ -76,7 +76,7 @@ export async function startLineEmulator(options: EmulatorOptions = {}): Promise<
       return () => state.events.off('message', listener);
     },
     loadingAnimations: (chatId) => state.loading.filter((l) => chatId === undefined || l.chatId === chatId),
-    issueReplyToken: (chatId) => state.issueReplyToken(chatId),
+    issueReplyToken: (chatId, token) => state.issueReplyToken(chatId, token),
     expireReplyToken: (token) => state.expireReplyToken(token),
     addUser: (profile) => {
       state.users.set(profile.userId, { ...profile });

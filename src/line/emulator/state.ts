@@ -79,8 +79,7 @@ export class EmulatorState {
     return recorded;
   }
 
-  issueReplyToken(chatId: string): string {
-    const token = newReplyToken();
+  issueReplyToken(chatId: string, token = newReplyToken()): string {
     this.replyTokens.set(token, { chatId, expiresAt: Date.now() + this.replyTokenTtlMs, used: false });
     return token;
   }

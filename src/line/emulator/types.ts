@@ -140,7 +140,8 @@ export type LineEmulator = {
   /** Called for each accepted message; returns an unsubscribe function. */
   onMessage(listener: (message: SentMessage) => void): () => void;
   loadingAnimations(chatId?: string): LoadingAnimation[];
-  issueReplyToken(chatId: string): string;
+  /** A fresh reply token for the chat; `token` chooses its value (a load generator in another process). */
+  issueReplyToken(chatId: string, token?: string): string;
   expireReplyToken(token: string): void;
   addUser(profile: UserProfile): void;
   /** A blocked user's messages are accepted (200) but not delivered, and not counted in the quota. */
