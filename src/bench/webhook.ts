@@ -120,9 +120,7 @@ async function main(): Promise<void> {
           sleep(timeoutMs).then(() => false),
         ]);
   const follow = (userId: string) =>
-    postWebhook(webhookUrl, SECRET, [
-      buildEvent.follow({ userId, replyToken: `r${randomBytes(8).toString('hex')}` }),
-    ]);
+    postWebhook(webhookUrl, SECRET, [buildEvent.follow({ userId, replyToken: tokenFor(userId) })]);
   await sleep(500);
 
   // Warm-up: the first events of a process pay for compiling and for new collections.
@@ -167,7 +165,7 @@ async function main(): Promise<void> {
     buildEvent.text({
       userId: talker!,
       text: `hello ${i}`,
-      replyToken: `r${randomBytes(8).toString('hex')}`,
+      replyToken: tokenFor(talker!),
       timestamp: Date.now() + i,
     }),
   );
