@@ -21,10 +21,12 @@ async function emulator(): Promise<void> {
   });
   running.onMessage((message) => send({ kind: 'sent', to: message.to, at: Date.now() }));
   // The bench's users say who they are when asked for a profile.
-  process.on('message', (message: { kind: string; userIds?: string[] }) => {
-    if (message.kind === 'users')
-      for (const userId of message.userIds ?? [])
-        running.addUser({ userId, displayName: 'Bench', language: 'en' });
+  process.on('message', (message: { kind: string; userIds?: string[]; tokens?: [string, string][] }) => {
+    if (message.kind !== 'users') return;
+    for (const userId of message.userIds ?? [])
+      running.addUser({ userId, displayName: 'Bench', language: 'en' });
+    // The reply tokens the bench's events carry, as LINE would have issued them.
+    for (const [chatId, token] of message.tokens ?? []) running.issueReplyToken(chatId, token);
   });
   send({ kind: 'ready', url: running.url });
 }

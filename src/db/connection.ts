@@ -7,7 +7,7 @@ export type Database = {
   /** Creates the indexes every registered model declares. */
   ensureIndexes(): Promise<void>;
   close(): Promise<void>;
-  /** Commands sent so far, by name (only with `monitorCommands`; the bench reads it). */
+  /** Commands sent so far, by name and collection, e.g. `find chats` (only with `monitorCommands`; the bench reads it). */
   commandCounts(): Record<string, number>;
 };
 
@@ -46,8 +46,10 @@ export async function connectDatabase(
   const counts: Record<string, number> = {};
   if (options.monitorCommands)
     connection.getClient().on('commandStarted', (event) => {
-      if (!HOUSEKEEPING.has(event.commandName))
-        counts[event.commandName] = (counts[event.commandName] ?? 0) + 1;
+      if (HOUSEKEEPING.has(event.commandName)) return;
+      const collection = (event.command as Record<string, unknown>)[event.commandName];
+      const key = typeof collection === 'string' ? `${event.commandName} ${collection}` : event.commandName;
+      counts[key] = (counts[key] ?? 0) + 1;
     });
 
   return {

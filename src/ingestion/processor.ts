@@ -74,6 +74,8 @@ type QueuedEvent = QueuedEventDoc;
 const SCAN_LIMIT = 1000;
 /** A queue entry without its record this long is left from a request that died before storing it. */
 const ORPHAN_MS = 60_000;
+/** Events whose timestamps are this close are taken in one scan and one burst. */
+const RIPE_SLACK_MS = 25;
 /** The longest processing waits, at each step, for waiting webhook requests to be stored. */
 const GIVE_WAY_MS = 50;
 /** How many events of one chat a scan plans. */
@@ -104,6 +106,8 @@ export function createProcessor(deps: ProcessorDeps) {
   /** Something may be queued that the last scan did not see (a kick, a chat that made progress). */
   let rescan = false;
   let scanning: Promise<void> | undefined;
+  /** Scans started so far: a chat running during one was left out of it. */
+  let scans = 0;
   let timer: NodeJS.Timeout | undefined;
   /** A scan for events that were not ripe yet at the last one. */
   let ripeTimer: NodeJS.Timeout | undefined;
@@ -134,11 +138,12 @@ export function createProcessor(deps: ProcessorDeps) {
   }
 
   function start(chatKey: string, events: QueuedEvent[]): void {
+    const scansBefore = scans;
     const run = runChat(chatKey, events)
       .then((progressed) => {
-        // More may have come for this chat while it ran; a chat that got nowhere (its lease is held
-        // elsewhere, its next event waits for a retry) is left to the poll, not scanned for at once.
-        if (progressed) rescan = true;
+        // A scan while it ran left this chat out, and a full plan may have left events behind: look
+        // again. A chat that got nowhere (held elsewhere, waiting for a retry) is left to the poll.
+        if (progressed && (scans !== scansBefore || events.length === PLAN_PER_CHAT)) rescan = true;
       })
       .catch((error: unknown) => reportError(error, { where: 'processor', chatKind: chatKey.split(':')[0] }))
       .finally(() => {
@@ -154,6 +159,7 @@ export function createProcessor(deps: ProcessorDeps) {
    * busy chat (a group, a backlog after an outage) cannot fill the plan and starve the others.
    */
   async function scan(): Promise<void> {
+    scans++;
     const at = now().getTime();
     for (const [chatKey, until] of heldElsewhere) if (until <= at) heldElsewhere.delete(chatKey);
     const skip = [...active.keys(), ...heldElsewhere.keys()];
@@ -186,7 +192,8 @@ export function createProcessor(deps: ProcessorDeps) {
 
   /** One timer for the earliest event still settling: a scan then takes it (and its chat's later ones). */
   function scanAgainIn(ms: number): void {
-    const when = Date.now() + Math.max(1, Math.ceil(ms));
+    // A little later than the first ripe event, so that events sent together ripen together.
+    const when = Date.now() + Math.max(1, Math.ceil(ms)) + RIPE_SLACK_MS;
     if (ripeTimer && ripeAt <= when) return;
     if (ripeTimer) clearTimeout(ripeTimer);
     ripeAt = when;
@@ -199,7 +206,13 @@ export function createProcessor(deps: ProcessorDeps) {
     ripeTimer.unref();
   }
 
+  /**
+   * New events were stored. With a settle time they cannot be taken yet: one scan when they are
+   * ripe serves them all (a scan now would only find them unripe).
+   */
   function kick(_chatKeys: string[]): void {
+    const settleMs = deps.settle?.settleMs(now().getTime()) ?? 0;
+    if (settleMs > 0) return scanAgainIn(settleMs);
     rescan = true;
     pump();
   }

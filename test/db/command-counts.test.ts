@@ -12,7 +12,7 @@ describe('counting database commands', () => {
       await things.findOne({ _id: 'a' });
       await things.updateOne({ _id: 'a' }, { $inc: { n: 1 } });
       await database.ping();
-      expect(database.commandCounts()).toEqual({ insert: 1, find: 1, update: 1 });
+      expect(database.commandCounts()).toEqual({ 'insert things': 1, 'find things': 1, 'update things': 1 });
     } finally {
       await database.connection.dropDatabase();
       await database.close();
