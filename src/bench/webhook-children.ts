@@ -43,6 +43,8 @@ async function service(): Promise<void> {
   });
   process.on('message', (message: { kind: string }) => {
     if (message.kind === 'counts') send({ kind: 'counts', counts: running.database.commandCounts() });
+    // A normal exit, so that --cpu-prof (BENCH_PROFILE) writes its profile.
+    if (message.kind === 'exit') void running.stop().then(() => process.exit(0));
   });
   send({ kind: 'ready', url: running.url });
 }

@@ -7,7 +7,8 @@
  * users post at once.
  *
  * BENCH_RATES (events/s, comma-separated; default 60,100,140,180,220,260), BENCH_SECONDS (per rate,
- * default 20) and BENCH_DRAIN_SECONDS (default 15) shorten or lengthen a run.
+ * default 20) and BENCH_DRAIN_SECONDS (default 15) shorten or lengthen a run; BENCH_PROFILE=dir writes
+ * the service's CPU profile there.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -34,8 +35,12 @@ const percentile = (values: number[], p: number) => {
 };
 
 function start<T extends { kind: string }>(role: string, env: Record<string, string>) {
+  const profile =
+    process.env.BENCH_PROFILE && role === 'service'
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+      : [];
   const child = fork(CHILD, [role], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...profile],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -257,7 +262,8 @@ async function main(): Promise<void> {
     `| acknowledgement p99, 200 new users posting at once | ${acks.map((a) => `${Math.round(a)} ms`).join(', ')} |`,
   );
 
-  service.child.kill('SIGTERM');
+  service.child.send({ kind: 'exit' });
+  await new Promise((resolve) => service.child.once('exit', resolve));
   emulator.child.kill('SIGTERM');
   await sleep(500);
   await server.stop();
