@@ -22,8 +22,8 @@ import type { Logger } from '../logger';
 import { captureLineMedia, deleteMedia, lineMediaId } from '../media/media-store';
 import type { MediaModels } from '../media/models';
 import { purgeUnusedMedia } from '../media/purge';
-import { caseInputFrom } from './case-input';
-import { consentId, type ConsentModel } from './consents';
+import { caseInputFrom } from '../cases/case-input';
+import { consentId, type ConsentModel } from '../privacy/consents';
 import type { HandoffModel } from '../handoffs/model';
 import {
   handleFeedbackPostback,
@@ -32,9 +32,9 @@ import {
   type CommentWait,
 } from '../feedback/feedback';
 import type { CaseFeedbackModel } from '../feedback/model';
-import { addToCase, withdrawCase, type CaseActionOutcome } from './case-actions';
+import { addToCase, withdrawCase, type CaseActionOutcome } from '../cases/case-actions';
 import { intentOf, mediaInput } from './event-input';
-import { casesCarousel, eraseUserData, loadDataCopy, renderDataCopy } from './my-data';
+import { casesCarousel, eraseUserData, loadDataCopy, renderDataCopy } from '../privacy/my-data';
 
 export type BotDeps = {
   engine: Engine;

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { consentModel } from '../bot/consents';
+import { consentModel } from '../privacy/consents';
 import {
   broadcastModels,
   type BroadcastDoc,

@@ -1,5 +1,5 @@
 import type { i18n } from 'i18next';
-import { CASES_IN_COPY, renderDataCopy, type CaseCopy, type DataCopy } from '../../src/bot/my-data';
+import { CASES_IN_COPY, renderDataCopy, type CaseCopy, type DataCopy } from '../../src/privacy/my-data';
 import { createI18n, loadResources } from '../../src/i18n';
 
 const resources = loadResources();

@@ -1,6 +1,6 @@
 import { setTimeout } from 'node:timers/promises';
 import request from 'supertest';
-import { withdrawCase } from '../../src/bot/case-actions';
+import { withdrawCase } from '../../src/cases/case-actions';
 import { caseChanges, createCaseService } from '../../src/case-api/case-service';
 import { REPORTER_ACTOR } from '../../src/case-api/lifecycle';
 import { caseApiModels, type CaseChangeDoc } from '../../src/case-api/models';

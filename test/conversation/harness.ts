@@ -12,7 +12,7 @@ import {
   type StepResult,
 } from '../../src/conversation';
 import { createI18n, loadResources } from '../../src/i18n';
-import { placeDescriber } from '../../src/bot/case-input';
+import { placeDescriber } from '../../src/cases/case-input';
 import { loadAddressDirectory } from '../../src/geo/address-directory';
 
 export const resources = loadResources();

@@ -1,5 +1,5 @@
 import { caseModels } from '../../src/cases/create-case';
-import { consentModel } from '../../src/bot/consents';
+import { consentModel } from '../../src/privacy/consents';
 import { newUserId } from '../../src/line/webhook-client';
 import { mediaModels } from '../../src/media/models';
 import {

@@ -1,6 +1,6 @@
 import { auditModel } from '../../src/audit/model';
 import { createHash } from 'node:crypto';
-import { consentModel } from '../../src/bot/consents';
+import { consentModel } from '../../src/privacy/consents';
 import { broadcastContext } from '../../src/broadcasts/context';
 import { broadcastModels, type BroadcastStatus, type ChunkStatus } from '../../src/broadcasts/models';
 import { chunkId } from '../../src/broadcasts/prepare';

@@ -1,8 +1,8 @@
 import type { AnswerValue, DescribePlace, Effect } from '../conversation';
-import { CATEGORIES, TENURES, VULNERABLE_MEMBERS, type CaseInput } from '../cases/case-schema';
+import { CATEGORIES, TENURES, VULNERABLE_MEMBERS, type CaseInput } from './case-schema';
 import type { AddressDirectory } from '../geo/address-directory';
 import { resolvePlace } from '../geo/resolve-place';
-import { consentId } from './consents';
+import { consentId } from '../privacy/consents';
 
 type CreateCase = Extract<Effect, { type: 'createCase' }>;
 

@@ -10,13 +10,13 @@ import { eraseVolunteerData } from '../volunteers/erase';
 import { volunteerModels, type VolunteerDoc } from '../volunteers/model';
 import type { ConsentDoc } from './consents';
 import type { TFunction } from 'i18next';
-import { isOpenCase } from './case-actions';
+import { isOpenCase } from '../cases/case-actions';
 import { eraseCasePersonalData } from '../jobs/retention-purge';
 import type { CaseModels } from '../cases/create-case';
 import { notifyStaff, provinceRecipients, staffNotificationModel } from '../jobs/staff-notifications';
 import { staffModels } from '../staff/models';
 import type { Connection } from 'mongoose';
-import type { BotDeps } from './handler';
+import type { BotDeps } from '../bot/handler';
 
 type Deps = Pick<BotDeps, 'i18n' | 'models' | 'media' | 'cases' | 'consents'>;
 

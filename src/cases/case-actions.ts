@@ -3,8 +3,8 @@ import { setTimeout } from 'node:timers/promises';
 import type { QueryFilter } from 'mongoose';
 import { caseChanges } from '../case-api/case-service';
 import { FINAL_STATUSES, planChange, REPORTER_ACTOR } from '../case-api/lifecycle';
-import type { Case, CaseStatus, TimelineEntry } from '../cases/case-schema';
-import type { CaseModels } from '../cases/create-case';
+import type { Case, CaseStatus, TimelineEntry } from './case-schema';
+import type { CaseModels } from './create-case';
 import type { Effect } from '../conversation';
 
 /** Endings: a case in one of these takes no more photos or notes and cannot be withdrawn. */
