@@ -27,6 +27,10 @@ import { purgeExpiredReplyTokens, rememberUnusedReplyToken } from './line/unused
 import { createProcessor, purgeProcessedEvents, type Processor } from './ingestion/processor';
 import { createAckGate } from './ingestion/ack-first';
 import { createSettleClock } from './ingestion/event-order';
+import { caseEffects } from './cases/effects';
+import { handoffEffects } from './handoffs/effects';
+import { mediaEffects } from './media/effects';
+import { privacyEffects } from './privacy/effects';
 import { webhookRouter } from './ingestion/webhook-router';
 import { createScheduler, jobTickModel, purgeJobTicks, type Job } from './jobs/scheduler';
 import { startLineEmulator, type LineEmulator } from './line/emulator';
@@ -187,20 +191,31 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const sender = createSender({ models, api, logger, instanceId });
   const volunteerDeps = { connection, lineApi: api, sender, i18n, logger };
   const broadcasts = broadcastRouter({ connection, api: apiRegistry, lineApi: api, logger, instanceId });
+  // Each feature performs its own effects; the bot only routes them (src/bot/effects.ts).
+  const privacyDeps = { i18n, api, models, media, cases, consents };
   const handler = createBotHandler({
-    onEffect: (effect, userId) => performVolunteerEffect(volunteerDeps, effect, userId),
-    onCaseCreated: (created) => offerNewCase(volunteerDeps, created),
     engine,
-    handoffs,
     feedback,
     i18n,
     api,
     models,
     media,
     cases,
-    consents,
     logger,
     defaultLocale: config.DEFAULT_LOCALE,
+    effects: {
+      ...privacyEffects(privacyDeps),
+      ...caseEffects({
+        ...privacyDeps,
+        logger,
+        onCaseCreated: (created) => offerNewCase(volunteerDeps, created),
+      }),
+      ...handoffEffects(handoffs),
+      ...mediaEffects(media),
+      host: async (effect, { userId }) => ({
+        messages: await performVolunteerEffect(volunteerDeps, effect, userId),
+      }),
+    },
   });
   // Measured by the webhook, read by the processor: both see the lag of this instance's deliveries.
   const settle = createSettleClock({ minMs: config.EVENT_SETTLE_MS, maxMs: 2000 });

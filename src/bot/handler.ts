@@ -1,8 +1,6 @@
-import { postbackData } from '../conversation/postback';
 import type { messagingApi } from '@line/bot-sdk';
-import type { i18n, TFunction } from 'i18next';
-import type { Case } from '../cases/case-schema';
-import { createCase, type CaseModels } from '../cases/create-case';
+import type { i18n } from 'i18next';
+import type { CaseModels } from '../cases/create-case';
 import {
   initialState,
   nextTimeoutAt,
@@ -21,10 +19,6 @@ import type { OutgoingBatch } from '../line/sender';
 import type { Logger } from '../logger';
 import { captureLineMedia, deleteMedia, lineMediaId } from '../media/media-store';
 import type { MediaModels } from '../media/models';
-import { purgeUnusedMedia } from '../media/purge';
-import { caseInputFrom } from '../cases/case-input';
-import { consentId, type ConsentModel } from '../privacy/consents';
-import type { HandoffModel } from '../handoffs/model';
 import {
   handleFeedbackPostback,
   isFeedbackPostback,
@@ -32,9 +26,9 @@ import {
   type CommentWait,
 } from '../feedback/feedback';
 import type { CaseFeedbackModel } from '../feedback/model';
-import { addToCase, withdrawCase, type CaseActionOutcome } from '../cases/case-actions';
 import { intentOf, mediaInput } from './event-input';
-import { casesCarousel, eraseUserData, loadDataCopy, renderDataCopy } from '../privacy/my-data';
+import { refreshDisplayName } from '../privacy/effects';
+import { performEffect, type EffectContext, type EffectHandlers } from './effects';
 
 export type BotDeps = {
   engine: Engine;
@@ -43,15 +37,11 @@ export type BotDeps = {
   models: IngestionModels;
   media: MediaModels;
   cases: CaseModels;
-  consents: ConsentModel;
-  handoffs: HandoffModel;
   feedback: CaseFeedbackModel;
   logger: Logger;
   defaultLocale: string;
-  /** Effects handled by other features (volunteers); may add messages to the answer. */
-  onEffect?: (effect: Effect, lineUserId: string) => Promise<messagingApi.Message[] | void>;
-  /** After a new case is stored (volunteer offers); not awaited, so a slow LINE call never delays the answer. */
-  onCaseCreated?: (created: Case) => Promise<unknown>;
+  /** Who performs each effect of the engine: the features (see effects.ts). */
+  effects: EffectHandlers;
 };
 
 /**
@@ -190,135 +180,23 @@ export function createBotHandler(deps: BotDeps): EventHandler {
     /** The answer that confirms a new case belongs to the case's record of messages. */
     let caseReference: string | undefined;
 
+    const effectContext: EffectContext = {
+      userId,
+      at: new Date(context.event.timestamp),
+      receivedAt: context.receivedAt,
+      language,
+      t,
+      // A long answer (the data copy) shares the reply with the flow's closing text.
+      room: () => MESSAGES_PER_REPLY - extra.length - messagesToSend(result.effects),
+    };
     for (const effect of result.effects) {
-      switch (effect.type) {
-        case 'send':
-          extra.push(...renderMessages(effect.messages, t, language));
-          break;
-        case 'createCase': {
-          const created = await createCase(
-            deps.cases,
-            caseInputFrom(effect, userId),
-            () => new Date(context.event.timestamp),
-          );
-          caseReference = created.case.reference;
-          if (created.created) {
-            void deps
-              .onCaseCreated?.(created.case)
-              .catch((error: unknown) => logger.warn({ err: error }, 'volunteer offers failed'));
-          }
-          extra.push(
-            ...renderMessages(
-              [
-                {
-                  kind: 'caseCreated',
-                  reference: created.case.reference,
-                  createdAt: created.case.createdAt.toISOString(),
-                },
-              ],
-              t,
-              language,
-            ),
-          );
-          break;
-        }
-        case 'recordConsent':
-          await deps.consents
-            .updateOne(
-              { _id: consentId(userId, effect.at) },
-              {
-                $setOnInsert: {
-                  lineUserId: userId,
-                  noticeVersion: effect.noticeVersion,
-                  sensitive: effect.sensitive,
-                  language: effect.language,
-                  givenAt: new Date(effect.at),
-                },
-              },
-              { upsert: true },
-            )
-            .catch(ignoreDuplicate);
-          await storeDisplayName(deps, userId, context.receivedAt);
-          break;
-        case 'withdrawConsent':
-          // Files of no case (a report left unfinished) go at once, not after the purge's grace.
-          await purgeUnusedMedia(deps.cases.connection, { olderThan: new Date(effect.at), userId });
-          await deps.consents.updateMany(
-            { lineUserId: userId, withdrawnAt: null },
-            { $set: { withdrawnAt: new Date(effect.at) } },
-          );
-          await deps.models.LineUser.updateOne(
-            { _id: userId },
-            { $unset: { displayName: '', profileFetchedAt: '' } },
-          );
-          break;
-        case 'deleteMyData': {
-          const erased = await eraseUserData(deps, userId);
-          extra.push({
-            type: 'text',
-            text: [
-              t('line:my_data.deleted', erased),
-              ...(erased.households > 0
-                ? [t('line:my_data.households_kept', { count: erased.households })]
-                : []),
-            ].join('\n\n'),
-          });
-          break;
-        }
-        case 'showCases':
-          extra.push(await casesCarousel(deps, userId, language));
-          break;
-        case 'showMyData': {
-          // The copy shares the reply with the flow's closing text: LINE takes 5 messages per reply.
-          const room = MESSAGES_PER_REPLY - extra.length - messagesToSend(result.effects);
-          const copy = await loadDataCopy(deps, userId, language);
-          extra.push(...renderDataCopy(copy, t, language, Math.max(room, 1), context.receivedAt));
-          break;
-        }
-        case 'addToCase': {
-          const outcome = await addToCase(deps.cases, userId, effect);
-          if (outcome.kind !== 'added') {
-            // Not kept with any case: the files go, as for a report that was never confirmed.
-            const voice = effect.note && 'voiceMediaId' in effect.note ? [effect.note.voiceMediaId] : [];
-            for (const mediaId of [...effect.mediaIds, ...voice]) await deleteMedia(deps.media, mediaId);
-          }
-          extra.push(...caseActionAnswer(outcome, effect.reference, t, language));
-          break;
-        }
-        case 'withdrawCase':
-          extra.push(
-            ...caseActionAnswer(
-              await withdrawCase(deps.cases, userId, effect),
-              effect.reference,
-              t,
-              language,
-            ),
-          );
-          break;
-        case 'handoff':
-          await deps.handoffs.updateOne(
-            { _id: userId },
-            {
-              $set: { status: 'open', since: new Date(effect.since) },
-              $unset: { closedAt: '', closedBy: '' },
-            },
-            { upsert: true },
-          );
-          break;
-        case 'endHandoff':
-          await deps.handoffs.updateOne(
-            { _id: userId },
-            { $set: { status: 'closed', closedAt: new Date(effect.at) } },
-          );
-          break;
-        case 'discardMedia':
-          for (const mediaId of effect.mediaIds) await deleteMedia(deps.media, mediaId);
-          break;
-        default: {
-          const more = await deps.onEffect?.(effect, userId);
-          if (more) extra.push(...more);
-        }
+      if (effect.type === 'send') {
+        extra.push(...renderMessages(effect.messages, t, language));
+        continue;
       }
+      const outcome = await performEffect(deps.effects, effect, effectContext);
+      if (outcome?.messages) extra.push(...outcome.messages);
+      if (outcome?.caseReference) caseReference = outcome.caseReference;
     }
 
     // Staff see the name when a person asks for them or reports a need: refreshed then, not on
@@ -372,7 +250,6 @@ async function forgetContent(deps: BotDeps, context: HandlerContext, kind: strin
 }
 
 const MESSAGES_PER_REPLY = 5;
-const DAY_MS = 24 * 3600 * 1000;
 /** Effects that already fetch, or drop, the display name in this event. */
 const CONSENT_CHANGES = new Set<Effect['type']>(['recordConsent', 'withdrawConsent', 'deleteMyData']);
 /** Effects after which staff are about to see who the person is. */
@@ -380,84 +257,6 @@ const NAME_SHOWN_TO_STAFF = new Set<Effect['type']>(['handoff', 'createCase']);
 
 function messagesToSend(effects: Effect[]): number {
   return effects.reduce((n, effect) => n + (effect.type === 'send' ? effect.messages.length : 0), 0);
-}
-
-/**
- * The LINE display name, which the privacy notice lists: kept only once the user consented, so
- * staff see who they talk to. A failed profile call keeps what we had; the next day tries again.
- */
-async function storeDisplayName(deps: BotDeps, userId: string, at: Date): Promise<void> {
-  const profile = await deps.api.call(({ client }) => client.getProfile(userId)).catch(() => undefined);
-  await deps.models.LineUser.updateOne(
-    { _id: userId },
-    { $set: { profileFetchedAt: at, ...(profile?.displayName ? { displayName: profile.displayName } : {}) } },
-    { upsert: true },
-  );
-}
-
-/** People change their LINE name: at most one profile call a day per consenting user. */
-async function refreshDisplayName(deps: BotDeps, userId: string, at: Date): Promise<void> {
-  // Claimed by the conditional write, so the common case (fetched today) costs one write and no call.
-  const due = await deps.models.LineUser.updateOne(
-    {
-      _id: userId,
-      $or: [
-        { profileFetchedAt: { $exists: false } },
-        { profileFetchedAt: { $lt: new Date(at.getTime() - DAY_MS) } },
-      ],
-    },
-    { $set: { profileFetchedAt: at } },
-  );
-  if (due.modifiedCount === 1) await storeDisplayName(deps, userId, at);
-}
-
-/** How adding to, or withdrawing, a case went, with the way back to the cases and the menu. */
-function caseActionAnswer(
-  outcome: CaseActionOutcome,
-  reference: string,
-  t: TFunction,
-  language: string,
-): messagingApi.Message[] {
-  const params: Record<string, string | number> = { reference };
-  let key: string;
-  switch (outcome.kind) {
-    case 'added':
-      key = outcome.note ? 'line:cases.note_added' : 'line:cases.photos_added';
-      params.n = outcome.photos;
-      break;
-    case 'withdrawn':
-      key = 'line:cases.withdrawn';
-      break;
-    case 'not_found':
-      key = 'line:cases.not_found';
-      break;
-    case 'closed':
-      key = 'line:cases.closed';
-      params.status = t(`cases:status.${outcome.status}`);
-      break;
-  }
-  return renderMessages(
-    [
-      {
-        kind: 'text',
-        text: { key, params },
-        quickReplies: [
-          {
-            label: { key: 'line:cases.my_cases' },
-            emoji: '📋',
-            action: { type: 'postback', data: postbackData.flow('my-cases') },
-          },
-          {
-            label: { key: 'bot:reply.menu' },
-            emoji: '🏠',
-            action: { type: 'postback', data: postbackData.command('menu') },
-          },
-        ],
-      },
-    ],
-    t,
-    language,
-  );
 }
 
 function readState(raw: Record<string, unknown>): ConversationState {
@@ -510,8 +309,4 @@ function reorderForQuickReplies(messages: messagingApi.Message[]): messagingApi.
   if (index < 0 || index === messages.length - 1) return messages;
   const withQuickReplies = messages[index]!;
   return [...messages.slice(0, index), ...messages.slice(index + 1), withQuickReplies];
-}
-
-function ignoreDuplicate(error: { code?: number }): void {
-  if (error.code !== 11000) throw error;
 }

@@ -8,7 +8,7 @@ import type { Case, TimelineEntry } from '../cases/case-schema';
 import { deleteMedia } from '../media/media-store';
 import { eraseVolunteerData } from '../volunteers/erase';
 import { volunteerModels, type VolunteerDoc } from '../volunteers/model';
-import type { ConsentDoc } from './consents';
+import type { ConsentDoc, ConsentModel } from './consents';
 import type { TFunction } from 'i18next';
 import { isOpenCase } from '../cases/case-actions';
 import { eraseCasePersonalData } from '../jobs/retention-purge';
@@ -16,9 +16,21 @@ import type { CaseModels } from '../cases/create-case';
 import { notifyStaff, provinceRecipients, staffNotificationModel } from '../jobs/staff-notifications';
 import { staffModels } from '../staff/models';
 import type { Connection } from 'mongoose';
-import type { BotDeps } from '../bot/handler';
+import type { i18n } from 'i18next';
+import type { IngestionModels } from '../ingestion/models';
+import type { LineApi } from '../line/line-api';
+import type { MediaModels } from '../media/models';
 
-type Deps = Pick<BotDeps, 'i18n' | 'models' | 'media' | 'cases' | 'consents'>;
+/** What the data copy, the cases carousel and erasure read and change. */
+export type PrivacyDeps = {
+  i18n: i18n;
+  api: LineApi;
+  models: IngestionModels;
+  media: MediaModels;
+  cases: CaseModels;
+  consents: ConsentModel;
+};
+type Deps = Omit<PrivacyDeps, 'api'>;
 
 const byUser = (userId: string) => ({
   $or: [{ 'reporter.lineUserId': userId }, { 'volunteer.lineUserId': userId }],
@@ -338,7 +350,7 @@ function caseBlock(item: CaseCopy, t: TFunction, language: string): string {
  * size and tenure, status, dates); the chat's closing words say so (flows:my_data.deleted).
  */
 export async function eraseUserData(
-  deps: Deps & Pick<BotDeps, 'api'>,
+  deps: PrivacyDeps,
   userId: string,
 ): Promise<{ cases: number; media: number; households: number }> {
   // First: a failed unlink throws before anything is erased, and the retried event erases it all.
