@@ -19,12 +19,7 @@ import type { OutgoingBatch } from '../line/sender';
 import type { Logger } from '../logger';
 import { captureLineMedia, deleteMedia, lineMediaId } from '../media/media-store';
 import type { MediaModels } from '../media/models';
-import {
-  handleFeedbackPostback,
-  isFeedbackPostback,
-  takeFeedbackComment,
-  type CommentWait,
-} from '../feedback/feedback';
+import { feedbackStep, joinChatState, splitChatState } from '../feedback/step';
 import type { CaseFeedbackModel } from '../feedback/model';
 import { intentOf, mediaInput } from './event-input';
 import { refreshDisplayName } from '../privacy/effects';
@@ -53,7 +48,8 @@ export function createBotHandler(deps: BotDeps): EventHandler {
 
   return async (context) => {
     const intent = intentOf(context.event);
-    const state = readState(context.state);
+    const chat = splitChatState(context.state);
+    const state = readState(chat.engine);
     const unchanged = { state: context.state, outbox: [] };
 
     switch (intent.kind) {
@@ -81,7 +77,7 @@ export function createBotHandler(deps: BotDeps): EventHandler {
         // The photo leaves the report in progress and the database.
         const mediaId = lineMediaId(intent.lineMessageId);
         await deleteMedia(deps.media, mediaId);
-        return { state: withoutMedia(state, mediaId), outbox: [] };
+        return { state: joinChatState(withoutMedia(state, mediaId), chat.feedback), outbox: [] };
       }
       default:
         break;
@@ -148,23 +144,19 @@ export function createBotHandler(deps: BotDeps): EventHandler {
         if (state.handoff)
           extra.push(text(deps, state.language ?? deps.defaultLocale, 'line:media.not_kept_handoff'));
       }
-      // Answers to the rating card of a completed case, and the comment after it, are not the engine's.
-      const language = state.language ?? deps.defaultLocale;
-      const at = new Date(context.event.timestamp);
-      const { commentWait, ...engineState } = context.state as { commentWait?: CommentWait };
-      if (input.kind === 'postback' && isFeedbackPostback(input.data)) {
-        const answer = await handleFeedbackPostback(deps, input.data, userId, language, at);
-        return {
-          state: answer.commentWait ? { ...engineState, commentWait: answer.commentWait } : engineState,
-          outbox: [reply(context, userId, 'conversation', answer.messages)],
-        };
-      }
-      const comment =
-        input.kind === 'text' && commentWait
-          ? await takeFeedbackComment(deps, commentWait, input.text, language, at)
-          : undefined;
-      if (comment) return { state: engineState, outbox: [reply(context, userId, 'conversation', comment)] };
     }
+
+    // Feedback on a completed case comes before the engine, with its own slot in the chat state.
+    const feedback = await feedbackStep(deps, input, chat.feedback, {
+      userId,
+      language: state.language ?? deps.defaultLocale,
+      at: new Date(context.event.timestamp),
+    });
+    if (feedback.messages)
+      return {
+        state: joinChatState(chat.engine, feedback.slot),
+        outbox: [reply(context, userId, 'conversation', feedback.messages)],
+      };
 
     // The event's own time and id make the engine's output the same on every retry.
     let counter = 0;
@@ -211,13 +203,8 @@ export function createBotHandler(deps: BotDeps): EventHandler {
 
     // The engine puts quick replies on its last message; cards we add go before it so they stay last.
     const messages = reorderForQuickReplies(extra);
-    // A reminder tick is not the person moving on: an awaited feedback comment stays awaited.
-    const { commentWait } = context.state as { commentWait?: CommentWait };
     return {
-      state: {
-        ...(result.state as unknown as Record<string, unknown>),
-        ...(input.kind === 'timeout' && commentWait ? { commentWait } : {}),
-      },
+      state: joinChatState(result.state as unknown as Record<string, unknown>, feedback.slot),
       outbox:
         messages.length > 0
           ? [
