@@ -1,4 +1,4 @@
-import { DONE, emptyDraft, parseAnswer, SKIP, type AnswerInput } from './answers';
+import { emptyDraft, parseAnswer, type AnswerInput } from './answers';
 import {
   commandOf,
   isWord,
@@ -8,7 +8,7 @@ import {
   type Lexicon,
   type Trigger,
 } from './lexicon';
-import type { Display, Effect, OutMessage, QuickReply, SummaryRow } from './messages';
+import type { Effect, OutMessage } from './messages';
 import {
   stateSchema,
   type AnswerValue,
@@ -23,15 +23,25 @@ import {
 } from './schema';
 import { postbackData, readPostback } from './postback';
 import { clip } from './render';
-import { formatThaiPhone, lookupKey, normalise } from './text';
+import {
+  languagePicker,
+  MENU_FLOW,
+  MENU_REPLY,
+  placeMessage,
+  repliesFor,
+  reply,
+  selectionMessage,
+  summaryMessage,
+  text,
+  type DescribePlace,
+  type Voice,
+} from './speech';
+import { normalise } from './text';
 
 export type Clock = { now(): Date };
 /** Fresh ids (the host derives them from the event, so a redelivered event makes the same ids). */
 export type Ids = { next(): string };
-/** Place names as understood from a typed address, in the user's language; absent when not recognised. */
-export type PlaceNames = { subdistrict?: string; district?: string; province?: string };
-/** Resolves a typed address offline (the host's directory of Thai places), so it can be shown back. */
-export type DescribePlace = (typed: string, language: string) => PlaceNames;
+export type { DescribePlace, PlaceNames } from './speech';
 export type Engine = {
   flows: Record<string, Flow>;
   lexicon: Lexicon;
@@ -43,7 +53,7 @@ export type StepResult = { state: ConversationState; effects: Effect[] };
 
 /** Flows the engine itself starts. */
 export const WELCOME_FLOW = 'welcome';
-export const MENU_FLOW = 'menu';
+export { MENU_FLOW } from './speech';
 export const REPORT_FLOW = 'report-need';
 export const MY_CASES_FLOW = 'my-cases';
 
@@ -105,14 +115,6 @@ function hasProgress(run: Run): boolean {
     run.draft?.typed !== undefined
   );
 }
-
-const text = (key: string, params?: TextRef['params']): TextRef => (params ? { key, params } : { key });
-const reply = (key: string, data: string, emoji?: string): QuickReply => ({
-  label: { key },
-  action: { type: 'postback', data },
-  ...(emoji ? { emoji } : {}),
-});
-const MENU_REPLY = reply('bot:reply.menu', postbackData.command('menu'), '🏠');
 
 class Turn {
   private readonly out: OutMessage[] = [];
@@ -243,7 +245,7 @@ class Turn {
         this.say('bot:help.text');
         return run ? this.reprompt() : this.startFlow(MENU_FLOW);
       case 'language':
-        return this.languagePicker();
+        return void this.out.push(languagePicker(this.voice()));
       case 'staff':
         this.s.handoff = { since: this.nowIso };
         this.effects.push({ type: 'handoff', since: this.nowIso });
@@ -513,7 +515,7 @@ class Turn {
           return this.prompt(current, run);
         }
         case 'summary':
-          return this.sendSummary(current, run, flow);
+          return void this.out.push(summaryMessage(this.voice(), current, run, flow));
         case 'end':
           if (current.text) this.say(current.text.key, current.text.params);
           this.s.run = null;
@@ -722,9 +724,14 @@ class Turn {
         return this.finishAsk(current, run);
       case 'progress':
         run.draft = parsed.draft;
-        if (current.answer.type === 'choice') return this.acknowledgeSelection(current, run);
+        if (current.answer.type === 'choice')
+          return void this.out.push(selectionMessage(this.voice(), current, run));
         if (parsed.ack)
-          this.out.push({ kind: 'text', text: parsed.ack, quickReplies: this.repliesFor(current, run) });
+          this.out.push({
+            kind: 'text',
+            text: parsed.ack,
+            quickReplies: repliesFor(this.voice(), current, run),
+          });
         return;
       case 'reask': {
         const typedText = input.kind === 'text' ? input.text : null;
@@ -810,7 +817,8 @@ class Turn {
     const flow = this.flowOf(run);
     const current = flow.steps[run.stepId];
     if (current?.kind === 'ask') return this.prompt(current, run);
-    if (current?.kind === 'summary') return this.sendSummary(current, run, flow);
+    if (current?.kind === 'summary')
+      return void this.out.push(summaryMessage(this.voice(), current, run, flow));
     this.advance(run.stepId);
   }
 
@@ -832,12 +840,18 @@ class Turn {
     this.out.push({ kind: 'text', text: text(key, params) });
   }
 
+  private voice(): Voice {
+    const { lexicon, defaultLanguage, describePlace } = this.engine;
+    return { lexicon, defaultLanguage, describePlace, language: this.language() };
+  }
+
   private language(): string {
     return this.s.language ?? this.engine.defaultLanguage;
   }
 
   private setLanguage(code: string): void {
-    if (!this.engine.lexicon.languages.includes(code)) return this.languagePicker();
+    if (!this.engine.lexicon.languages.includes(code))
+      return void this.out.push(languagePicker(this.voice()));
     this.s.language = code;
     this.s.languageChosen = true;
     this.say('bot:language.changed');
@@ -845,217 +859,11 @@ class Turn {
     else this.startFlow(MENU_FLOW);
   }
 
-  private languagePicker(): void {
-    const { languages, ownNames } = this.engine.lexicon;
-    this.out.push({
-      kind: 'text',
-      text: text('bot:language.ask'),
-      quickReplies: languages.map((code) => ({
-        label: { literal: ownNames[code] ?? code },
-        action: { type: 'postback', data: postbackData.language(code) },
-        ...(code === this.language() ? { emoji: '✅' } : {}),
-      })),
-    });
-  }
-
   private prompt(current: StepOf<'ask'>, run: Run): void {
     run.stepId = Object.entries(this.flowOf(run).steps).find(([, s]) => s === current)?.[0] ?? run.stepId;
     const typed = current.answer.type === 'location' ? run.draft?.typed : undefined;
-    if (typed !== undefined) return this.showPlace(typed, current, run);
-    this.out.push({ kind: 'text', text: current.text, quickReplies: this.repliesFor(current, run) });
-  }
-
-  /** After each tap of a multiple choice: what is selected so far, not the whole question again. */
-  private acknowledgeSelection(current: StepOf<'ask'>, run: Run): void {
-    const spec = current.answer;
-    const selected = run.draft?.selected ?? [];
-    const labels =
-      spec.type === 'choice'
-        ? selected.map((value) => spec.options.find((o) => o.value === value)?.label ?? value)
-        : [];
-    this.out.push({
-      kind: 'text',
-      text:
-        labels.length > 0
-          ? text('bot:choice.selected', { items: labels.map((key) => this.translate(key)).join(', ') })
-          : text('bot:choice.none_selected'),
-      quickReplies: this.repliesFor(current, run),
-    });
-  }
-
-  /** The typed address as understood (subdistrict, district, province), to confirm or type again. */
-  private showPlace(typed: string, current: StepOf<'ask'>, run: Run): void {
-    const names = this.engine.describePlace?.(typed, this.language());
-    let message: TextRef;
-    if (!names) {
-      message = text('bot:place.check', { typed });
-    } else if (!names.subdistrict && !names.district && !names.province) {
-      message = text('bot:place.not_found', { typed });
-    } else {
-      const unknown = this.translate('bot:place.unknown');
-      const place = (['subdistrict', 'district', 'province'] as const)
-        .map((part) => `${this.translate(`bot:place.${part}`)}: ${names[part] ?? unknown}`)
-        .join('\n');
-      message = text('bot:place.understood', { typed, place });
-    }
-    const answer = (value: string) => postbackData.answer(run.stepId, value);
-    this.out.push({
-      kind: 'text',
-      text: message,
-      quickReplies: [
-        reply('bot:reply.place_ok', answer('yes'), '✅'),
-        reply('bot:reply.retype', answer('no'), '✏️'),
-        ...this.repliesFor(current, run),
-      ],
-    });
-  }
-
-  /**
-   * A typed address with the places it was confirmed as when the text does not already name them,
-   * so a typo is not all the summary shows.
-   */
-  private placeLine(typed: string): string {
-    const names = this.engine.describePlace?.(typed, this.language());
-    const found = names
-      ? [names.subdistrict, names.district, names.province].filter((n) => n !== undefined)
-      : [];
-    const lower = typed.toLowerCase();
-    const named = found.every((name) => lower.includes(name.toLowerCase()));
-    return named ? typed : `${typed} → ${found.join(', ')}`;
-  }
-
-  /** A text in the user's language, for words put inside another text (labels in a list). */
-  private translate(key: string): string {
-    const { resources } = this.engine.lexicon;
-    return (
-      lookupKey(resources, this.language(), key) ??
-      lookupKey(resources, this.engine.defaultLanguage, key) ??
-      key
-    );
-  }
-
-  private repliesFor(current: StepOf<'ask'>, run: Run): QuickReply[] {
-    const sid = run.stepId;
-    const answer = (value: string) => postbackData.answer(sid, value);
-    const replies: QuickReply[] = [];
-    const spec = current.answer;
-    const draft = run.draft ?? emptyDraft();
-    switch (spec.type) {
-      case 'choice':
-        for (const option of spec.options) {
-          const selected = spec.multiple && draft.selected.includes(option.value);
-          const emoji = selected ? '✅' : option.emoji;
-          replies.push({
-            label: { key: option.label },
-            action: { type: 'postback', data: answer(option.value) },
-            ...(emoji ? { emoji } : {}),
-          });
-        }
-        if (spec.multiple && draft.selected.length > 0)
-          replies.push(reply('bot:reply.done', answer(DONE), '✔️'));
-        break;
-      case 'yesno':
-        replies.push(reply('bot:reply.yes', answer('yes'), '👍'), reply('bot:reply.no', answer('no'), '👎'));
-        break;
-      case 'language': {
-        const { languages, ownNames } = this.engine.lexicon;
-        const preferred = this.language();
-        // The language LINE reports for the user comes first, already ticked.
-        for (const code of [preferred, ...languages.filter((l) => l !== preferred)]) {
-          replies.push({
-            label: { literal: ownNames[code] ?? code },
-            action: { type: 'postback', data: answer(code) },
-            ...(code === preferred ? { emoji: '✅' } : {}),
-          });
-        }
-        break;
-      }
-      case 'photos':
-        replies.push(
-          { label: { key: 'bot:reply.gallery' }, emoji: '🖼️', action: { type: 'cameraRoll' } },
-          { label: { key: 'bot:reply.camera' }, emoji: '📷', action: { type: 'camera' } },
-        );
-        if (draft.photos.length > 0) replies.push(reply('bot:reply.done', answer(DONE), '✔️'));
-        break;
-      case 'location':
-        replies.push({ label: { key: 'bot:reply.location' }, emoji: '📍', action: { type: 'location' } });
-        break;
-      case 'date':
-        replies.push({
-          label: { key: 'bot:reply.pick_date' },
-          emoji: '📅',
-          action: { type: 'datepicker', data: answer('__date') },
-        });
-        break;
-      default:
-        break;
-    }
-    const done = spec.type === 'photos' && draft.photos.length > 0;
-    if (current.optional && !done) replies.push(reply('bot:reply.skip', answer(SKIP), '⏭️'));
-    if (run.history.length > 0 || run.returnTo)
-      replies.push(reply('bot:reply.back', postbackData.command('back'), '↩️'));
-    // The menu itself has nothing to cancel.
-    if (run.flowId !== MENU_FLOW)
-      replies.push(reply('bot:reply.cancel', postbackData.command('cancel'), '✖️'));
-    return replies;
-  }
-
-  private sendSummary(current: StepOf<'summary'>, run: Run, flow: Flow): void {
-    const rows: SummaryRow[] = current.fields.map((field) => {
-      const ask = Object.values(flow.steps).find(
-        (s): s is StepOf<'ask'> => s.kind === 'ask' && s.store === field,
-      );
-      return {
-        field,
-        label: text(ask?.label ?? ask?.text.key ?? 'bot:answer.none'),
-        value: ask ? this.display(ask, run.answers[field]) : null,
-        ...(current.locked?.includes(field) ? {} : { editData: postbackData.edit(field) }),
-      };
-    });
-    const confirmData = postbackData.answer(run.stepId, 'confirm');
-    this.out.push({
-      kind: 'summary',
-      title: text(current.title),
-      rows,
-      confirmData,
-      quickReplies: [
-        reply('bot:reply.confirm', confirmData, '✅'),
-        reply('bot:reply.back', postbackData.command('back'), '↩️'),
-        reply('bot:reply.cancel', postbackData.command('cancel'), '✖️'),
-      ],
-    });
-  }
-
-  private display(ask: StepOf<'ask'>, value: AnswerValue | undefined): Display | null {
-    if (value === undefined) return null;
-    const spec = ask.answer;
-    const labelOf = (v: string) =>
-      spec.type === 'choice' ? spec.options.find((o) => o.value === v)?.label : undefined;
-    if (spec.type === 'choice') {
-      const values = Array.isArray(value) ? value : [String(value)];
-      if (values.length === 0) return { kind: 'keys', keys: [text('bot:answer.none')] };
-      return { kind: 'keys', keys: values.map((v) => text(labelOf(v) ?? 'bot:answer.none')) };
-    }
-    if (spec.type === 'yesno')
-      return { kind: 'keys', keys: [text(value === true ? 'bot:answer.yes' : 'bot:answer.no')] };
-    if (spec.type === 'language')
-      return { kind: 'text', text: this.engine.lexicon.ownNames[String(value)] ?? String(value) };
-    if (spec.type === 'phone') return { kind: 'text', text: formatThaiPhone(String(value)) };
-    if (spec.type === 'date') return { kind: 'date', date: String(value) };
-    if (spec.type === 'photos' && Array.isArray(value))
-      return { kind: 'keys', keys: [text('bot:answer.photos', { n: value.length })] };
-    if (typeof value === 'object' && !Array.isArray(value)) {
-      if ('mediaId' in value) return { kind: 'keys', keys: [text('bot:answer.voice')] };
-      if ('text' in value) return { kind: 'text', text: value.text };
-      if ('typed' in value) return { kind: 'text', text: this.placeLine(value.typed) };
-      if ('lat' in value) {
-        const place = value.title ?? value.address;
-        return place
-          ? { kind: 'text', text: place }
-          : { kind: 'keys', keys: [text('bot:answer.location_shared')] };
-      }
-    }
-    return { kind: 'text', text: String(value) };
+    if (typed !== undefined) return void this.out.push(placeMessage(this.voice(), typed, current, run));
+    this.out.push({ kind: 'text', text: current.text, quickReplies: repliesFor(this.voice(), current, run) });
   }
 
   // ---------- discarding what was never confirmed ----------
