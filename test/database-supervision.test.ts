@@ -153,8 +153,9 @@ describe('the embedded database, supervised', () => {
       if (!squatter) await sleep(20);
     }
     try {
+      // The service hears of the exit a moment after the kill.
+      expect(await statusBecomes('/healthz', 503)).toBe(503);
       const health = await fetch(`${base}/healthz`);
-      expect(health.status).toBe(503);
       expect(await health.json()).toMatchObject({ reason: 'database_down' });
       expect(await exited).toBe(1);
       expect(output).toMatch(/could not be restarted after 5 tries/);
