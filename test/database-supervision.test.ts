@@ -118,6 +118,8 @@ describe('the embedded database, supervised', () => {
 
     expect(await statusBecomes('/readyz', 200)).toBe(200);
     expect(await statusBecomes('/healthz', 200)).toBe(200);
+    // Queries answer a moment before the supervisor has logged the restart.
+    for (let i = 0; i < 40 && !/embedded database restarted/.test(output); i++) await sleep(250);
     expect(output).toMatch(/embedded database exited/);
     expect(output).toMatch(/embedded database restarted/);
 

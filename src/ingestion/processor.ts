@@ -74,6 +74,8 @@ type QueuedEvent = QueuedEventDoc;
 const SCAN_LIMIT = 1000;
 /** A queue entry without its record this long is left from a request that died before storing it. */
 const ORPHAN_MS = 60_000;
+/** A longer lag is a redelivery, not a slow acknowledgement: it says nothing of the settle time. */
+const LAG_SEEN_MS = 5_000;
 /** Events whose timestamps are this close are taken in one scan and one burst. */
 const RIPE_SLACK_MS = 25;
 /** The longest processing waits, at each step, for waiting webhook requests to be stored. */
@@ -168,6 +170,14 @@ export function createProcessor(deps: ProcessorDeps) {
       limit: SCAN_LIMIT,
       lean: true,
     });
+    // Other instances' deliveries are in the queue too: their lag counts as much as ours.
+    for (const event of queued)
+      if (
+        event.attempts === 0 &&
+        event.receivedAt &&
+        event.receivedAt.getTime() - event.timestamp < LAG_SEEN_MS
+      )
+        deps.settle?.observe(event.timestamp, event.receivedAt.getTime());
     const byChat = new Map<string, QueuedEvent[]>();
     for (const event of queued) {
       if (active.has(event.chatKey)) continue;
