@@ -8,7 +8,14 @@ import { loadAddressDirectory } from '../geo/address-directory';
 import type { ApiRegistry } from '../http/openapi';
 import { publicFigures, type PlaceName } from './aggregates';
 import { readPublicRows } from './case-rows';
-import { PUBLIC_LANGUAGES, renderPublicPage, type PublicLanguage, type PublicStory } from './page';
+import { openDataCsv, openDataJson } from './open-data';
+import {
+  PUBLIC_LANGUAGES,
+  renderPublicPage,
+  renderWidget,
+  type PublicLanguage,
+  type PublicStory,
+} from './page';
 import { publicFiguresSchema, type PublicFigures } from './schemas';
 
 export type PublicRouterDeps = {
@@ -121,6 +128,46 @@ export function publicRouter(deps: PublicRouterDeps): Router {
   router.get(['/public', '/public/'], async (req, res) => {
     const page = renderPublicPage(await context(req), origin(req));
     cached(res).set('content-security-policy', pageCsp(deps.qrUrl, "'none'")).type('html').send(page);
+  });
+
+  // The widget is meant to sit in partners' pages: any site may frame it.
+  router.get('/public/widget', async (req, res) => {
+    const page = renderWidget(await context(req));
+    res.removeHeader('x-frame-options');
+    shared(res).set('content-security-policy', pageCsp(undefined, '*')).type('html').send(page);
+  });
+
+  deps.api.add({
+    method: 'get',
+    path: '/public/data/figures.csv',
+    summary:
+      'Open data: the public figures as one table (country, provinces, districts, kinds of need, months), with an HXL hashtag row and DOPA codes. Hidden figures are empty, with the reason in the last column. Header in the language asked (th, en, hmn).',
+    tags: ['public'],
+    roles: 'public',
+    schemas: { query: languageQuery },
+    responses: { 200: { description: 'CSV, UTF-8 with BOM', contentType: 'text/csv' } },
+  });
+  router.get('/public/data/figures.csv', async (req, res) => {
+    const t = deps.i18n.getFixedT(language(req), 'public');
+    shared(res)
+      .type('text/csv; charset=utf-8')
+      .set('content-disposition', 'attachment; filename="needline-figures.csv"')
+      .send(openDataCsv(await figures(), (key) => t(`data.columns.${key}`)));
+  });
+
+  deps.api.add({
+    method: 'get',
+    path: '/public/data/figures.json',
+    summary:
+      "Open data: the same table as the CSV in HXL's JSON objects form (one object per row, keyed by hashtag).",
+    tags: ['public'],
+    roles: 'public',
+    responses: { 200: { description: 'HXL JSON objects' } },
+  });
+  router.get('/public/data/figures.json', async (_req, res) => {
+    shared(res)
+      .set('content-disposition', 'attachment; filename="needline-figures.json"')
+      .json(openDataJson(await figures()));
   });
 
   router.use(

@@ -52,6 +52,42 @@ describe('public page and API', () => {
     expect(hmn.text).toContain('tsawg dua 5');
   });
 
+  it('serves a widget any site may frame', async () => {
+    const res = await request(service.url).get('/public/widget?lang=en').expect(200);
+    expect(res.headers['x-frame-options']).toBeUndefined();
+    expect(res.headers['content-security-policy']).toContain('frame-ancestors *');
+    expect(res.text).toContain('Needs reported');
+    expect(res.text).toContain('20');
+    // The page itself may not be framed.
+    const page = await request(service.url).get('/public').expect(200);
+    expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
+  it('offers the figures as CSV and JSON with HXL tags and P-codes', async () => {
+    const csv = await request(service.url).get('/public/data/figures.csv?lang=en').buffer(true).expect(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toMatch(/^Level,Figures up to,Province code,/);
+    expect(lines[1]).toMatch(/^#meta\+level,#date\+updated,#adm1\+code,#adm1\+name\+i_th,/);
+    expect(lines).toContainEqual(expect.stringMatching(/^country,\d{4}-\d{2}-\d{2},,,,,,,,,20,/));
+    const wangPong = lines.find((line) => line.includes('Wang Pong'))!;
+    expect(wangPong).toMatch(/^district,.*,67,เพชรบูรณ์,Phetchabun,\d{4},วังโป่ง,Wang Pong,,,,,,,/);
+    expect(wangPong).toContain('needs_reported:small');
+    const th = await request(service.url).get('/public/data/figures.csv').buffer(true).expect(200);
+    expect(th.text).toContain('รหัสจังหวัด');
+
+    const json = await request(service.url).get('/public/data/figures.json').expect(200);
+    const khaoKho = (json.body as Record<string, unknown>[]).find((r) => r['#adm2+name+i_en'] === 'Khao Kho');
+    expect(khaoKho).toMatchObject({
+      '#meta+level': 'district',
+      '#adm1+code': '67',
+      '#affected+needs+num': 9,
+    });
+  });
+
   it('carries no personal field of any seeded case in any public response', async () => {
     const secrets = personalStrings(seeded);
     const paths = [
@@ -59,6 +95,11 @@ describe('public page and API', () => {
       '/public?lang=en',
       '/public?lang=hmn',
       '/public/api/figures',
+      '/public/widget',
+      '/public/widget?lang=en',
+      '/public/data/figures.csv',
+      '/public/data/figures.csv?lang=en',
+      '/public/data/figures.json',
       '/public/assets/public.css',
     ];
     const leaks: string[] = [];
