@@ -47,6 +47,7 @@ import { caseFeedbackModel } from './feedback/model';
 import { buildRichMenuDefinitions, deployRichMenus, loadRichMenuImages } from './richmenus';
 import { handoffRouter } from './handoffs/router';
 import { publicRouter } from './public/router';
+import { demoRouter } from './demo/router';
 
 export type Service = {
   url: string;
@@ -242,6 +243,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       sandbox: config.lineMode === 'sandbox',
       defaultLanguage: config.DEFAULT_LOCALE,
     }),
+    demoRouter({ connection, logger, api: apiRegistry, sandbox: config.lineMode === 'sandbox' }),
   ];
   if (sandbox) {
     routers.push(
