@@ -109,6 +109,19 @@ export const envSchema = z.object({
     (v) => (v === '' ? undefined : v),
     z.email({ error: 'must be an email address' }).optional(),
   ),
+  /** The public page and open data hide any figure resting on fewer households than this. */
+  PUBLIC_MIN_CELL_SIZE: z.coerce
+    .number({ error: 'must be a whole number from 3 to 100' })
+    .int({ error: 'must be a whole number from 3 to 100' })
+    .min(3, { error: 'must be a whole number from 3 to 100' })
+    .max(100, { error: 'must be a whole number from 3 to 100' })
+    .default(5),
+  LINE_ADD_FRIEND_URL: z
+    .url({ protocol: /^https$/, error: 'must be the https add-friend link of the LINE Official Account' })
+    .optional(),
+  LINE_ADD_FRIEND_QR_URL: z
+    .url({ protocol: /^https$/, error: 'must be the https address of the add-friend QR code image' })
+    .optional(),
   SLA_ESCALATION_DAYS: days(7),
   RETENTION_CLOSED_CASE_DAYS: days(365),
   RETENTION_WITHDRAWN_CONSENT_GRACE_DAYS: days(30),

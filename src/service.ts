@@ -53,6 +53,8 @@ import { handoffModel } from './handoffs/model';
 import { caseFeedbackModel } from './feedback/model';
 import { buildRichMenuDefinitions, deployRichMenus, loadRichMenuImages } from './richmenus';
 import { handoffRouter } from './handoffs/router';
+import { publicRouter } from './public/router';
+import { demoRouter } from './demo/router';
 
 export type Service = {
   url: string;
@@ -264,6 +266,17 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     notificationsRouter,
     broadcasts,
     consoleRouter(),
+    publicRouter({
+      connection,
+      i18n,
+      api: apiRegistry,
+      threshold: config.PUBLIC_MIN_CELL_SIZE,
+      addFriendUrl: config.LINE_ADD_FRIEND_URL,
+      qrUrl: config.LINE_ADD_FRIEND_QR_URL,
+      sandbox: config.lineMode === 'sandbox',
+      defaultLanguage: config.DEFAULT_LOCALE,
+    }),
+    demoRouter({ connection, logger, api: apiRegistry, sandbox: config.lineMode === 'sandbox' }),
   ];
   if (sandbox) {
     routers.push(

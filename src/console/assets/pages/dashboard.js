@@ -1,7 +1,9 @@
 /* The case figures as plain SVG charts: by status, category, province, priority; new per week; medians. */
+/* global window */
 import { api } from '../api.js';
 import { h, svg } from '../dom.js';
 import { formatDate, formatNumber, label, t } from '../i18n.js';
+import { state } from '../state.js';
 
 const BAR = 22;
 
@@ -83,6 +85,52 @@ function weekly(weeks) {
   );
 }
 
+/**
+ * In a sandbox, an admin may fill an empty console with generated demo data (and take it away):
+ * a newcomer sees what NeedLine looks like at work.
+ */
+async function demoCard(total) {
+  if (!state.can('staff.manage')) return null;
+  const demo = await api('/api/demo').catch(() => null);
+  if (!demo?.available || (total > 0 && !demo.loaded)) return null;
+  const message = h('p', { role: 'status' });
+  const act = (method, busyText) => async (event) => {
+    const button = event.currentTarget;
+    button.disabled = true;
+    message.textContent = busyText;
+    try {
+      await api('/api/demo', { method });
+      window.location.reload();
+    } catch {
+      message.textContent = t('dashboard.demoFailed');
+      button.disabled = false;
+    }
+  };
+  return demo.loaded
+    ? h(
+        'div',
+        { class: 'card demo', 'data-testid': 'demo-card' },
+        h('p', {}, t('dashboard.demoLoaded')),
+        h(
+          'button',
+          { type: 'button', class: 'secondary', onclick: act('DELETE', '…') },
+          t('dashboard.demoRemove'),
+        ),
+        message,
+      )
+    : h(
+        'div',
+        { class: 'card demo', 'data-testid': 'demo-card' },
+        h('p', {}, t('dashboard.demoIntro')),
+        h(
+          'button',
+          { type: 'button', onclick: act('POST', t('dashboard.demoAdding')) },
+          t('dashboard.demoAdd'),
+        ),
+        message,
+      );
+}
+
 export async function render() {
   const figures = await api('/api/dashboard?weeks=12');
   const days = (n) => (n === null ? '—' : t('dashboard.days', { n: formatNumber(n) }));
@@ -90,6 +138,7 @@ export async function render() {
     'section',
     { class: 'page' },
     h('h1', {}, t('dashboard.title')),
+    await demoCard(figures.total),
     h(
       'div',
       { class: 'kpis' },
