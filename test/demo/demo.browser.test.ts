@@ -11,6 +11,9 @@ const describeWithBrowser = hasChromium ? describe : describe.skip;
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'demo');
 
 describeWithBrowser('the demo in a browser', () => {
+  // Filling the sandbox writes a few hundred cases with their photos through the service: on two
+  // shared cores that takes longer than the default minute.
+  jest.setTimeout(240_000);
   let harness: ConsoleHarness;
   let browser: Browser;
 
