@@ -30,6 +30,7 @@ import {
   type CommentWait,
 } from '../feedback/feedback';
 import type { CaseFeedbackModel } from '../feedback/model';
+import { handlePublicationPostback, isPublicationPostback } from '../public/publication';
 import { addToCase, withdrawCase, type CaseActionOutcome } from './case-actions';
 import { intentOf, mediaInput } from './event-input';
 import { casesCarousel, eraseUserData, loadDataCopy, renderDataCopy } from './my-data';
@@ -149,6 +150,16 @@ export function createBotHandler(deps: BotDeps): EventHandler {
       const language = state.language ?? deps.defaultLocale;
       const at = new Date(context.event.timestamp);
       const { commentWait, ...engineState } = context.state as { commentWait?: CommentWait };
+      if (input.kind === 'postback' && isPublicationPostback(input.data)) {
+        const messages = await handlePublicationPostback(
+          { connection: deps.cases.connection, i18n: deps.i18n },
+          input.data,
+          userId,
+          language,
+          at,
+        );
+        return { state: engineState, outbox: [reply(context, userId, 'conversation', messages)] };
+      }
       if (input.kind === 'postback' && isFeedbackPostback(input.data)) {
         const answer = await handleFeedbackPostback(deps, input.data, userId, language, at);
         return {
