@@ -73,6 +73,7 @@ function printWelcome(base: string, service: Service): void {
   ];
   lines.push(`    staff console: ${base}/console`);
   lines.push(`    staff API: ${base}/api (described at ${base}/api/openapi.json)`);
+  lines.push(`    public page: ${base}/public`);
   if (service.sandbox) {
     lines.push(
       '',
@@ -85,6 +86,9 @@ function printWelcome(base: string, service: Service): void {
         '    (kept in the data folder; set ADMIN_EMAIL and ADMIN_PASSWORD for a real deployment)',
       );
     }
+    lines.push(
+      '  An empty sandbox? Fill it with demo data: npm run demo (remove it: npm run demo -- --remove)',
+    );
   } else {
     lines.push(`    LINE webhook URL to set in the LINE Developers console: <PUBLIC_BASE_URL>/webhook`);
   }

@@ -21,6 +21,7 @@ import { captureLineMedia, deleteMedia, lineMediaId } from '../media/media-store
 import type { MediaModels } from '../media/models';
 import { feedbackStep, joinChatState, splitChatState } from '../feedback/step';
 import type { CaseFeedbackModel } from '../feedback/model';
+import { handlePublicationPostback, isPublicationPostback } from '../public/publication';
 import { intentOf, mediaInput } from './event-input';
 import { refreshDisplayName } from '../privacy/effects';
 import { performEffect, type EffectContext, type EffectHandlers } from './effects';
@@ -144,6 +145,18 @@ export function createBotHandler(deps: BotDeps): EventHandler {
         if (state.handoff)
           extra.push(text(deps, state.language ?? deps.defaultLocale, 'line:media.not_kept_handoff'));
       }
+    }
+
+    // An answer to "may we show your repair publicly?" is the public page's, not the conversation's.
+    if (input.kind === 'postback' && isPublicationPostback(input.data)) {
+      const messages = await handlePublicationPostback(
+        { connection: deps.cases.connection, i18n: deps.i18n },
+        input.data,
+        userId,
+        state.language ?? deps.defaultLocale,
+        new Date(context.event.timestamp),
+      );
+      return { state: context.state, outbox: [reply(context, userId, 'conversation', messages)] };
     }
 
     // Feedback on a completed case comes before the engine, with its own slot in the chat state.

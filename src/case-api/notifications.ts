@@ -4,6 +4,7 @@ import type { Case } from '../cases/case-schema';
 import type { IngestionModels } from '../ingestion/models';
 import type { Sender } from '../line/sender';
 import { claimUnusedReplyToken } from '../line/unused-reply-tokens';
+import { asksPublication, publicationCard, recordPublicationAsked } from '../public/publication';
 import { ratingCard, statusCard, noteMessage, type CardSubject } from './cards';
 import { REPORTER_ACTOR } from './lifecycle';
 import { isDuplicateKey, type CaseApiModels, type CaseChangeDoc } from './models';
@@ -124,6 +125,17 @@ export function createNotifier(deps: NotifierDeps) {
       if (recipient.lineUserId === madeBy) continue;
       const messages: messagingApi.Message[] = [statusCard(t, recipient.language, record.reference, subject)];
       if (change.to === 'completed') messages.push(ratingCard(t, recipient.language, record.reference));
+      // The separate consent to show the repair on the public page, asked of the household itself.
+      if (change.to === 'completed' && asksPublication(record, recipient.lineUserId)) {
+        messages.push(publicationCard(t, recipient.language, record.reference));
+        await recordPublicationAsked(
+          deps.ingestion.OutboundMessage.db,
+          record.reference,
+          recipient.lineUserId,
+          recipient.language,
+          deps.clock(),
+        );
+      }
       if (await send(record.reference, `case-status:${change._id}`, recipient, 'case_status', messages))
         sent++;
     }

@@ -18,6 +18,7 @@ import { deleteMedia } from '../media/media-store';
 import { mediaModels } from '../media/models';
 import { caseEscalationModel, lastStaffActionAt, type CaseEscalationDoc } from './sla-escalation';
 import { staffNotificationModel } from './staff-notifications';
+import { publicationConsentModel } from '../public/publication-model';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -89,6 +90,8 @@ export async function eraseCasePersonalData(
   await ingestionModels(connection).OutboundMessage.deleteMany({ caseReference: record.reference });
   await CaseNotification.deleteMany({ reference: record.reference });
   await eraseCaseFeedback(connection, record.reference);
+  // The consent to publish names the person; their story leaves the public page with it.
+  await publicationConsentModel(connection).deleteOne({ _id: record.reference });
   await CaseChange.updateMany({ reference: record.reference }, { $unset: { reason: '' } });
 
   // Matching updatedAt keeps a note added meanwhile from being overwritten; the next run retries.

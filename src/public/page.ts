@@ -249,15 +249,15 @@ function stories(r: Render): string {
         r.context.language === 'th'
           ? (story.provinceTh ?? story.provinceEn)
           : (story.provinceEn ?? story.provinceTh);
-      const photos = (list: string[], key: string) =>
-        list
-          .slice(0, 2)
+      // Photos by their number in the story (before ones first): the public never sees a media id.
+      const photos = (count: number, first: number, key: string) =>
+        Array.from({ length: Math.min(2, count) }, (_, i) => first + i)
           .map(
-            (id) =>
-              `<figure><img src="/public/stories/${encodeURIComponent(story.id)}/photos/${encodeURIComponent(id)}" alt="${text(r, key)}" loading="lazy" width="320" height="240"><figcaption>${text(r, key)}</figcaption></figure>`,
+            (n) =>
+              `<figure><img src="/public/stories/${encodeURIComponent(story.id)}/photos/${n}" alt="${text(r, key)}" loading="lazy" width="320" height="240"><figcaption>${text(r, key)}</figcaption></figure>`,
           )
           .join('');
-      return `<article class="story" data-story="${escapeHtml(story.id)}"><div class="photos">${photos(story.before, 'stories.before')}${photos(story.after, 'stories.after')}</div>
+      return `<article class="story" data-story="${escapeHtml(story.id)}"><div class="photos">${photos(story.before.length, 0, 'stories.before')}${photos(story.after.length, story.before.length, 'stories.after')}</div>
 <p>${text(r, 'stories.story', { category: r.context.vocabulary(`category.${story.category}`), province: province ?? '', month: r.format.month(story.month) })}</p></article>`;
     })
     .join('');

@@ -17,6 +17,7 @@ import {
   type PublicStory,
 } from './page';
 import { publicFiguresSchema, type PublicFigures } from './schemas';
+import { publishedStories, storyPhoto } from './stories';
 
 export type PublicRouterDeps = {
   connection: Connection;
@@ -126,8 +127,35 @@ export function publicRouter(deps: PublicRouterDeps): Router {
   });
 
   router.get(['/public', '/public/'], async (req, res) => {
-    const page = renderPublicPage(await context(req), origin(req));
-    cached(res).set('content-security-policy', pageCsp(deps.qrUrl, "'none'")).type('html').send(page);
+    const page = renderPublicPage(await context(req, await publishedStories(deps.connection)), origin(req));
+    // Revalidated on every visit (an unchanged page is a 304): a withdrawn or erased story goes at once.
+    res
+      .set('cache-control', 'no-cache')
+      .set('content-security-policy', pageCsp(deps.qrUrl, "'none'"))
+      .type('html')
+      .send(page);
+  });
+
+  const photoParams = z.object({
+    storyId: z.string().regex(/^[\w-]{8,40}$/),
+    n: z.coerce.number().int().min(0).max(99),
+  });
+  router.get('/public/stories/:storyId/photos/:n', async (req, res) => {
+    const params = photoParams.safeParse(req.params);
+    const photo = params.success
+      ? await storyPhoto(deps.connection, params.data.storyId, params.data.n)
+      : undefined;
+    if (!photo) {
+      res
+        .status(404)
+        .set('cache-control', 'no-store')
+        .json({ error: { code: 'not_found', message: 'No such photo.' } });
+      return;
+    }
+    // Never kept by a cache: the photo must go the moment the household withdraws.
+    res.set('cache-control', 'no-store').type(photo.contentType);
+    for await (const chunk of photo.bytes) res.write(chunk);
+    res.end();
   });
 
   // The widget is meant to sit in partners' pages: any site may frame it.

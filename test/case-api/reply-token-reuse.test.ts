@@ -115,7 +115,7 @@ describe('status cards through a reply token the bot left unused', () => {
     expect(pushes).toHaveLength(1);
   });
 
-  it('sends a completed card and its rating question in the one reply', async () => {
+  it('sends a completed card, its rating and the publication question in the one reply', async () => {
     const { reporter, record } = await reporterWithCase();
     for (const step of [
       { status: 'reviewing' },
@@ -133,12 +133,15 @@ describe('status cards through a reply token the bot left unused', () => {
     });
     await changeStatus(record.reference, { status: 'completed' });
 
-    const last = h.emulator.sentMessages(reporter).slice(-2);
+    // The card, the rating and the question about publishing the story: one reply.
+    const last = h.emulator.sentMessages(reporter).slice(-3);
     expect(last.map((m) => [m.via, m.replyToken])).toEqual([
+      ['reply', token],
       ['reply', token],
       ['reply', token],
     ]);
     expect(JSON.stringify(last[1]!.message)).toContain(`rate:${record.reference}:5`);
+    expect(JSON.stringify(last[2]!.message)).toContain(`publish:yes:${record.reference}`);
   });
 
   it('does not spend a token on a change that was already sent', async () => {

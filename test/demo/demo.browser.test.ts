@@ -81,10 +81,23 @@ describeWithBrowser('the demo in a browser', () => {
     await page.goto(`${harness.url}/public?lang=en`);
     await page.getByRole('heading', { name: 'Housing needs, openly' }).waitFor();
     await page.getByTestId('demo-banner').waitFor();
+    // Consented stories with their photos (loaded lazily: scrolled into view first).
+    const photos = page.locator('.story img');
+    expect(await photos.count()).toBeGreaterThan(4);
+    for (const photo of await photos.all()) await photo.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() =>
+      [
+        ...(
+          globalThis as unknown as {
+            document: { images: Iterable<{ complete: boolean; naturalWidth: number }> };
+          }
+        ).document.images,
+      ].every((image) => image.complete && image.naturalWidth > 0),
+    );
     await shot(page, '05-public-laptop');
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 180_000);
 
   it('looks right on a phone too', async () => {
     const { page, errors } = await signIn({ width: 390, height: 844 });

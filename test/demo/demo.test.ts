@@ -98,7 +98,8 @@ describe('npm run demo', () => {
 
     expect(await runDemoCommand(env, [], io)).toBe(1);
     expect(output.at(-1)).toMatch(/already there/);
-  });
+    // Several hundred cases, each taking its reference number in turn: slow on a busy machine.
+  }, 180_000);
 
   it('removes every demo document, and only those, with --remove', async () => {
     expect(await runDemoCommand(env, ['--remove'], io)).toBe(0);

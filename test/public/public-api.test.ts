@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { publicFiguresSchema } from '../../src/public/schemas';
 import { startSandboxService, stopSandboxService, type SandboxService } from '../e2e/harness';
-import { personalStrings, seedPublicCases, type SeededCase } from './seed';
+import { personalStrings, seedPublicCases, seedStory, type SeededCase } from './seed';
 
 describe('public page and API', () => {
   let service: SandboxService;
@@ -10,6 +10,8 @@ describe('public page and API', () => {
   beforeAll(async () => {
     service = await startSandboxService('public');
     seeded = await seedPublicCases(service.database.connection);
+    const story = seeded.find((c) => c.completed)!;
+    await seedStory(service.database.connection, story.reference, story.lineUserId);
   });
   afterAll(() => stopSandboxService(service));
 
@@ -109,6 +111,9 @@ describe('public page and API', () => {
       for (const secret of secrets) if (body.includes(secret)) leaks.push(`${path}: ${secret}`);
     }
     expect(leaks).toEqual([]);
+    // The page did show a story, with its photos by number only.
+    const page = (await request(service.url).get('/public').expect(200)).text;
+    expect(page).toMatch(/src="\/public\/stories\/story-\d{6}\/photos\/0"/);
     expect(secrets.length).toBeGreaterThan(20 * 10);
   });
 });

@@ -2,7 +2,10 @@ import type { Connection } from 'mongoose';
 import type { CaseInput } from '../../src/cases/case-schema';
 import { caseModel } from '../../src/cases/case-model';
 import { caseModels, createCase } from '../../src/cases/create-case';
+import { housePhoto } from '../../src/demo/photos';
 import { newUserId } from '../../src/line/webhook-client';
+import { mediaModels } from '../../src/media/models';
+import { publicationConsentModel } from '../../src/public/publication-model';
 
 const DAY_MS = 86_400_000;
 
@@ -17,6 +20,7 @@ const PLACES = [
 
 export type SeededCase = {
   reference: string;
+  completed: boolean;
   lineUserId: string;
   headName: string;
   phone: string;
@@ -88,7 +92,14 @@ export async function seedPublicCases(connection: Connection, now = new Date()):
           },
         );
       }
-      seeded.push({ reference: created.case.reference, lineUserId, lat, lng, ...person });
+      seeded.push({
+        reference: created.case.reference,
+        completed: n % 3 === 1,
+        lineUserId,
+        lat,
+        lng,
+        ...person,
+      });
     }
   }
   return seeded;
@@ -112,4 +123,54 @@ export function personalStrings(seeded: SeededCase[]): string[] {
     c.lat.toFixed(4),
     c.lng.toFixed(4),
   ]);
+}
+
+/** A consented story for a seeded completed case: its report photo, a staff photo after, a yes. */
+export async function seedStory(
+  connection: Connection,
+  reference: string,
+  lineUserId: string,
+): Promise<void> {
+  const { Media, MediaChunk } = mediaModels(connection);
+  const ids = [`seed-before-${reference}`, `seed-after-${reference}`];
+  for (const [i, id] of ids.entries()) {
+    const png = housePhoto(i + 1, i === 0 ? 'before' : 'after');
+    await Media.create({
+      _id: id,
+      source: i === 0 ? 'line' : 'staff',
+      kind: 'image',
+      status: 'stored',
+      contentType: 'image/png',
+      size: png.length,
+      chunkCount: 1,
+      attempts: 0,
+      caseReference: reference,
+      createdAt: new Date(),
+    });
+    await MediaChunk.create({ _id: `${id}:0`, mediaId: id, n: 0, data: png });
+  }
+  await caseModel(connection).updateOne(
+    { reference },
+    {
+      $set: { mediaIds: [ids[0]] },
+      $push: {
+        timeline: {
+          at: new Date(),
+          kind: 'media_added',
+          actor: 'staff',
+          actorId: 'staff-1',
+          mediaIds: [ids[1]],
+        },
+      },
+    },
+  );
+  await publicationConsentModel(connection).create({
+    _id: reference,
+    storyId: `story-${reference.slice(-6)}`,
+    lineUserId,
+    language: 'th',
+    status: 'given',
+    askedAt: new Date(),
+    answeredAt: new Date(),
+  });
 }
