@@ -1,7 +1,8 @@
 import type { EffectHandlers } from '../bot/effects';
 import { purgeUnusedMedia } from '../media/purge';
 import { consentId } from './consents';
-import { eraseUserData, loadDataCopy, renderDataCopy, type PrivacyDeps } from './my-data';
+import { eraseUserData } from './erasure';
+import { loadDataCopy, renderDataCopy, type PrivacyDeps } from './my-data';
 
 /** Consent given or withdrawn, the data copy and erasure: the privacy feature's effects. */
 export function privacyEffects(
