@@ -3,8 +3,8 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startLineEmulator, type LineEmulator } from '../src/line/emulator';
-import { buildEvent, newUserId, postWebhook } from '../src/line/webhook-client';
+import { startLineEmulator, type LineEmulator } from '../src/line-emulator';
+import { buildEvent, newUserId, postWebhook } from '../src/line-emulator/webhook-client';
 
 const ROOT = path.join(__dirname, '..');
 const SECRET = '0123456789abcdef0123456789abcdef';

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Connection } from 'mongoose';
-import { caseApiModels } from '../case-api/models';
-import { staffNotificationModel } from '../jobs/staff-notifications';
+import { caseApiModels } from '../cases/case-records';
+
+import { staffNotificationModel } from '../notifications/staff-notifications';
+
 import { auditModel } from './model';
+
+import { isDuplicateKey } from '../db/models';
 
 /**
  * What still names an erased person's LINE user id outside their own data: the audit log's reads
@@ -25,7 +30,7 @@ export async function forgetLineUserInRecords(connection: Connection, lineUserId
     await notifications
       .create({ ...notification, _id: notification._id.split(lineUserId).join(standIn) })
       .catch((error: { code?: number }) => {
-        if (error.code !== 11000) throw error;
+        if (!isDuplicateKey(error)) throw error;
       });
     await notifications.deleteOne({ _id: notification._id });
   }

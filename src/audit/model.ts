@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { modelOn } from '../db/models';
 
 export type AuditDetails = Record<string, string | number | boolean | null | string[]>;
 
@@ -54,8 +55,5 @@ auditSchema.pre('save', function () {
 });
 
 export function auditModel(connection: Connection): Model<AuditEntryDoc> {
-  return (
-    (connection.models.AuditEntry as Model<AuditEntryDoc> | undefined) ??
-    connection.model<AuditEntryDoc>('AuditEntry', auditSchema)
-  );
+  return modelOn<AuditEntryDoc>(connection, 'AuditEntry', auditSchema);
 }

@@ -4,7 +4,7 @@
  * (the real service, counting its database commands). Run as `tsx webhook-children.ts <role>`.
  */
 import { parseConfig } from '../config';
-import { startLineEmulator } from '../line/emulator';
+import { startLineEmulator } from '../line-emulator';
 import { createLogger } from '../logger';
 import { startService } from '../service';
 

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveDatabaseServer } from '../db/server-resolver';
-import { buildEvent, newUserId, postWebhook } from '../line/webhook-client';
+import { buildEvent, newUserId, postWebhook } from '../line-emulator/webhook-client';
 import type { FromEmulator, FromService } from './webhook-children';
 
 const RATES = (process.env.BENCH_RATES ?? '60,100,140,180,220,260').split(',').map(Number);

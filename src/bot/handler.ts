@@ -24,7 +24,7 @@ import type { CaseFeedbackModel } from '../feedback/model';
 import { handlePublicationPostback, isPublicationPostback } from '../public/publication';
 import { intentOf, mediaInput } from './event-input';
 import { refreshDisplayName } from '../privacy/effects';
-import { performEffect, type EffectContext, type EffectHandlers } from './effects';
+import { performEffect, type EffectContext, type EffectHandlers } from '../conversation/effects';
 
 export type BotDeps = {
   engine: Engine;

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { caseModel } from '../cases/case-model';
 import type { CaseStatus } from '../cases/case-schema';
-import { ingestionModels } from '../ingestion/models';
+import { lineModels } from '../line/models';
 import { messageLanguage } from './content';
 import type { Audience } from './schemas';
 
@@ -54,7 +54,7 @@ export async function* streamAudience(
   audience: Audience,
   after?: string,
 ): AsyncGenerator<AudienceMember> {
-  const { LineUser } = ingestionModels(connection);
+  const { LineUser } = lineModels(connection);
   const selection = caseSelection(audience);
   if (!selection) {
     const cursor = LineUser.find(
@@ -90,7 +90,7 @@ export async function* streamAudience(
 
 /** Users we have no record of have not unfollowed: they get the Thai text. */
 async function* known(connection: Connection, ids: string[]): AsyncGenerator<AudienceMember> {
-  const users = await ingestionModels(connection)
+  const users = await lineModels(connection)
     .LineUser.find({ _id: { $in: ids } }, { followed: 1, language: 1 })
     .lean();
   const byId = new Map(users.map((user) => [user._id, user]));
@@ -113,7 +113,7 @@ export async function countAudience(
   let total = 0;
   if (audience.type === 'all') {
     // One grouped query instead of reading every user.
-    const rows = await ingestionModels(connection).LineUser.aggregate<{ _id: string | null; users: number }>([
+    const rows = await lineModels(connection).LineUser.aggregate<{ _id: string | null; users: number }>([
       { $match: { followed: { $ne: false } } },
       { $group: { _id: '$language', users: { $sum: 1 } } },
     ]);

@@ -1,4 +1,5 @@
-import { isDuplicateKey, type BroadcastModels } from './models';
+import { type BroadcastModels } from './models';
+import { isDuplicateKey } from '../db/models';
 
 export type Claim = {
   /** Marks the claim as alive now, so no one supersedes it. */

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../db/models';
 
 export const BROADCAST_STATUSES = [
   'scheduled',
@@ -164,19 +165,13 @@ export type BroadcastModels = {
 
 export function broadcastModels(connection: Connection): BroadcastModels {
   return {
-    Broadcast:
-      (connection.models.Broadcast as Model<BroadcastDoc>) ??
-      connection.model<BroadcastDoc>('Broadcast', broadcastSchema),
-    Chunk:
-      (connection.models.BroadcastChunk as Model<ChunkDoc>) ??
-      connection.model<ChunkDoc>('BroadcastChunk', chunkSchema),
-    ChunkRecipients:
-      (connection.models.BroadcastChunkRecipients as Model<ChunkRecipientsDoc>) ??
-      connection.model<ChunkRecipientsDoc>('BroadcastChunkRecipients', chunkRecipientsSchema),
-    Claim:
-      (connection.models.BroadcastClaim as Model<ClaimDoc>) ??
-      connection.model<ClaimDoc>('BroadcastClaim', claimSchema),
+    Broadcast: modelOn<BroadcastDoc>(connection, 'Broadcast', broadcastSchema),
+    Chunk: modelOn<ChunkDoc>(connection, 'BroadcastChunk', chunkSchema),
+    ChunkRecipients: modelOn<ChunkRecipientsDoc>(
+      connection,
+      'BroadcastChunkRecipients',
+      chunkRecipientsSchema,
+    ),
+    Claim: modelOn<ClaimDoc>(connection, 'BroadcastClaim', claimSchema),
   };
 }
-
-export const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+
 import { streamAudience } from './audience';
+
 import type { Claim } from './claims';
 import { messageLanguage } from './content';
+
 import type { BroadcastContext } from './context';
-import { isDuplicateKey, type BroadcastDoc } from './models';
+import { type BroadcastDoc } from './models';
 import type { Audience } from './schemas';
+import { isDuplicateKey } from '../db/models';
 
 export const chunkId = (broadcastId: string, index: number) =>
   `${broadcastId}:${String(index).padStart(6, '0')}`;

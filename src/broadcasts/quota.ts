@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { ingestionModels } from '../ingestion/models';
+import { lineModels } from '../line/models';
 import type { LineApi } from '../line/line-api';
 
 export type ReserveOptions = {
@@ -68,7 +68,7 @@ export async function quotaSnapshot(connection: Connection, lineApi: LineApi): P
   const [quota, consumption, pendingStatusUpdates] = await Promise.all([
     lineApi.call(({ client }) => client.getMessageQuota()),
     lineApi.call(({ client }) => client.getMessageQuotaConsumption()),
-    ingestionModels(connection).OutboundMessage.countDocuments({ status: 'pending', priority: { $gt: 0 } }),
+    lineModels(connection).OutboundMessage.countDocuments({ status: 'pending', priority: { $gt: 0 } }),
   ]);
   return {
     monthlyQuota: quota.type === 'limited' ? (quota.value ?? 0) : null,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ingestionModels } from '../ingestion/models';
+import { lineModels } from '../line/models';
 import { classifyLineError } from '../line/line-api';
 import { takeClaim } from './claims';
 import { lineMessages } from './content';
@@ -164,7 +164,7 @@ async function finish(
  * each chunk's 500 ids would scan the users collection once per chunk on FerretDB.
  */
 export async function unfollowedSince(ctx: BroadcastContext, since: Date): Promise<Set<string>> {
-  const users = await ingestionModels(ctx.connection)
+  const users = await lineModels(ctx.connection)
     .LineUser.find({ followed: false, unfollowedAt: { $gte: since } }, { _id: 1 })
     .lean();
   return new Set(users.map((user) => user._id));

@@ -18,7 +18,7 @@ import { apiRoute } from '../staff/api-route';
 import { staffContext } from '../staff/context';
 import { staffOf } from '../staff/middleware';
 import { can, caseScope } from '../staff/permissions';
-import { createCaseService, type Actor } from './case-service';
+import { createCaseService, type Actor } from '../cases/case-service';
 import { dashboardFigures } from './dashboard';
 import {
   EXPORT_PROJECTION,
@@ -29,8 +29,8 @@ import {
   type ExportRow,
 } from './exports';
 import { CASE_SORT, caseFilter, cursorFilter, encodeCursor } from './filters';
-import { caseApiModels } from './models';
-import { createNotifier } from './notifications';
+import { caseApiModels } from '../cases/case-records';
+import { createNotifier } from '../cases/reporter-notifications';
 import {
   caseDetailView,
   caseItemView,

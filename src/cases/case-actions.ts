@@ -1,8 +1,8 @@
 import { markCaseMedia } from '../media/case-media';
 import { setTimeout } from 'node:timers/promises';
 import type { QueryFilter } from 'mongoose';
-import { caseChanges } from '../case-api/case-service';
-import { FINAL_STATUSES, planChange, REPORTER_ACTOR } from '../case-api/lifecycle';
+import { caseChanges } from './case-service';
+import { FINAL_STATUSES, planChange, REPORTER_ACTOR } from './lifecycle';
 import type { Case, CaseStatus, TimelineEntry } from './case-schema';
 import type { CaseModels } from './create-case';
 import type { Effect } from '../conversation';

@@ -10,6 +10,7 @@ import {
   type Case,
 } from './case-schema';
 import { PLACE_SOURCES } from '../geo/resolve-place';
+import { modelOn } from '../db/models';
 
 const placeSource = { type: String, enum: PLACE_SOURCES, required: true };
 
@@ -123,7 +124,5 @@ export type CaseModel = Model<Case>;
 
 /** The case model on this connection (registered once per connection, never on mongoose's global). */
 export function caseModel(connection: Connection): CaseModel {
-  return (
-    (connection.models.Case as CaseModel | undefined) ?? connection.model<Case>('Case', caseMongooseSchema)
-  );
+  return modelOn<Case>(connection, 'Case', caseMongooseSchema);
 }

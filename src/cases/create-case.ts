@@ -1,13 +1,23 @@
 import { markCaseMedia } from '../media/case-media';
+
 import type { Connection } from 'mongoose';
 import { loadAddressDirectory } from '../geo/address-directory';
+
 import { resolvePlace } from '../geo/resolve-place';
+
 import { caseInputSchema, type Case, type CaseInput } from './case-schema';
+
 import { caseModel, type CaseModel } from './case-model';
+
 import { findPossibleDuplicates, phoneKey } from './duplicates';
+
 import { caseKeywords } from './keywords';
+
 import { computePriority } from './priority';
+
 import { nextReference, referenceClaimModel } from './reference';
+
+import { isDuplicateKey } from '../db/models';
 
 export type CaseModels = { connection: Connection; cases: CaseModel };
 
@@ -22,8 +32,6 @@ export type CreateCaseResult = {
   /** False when this intake had already made its case (a retry): the existing case is returned. */
   created: boolean;
 };
-
-const isDuplicateKey = (error: unknown) => (error as { code?: number } | null)?.code === 11000;
 
 async function existing(cases: CaseModel, intakeId: string): Promise<Case | null> {
   return cases.findOne({ intakeId }, { _id: 0 }).lean<Case>();

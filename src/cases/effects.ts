@@ -1,6 +1,6 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { TFunction } from 'i18next';
-import type { EffectHandlers } from '../bot/effects';
+import type { EffectHandlers } from '../conversation/effects';
 import { renderMessages } from '../conversation';
 import { postbackData } from '../conversation/postback';
 import type { Logger } from '../logger';

@@ -1,5 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
+import { insertOnce, modelOn } from '../db/models';
+
 /** The Buddhist Era year of an instant, as the calendar reads in Thailand (Asia/Bangkok). */
 export function buddhistYear(at: Date): number {
   const gregorian = Number(
@@ -22,13 +24,8 @@ claimSchema.index({ year: 1, seq: -1 });
 export type ReferenceClaimModel = Model<ReferenceClaim>;
 
 export function referenceClaimModel(connection: Connection): ReferenceClaimModel {
-  return (
-    (connection.models.CaseReference as ReferenceClaimModel | undefined) ??
-    connection.model<ReferenceClaim>('CaseReference', claimSchema)
-  );
+  return modelOn<ReferenceClaim>(connection, 'CaseReference', claimSchema);
 }
-
-const isDuplicateKey = (error: unknown) => (error as { code?: number } | null)?.code === 11000;
 
 /** Contention is bounded by how many cases are confirmed in the same instant, across instances. */
 const MAX_ATTEMPTS = 200;
@@ -52,12 +49,7 @@ export async function nextReference(connection: Connection, at: Date): Promise<s
     const last = await claims.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean();
     candidate = Math.max(candidate + 1, (last?.seq ?? 0) + 1);
     const reference = formatReference(year, candidate);
-    try {
-      await claims.create({ _id: reference, year, seq: candidate });
-      return reference;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
+    if (await insertOnce(claims, { _id: reference, year, seq: candidate })) return reference;
   }
   throw new Error(`no free case reference after ${MAX_ATTEMPTS} attempts`);
 }

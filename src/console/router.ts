@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router, type Response } from 'express';
 import { CASE_STATUSES, CATEGORIES, PRIORITY_LEVELS } from '../cases/case-schema';
-import { TRANSITIONS } from '../case-api/lifecycle';
+import { TRANSITIONS } from '../cases/lifecycle';
 import { loadAddressDirectory } from '../geo/address-directory';
 import { loadResources } from '../i18n';
 import { ROLES } from '../staff/permissions';

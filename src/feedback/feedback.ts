@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
+
 import type { messagingApi } from '@line/bot-sdk';
 import type { i18n } from 'i18next';
 import type { Connection, QueryFilter } from 'mongoose';
 import type { CaseModels } from '../cases/create-case';
-import { notifyStaff, provinceRecipients, staffNotificationModel } from '../jobs/staff-notifications';
+import {
+  notifyStaff,
+  provinceRecipients,
+  staffNotificationModel,
+} from '../notifications/staff-notifications';
+
 import { postbackData, readPostback, type Postback } from '../conversation/postback';
+
 import { staffModels } from '../staff/models';
+
 import { caseFeedbackModel, type CaseFeedbackDoc, type CaseFeedbackModel } from './model';
+
+import { isDuplicateKey } from '../db/models';
 
 export type FeedbackDeps = { feedback: CaseFeedbackModel; cases: CaseModels; i18n: i18n };
 
@@ -108,7 +118,7 @@ async function answerPostback(
     try {
       await deps.feedback.create({ _id: id, reference, lineUserId: userId, rating: tapped.stars, at });
     } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
       return { messages: [{ type: 'text', text: t('already_rated', { reference }) }] };
     }
     const thanks: messagingApi.Message[] = [

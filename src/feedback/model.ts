@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { modelOn } from '../db/models';
 
 /** A reporter's rating of a completed case, an optional comment, and a request to reopen it. */
 const caseFeedbackSchema = new Schema(
@@ -21,8 +22,5 @@ export type CaseFeedbackDoc = InferSchemaType<typeof caseFeedbackSchema>;
 export type CaseFeedbackModel = Model<CaseFeedbackDoc>;
 
 export function caseFeedbackModel(connection: Connection): CaseFeedbackModel {
-  return (
-    (connection.models.CaseFeedback as CaseFeedbackModel | undefined) ??
-    connection.model<CaseFeedbackDoc>('CaseFeedback', caseFeedbackSchema)
-  );
+  return modelOn<CaseFeedbackDoc>(connection, 'CaseFeedback', caseFeedbackSchema);
 }

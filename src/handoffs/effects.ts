@@ -1,4 +1,4 @@
-import type { EffectHandlers } from '../bot/effects';
+import type { EffectHandlers } from '../conversation/effects';
 import type { HandoffModel } from './model';
 
 /** A person asks for staff, or goes back to the bot. */

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { modelOn } from '../db/models';
 
 /** A user waiting for (or talking with) a person; the bot is quiet for them while it is open. */
 const handoffSchema = new Schema(
@@ -16,9 +17,7 @@ export type HandoffDoc = InferSchemaType<typeof handoffSchema>;
 export type HandoffModel = Model<HandoffDoc>;
 
 export function handoffModel(connection: Connection): HandoffModel {
-  return (
-    (connection.models.Handoff as HandoffModel) ?? connection.model<HandoffDoc>('Handoff', handoffSchema)
-  );
+  return modelOn<HandoffDoc>(connection, 'Handoff', handoffSchema);
 }
 
 /** Stored like a LINE event so it is applied in order with the user's own events. */

@@ -1,4 +1,5 @@
 import type { IngestionModels } from './models';
+import { isDuplicateKey } from '../db/models';
 
 /**
  * The chat document as the event path reads and writes it: state, revision, the ids of recently
@@ -50,7 +51,7 @@ export function chatStore(models: IngestionModels) {
         };
       } catch (error) {
         // The filter missed because the lease is held, and the upsert met the existing chat.
-        if ((error as { code?: number }).code === 11000) return undefined;
+        if (isDuplicateKey(error)) return undefined;
         throw error;
       }
     },

@@ -1,3 +1,4 @@
+import { duplicateIndexes } from '../db/models';
 import type { IngestionModels } from './models';
 import type { SettleClock } from './event-order';
 import { chatKeyOf, eventIdOf, type LineEvent } from './line-event';
@@ -97,24 +98,6 @@ async function insertAllowingDuplicates(count: number, insert: () => Promise<unk
     if (!refused) throw error;
     return refused;
   }
-}
-
-/** The indexes of a bulk insert refused as duplicate keys, or undefined if it failed otherwise. */
-export function duplicateIndexes(error: unknown, count: number): Set<number> | undefined {
-  const err = error as {
-    code?: number;
-    writeErrors?: { code?: number; index?: number; err?: { code?: number; index?: number } }[];
-  };
-  if (!err.writeErrors || err.writeErrors.length === 0)
-    return err.code === 11000 && count === 1 ? new Set([0]) : undefined;
-  const refused = new Set<number>();
-  for (const writeError of err.writeErrors) {
-    const code = writeError.code ?? writeError.err?.code;
-    const index = writeError.index ?? writeError.err?.index;
-    if (code !== 11000 || index === undefined) return undefined;
-    refused.add(index);
-  }
-  return refused;
 }
 
 export type AcceptResult = { accepted: number; duplicates: number; chatKeys: string[] };

@@ -1,9 +1,13 @@
 import type { Connection } from 'mongoose';
 import { sendCoordinatorDigests } from './coordinator-digest';
-import { purgeOperationalRecords, purgePersonalData, type RetentionOptions } from './retention-purge';
+import {
+  purgeOperationalRecords,
+  purgePersonalData,
+  type RetentionOptions,
+} from '../privacy/retention-purge';
 import type { Job } from './scheduler';
 import { caseEscalationModel, escalateOverdueCases, type SlaDays } from './sla-escalation';
-import { staffNotificationModel } from './staff-notifications';
+import { staffNotificationModel } from '../notifications/staff-notifications';
 
 export type DomainJobsDeps = {
   connection: Connection;

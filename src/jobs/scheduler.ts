@@ -1,7 +1,9 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+
 import cron, { type ScheduledTask } from 'node-cron';
 import type { ErrorSink } from '../errors';
 import type { Logger } from '../logger';
+import { isDuplicateKey, modelOn } from '../db/models';
 
 /**
  * One run per tick across all instances: every instance's cron fires, but only the one whose insert
@@ -33,9 +35,7 @@ type JobTickDoc = {
 };
 
 export function jobTickModel(connection: Connection): Model<JobTickDoc> {
-  return (
-    (connection.models.JobTick as Model<JobTickDoc>) ?? connection.model<JobTickDoc>('JobTick', jobTickSchema)
-  );
+  return modelOn<JobTickDoc>(connection, 'JobTick', jobTickSchema);
 }
 
 export type Job = {
@@ -66,7 +66,7 @@ export function createScheduler(deps: SchedulerDeps) {
     try {
       await JobTick.create({ _id: tick, job: job.name, owner: deps.instanceId, startedAt: at });
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
     try {

@@ -1,13 +1,16 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+
 import type { Case, CaseStatus } from '../cases/case-schema';
 import { caseModel } from '../cases/case-model';
+
 import { staffModels } from '../staff/models';
+
 import {
-  isDuplicateKey,
   notifyStaff,
   provinceRecipients,
   staffNotificationModel,
-} from './staff-notifications';
+} from '../notifications/staff-notifications';
+import { isDuplicateKey, modelOn } from '../db/models';
 
 /**
  * Days without a staff action before a case is escalated, per status. Only the statuses where the
@@ -75,10 +78,7 @@ caseEscalationSchema.index({ notifiedAt: 1 });
 export type CaseEscalationModel = Model<CaseEscalationDoc>;
 
 export function caseEscalationModel(connection: Connection): CaseEscalationModel {
-  return (
-    (connection.models.CaseEscalation as CaseEscalationModel | undefined) ??
-    connection.model<CaseEscalationDoc>('CaseEscalation', caseEscalationSchema)
-  );
+  return modelOn<CaseEscalationDoc>(connection, 'CaseEscalation', caseEscalationSchema);
 }
 
 export type SlaDeps = { connection: Connection; slaDays?: SlaDays };

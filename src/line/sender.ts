@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+
 import type { messagingApi } from '@line/bot-sdk';
-import type { IngestionModels, OutboundChunk, OutboundMessageDoc } from '../ingestion/models';
+import type { LineModels, OutboundChunk, OutboundMessageDoc } from './models';
 import type { Logger } from '../logger';
-import { duplicateIndexes } from '../ingestion/inbox';
+
 import { classifyLineError, type LineApi } from './line-api';
+
+import { duplicateIndexes, isDuplicateKey } from '../db/models';
 
 /** LINE takes at most 5 message objects per call. */
 export const MESSAGES_PER_CALL = 5;
@@ -32,7 +35,7 @@ export type OutgoingBatch = {
 export type DeliveryResult = 'sent' | 'pending' | 'failed' | 'skipped' | 'busy';
 
 export type SenderDeps = {
-  models: IngestionModels;
+  models: LineModels;
   api: LineApi;
   logger: Logger;
   instanceId: string;
@@ -100,7 +103,7 @@ export function createSender(deps: SenderDeps) {
       { upsert: true },
     ).catch((error: { code?: number }) => {
       // Two instances enqueuing the same batch: the other one stored it.
-      if (error.code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
     });
   }
 
@@ -116,7 +119,7 @@ export function createSender(deps: SenderDeps) {
     try {
       await models.OutboundMessage.collection.insertOne(claimed as never);
     } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
       return deliver(batch.id);
     }
     if (record.status === 'sent') return 'sent';

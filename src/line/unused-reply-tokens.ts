@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../db/models';
 
 /**
  * The reply token of a user's last event when the bot did not answer it (typically a user in a
@@ -21,10 +22,7 @@ const unusedReplyTokenSchema = new Schema<UnusedReplyTokenDoc>(
 );
 
 export function unusedReplyTokenModel(connection: Connection): Model<UnusedReplyTokenDoc> {
-  return (
-    (connection.models.UnusedReplyToken as Model<UnusedReplyTokenDoc>) ??
-    connection.model<UnusedReplyTokenDoc>('UnusedReplyToken', unusedReplyTokenSchema)
-  );
+  return modelOn<UnusedReplyTokenDoc>(connection, 'UnusedReplyToken', unusedReplyTokenSchema);
 }
 
 /** Keeps the user's latest unused token; a newer one replaces the older (a user has one live token). */

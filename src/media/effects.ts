@@ -1,4 +1,4 @@
-import type { EffectHandlers } from '../bot/effects';
+import type { EffectHandlers } from '../conversation/effects';
 import { deleteMedia } from './media-store';
 import type { MediaModels } from './models';
 

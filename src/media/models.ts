@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { modelOn } from '../db/models';
 
 /**
  * A photo, voice message, video or file: metadata here, bytes in `media_chunks`. GridFS is not on
@@ -54,7 +55,7 @@ export type MediaModels = { Media: Model<MediaDoc>; MediaChunk: Model<MediaChunk
 
 export function mediaModels(connection: Connection): MediaModels {
   return {
-    Media: connection.models.Media ?? connection.model('Media', mediaSchema),
-    MediaChunk: connection.models.MediaChunk ?? connection.model('MediaChunk', mediaChunkSchema),
+    Media: modelOn(connection, 'Media', mediaSchema),
+    MediaChunk: modelOn(connection, 'MediaChunk', mediaChunkSchema),
   } as MediaModels;
 }

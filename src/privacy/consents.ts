@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { modelOn } from '../db/models';
 
 /** PDPA: each consent given, with the notice version and time; withdrawal is recorded, not deleted. */
 const consentSchema = new Schema(
@@ -20,9 +21,7 @@ export type ConsentDoc = InferSchemaType<typeof consentSchema>;
 export type ConsentModel = Model<ConsentDoc>;
 
 export function consentModel(connection: Connection): ConsentModel {
-  return (
-    (connection.models.Consent as ConsentModel) ?? connection.model<ConsentDoc>('Consent', consentSchema)
-  );
+  return modelOn<ConsentDoc>(connection, 'Consent', consentSchema);
 }
 
 /** Deterministic, so the case created later can name the consent it rests on without a lookup race. */

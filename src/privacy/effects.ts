@@ -1,8 +1,13 @@
-import type { EffectHandlers } from '../bot/effects';
-import { purgeUnusedMedia } from '../media/purge';
+import type { EffectHandlers } from '../conversation/effects';
+import { purgeUnusedMedia } from './media-purge';
+
 import { consentId } from './consents';
+
 import { eraseUserData } from './erasure';
+
 import { loadDataCopy, renderDataCopy, type PrivacyDeps } from './my-data';
+
+import { isDuplicateKey } from '../db/models';
 
 /** Consent given or withdrawn, the data copy and erasure: the privacy feature's effects. */
 export function privacyEffects(
@@ -26,7 +31,7 @@ export function privacyEffects(
         )
         .catch((error: { code?: number }) => {
           // A retry of the same event, or two instances at once: the consent is recorded.
-          if (error.code !== 11000) throw error;
+          if (!isDuplicateKey(error)) throw error;
         });
       await storeDisplayName(deps, userId, receivedAt);
     },

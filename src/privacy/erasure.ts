@@ -4,9 +4,13 @@ import type { Case, TimelineEntry } from '../cases/case-schema';
 import { deleteMedia } from '../media/media-store';
 import { eraseVolunteerData } from '../volunteers/erase';
 import { isOpenCase } from '../cases/case-actions';
-import { eraseCasePersonalData } from '../jobs/retention-purge';
+import { eraseCasePersonalData } from './retention-purge';
 import type { CaseModels } from '../cases/create-case';
-import { notifyStaff, provinceRecipients, staffNotificationModel } from '../jobs/staff-notifications';
+import {
+  notifyStaff,
+  provinceRecipients,
+  staffNotificationModel,
+} from '../notifications/staff-notifications';
 import { staffModels } from '../staff/models';
 import type { Connection } from 'mongoose';
 import { byUser, type PrivacyDeps } from './my-data';

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../db/models';
 
 /**
  * A household's answer to "may we show your home's story on the public page?", asked in the chat
@@ -41,8 +42,5 @@ schema.index({ lineUserId: 1 });
 export type PublicationConsentModel = Model<PublicationConsentDoc>;
 
 export function publicationConsentModel(connection: Connection): PublicationConsentModel {
-  return (
-    (connection.models.PublicationConsent as PublicationConsentModel | undefined) ??
-    connection.model<PublicationConsentDoc>('PublicationConsent', schema)
-  );
+  return modelOn<PublicationConsentDoc>(connection, 'PublicationConsent', schema);
 }

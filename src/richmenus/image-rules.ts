@@ -1,4 +1,4 @@
-import { inspectImage } from '../line/emulator/images';
+import { inspectImage } from '../line-emulator/images';
 import type { RichMenuDefinition, RichMenuImage } from './definitions';
 
 /** LINE's rules for a rich menu image (see shared/reference/line-platform.md). */

@@ -1,5 +1,5 @@
-import type { RichMenuSwitchStatus } from '../line/emulator/types';
-import { buildEvent, type EventOptions } from '../line/webhook-client';
+import type { RichMenuSwitchStatus } from '../line-emulator/types';
+import { buildEvent, type EventOptions } from '../line-emulator/webhook-client';
 import type { SandboxAction } from './actions';
 
 export type EventContext = {

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
-import { ingestionModels } from '../ingestion/models';
+import { lineModels } from '../line/models';
 import type { LineApi } from '../line/line-api';
-import type { LineEmulator } from '../line/emulator/types';
+import type { LineEmulator } from '../line-emulator/types';
 import { ALIAS, richMenuIdOfAlias } from '../richmenus';
 import { activeVolunteerUserIds } from '../volunteers/area-cases';
 import { SANDBOX_USERS } from './users';
@@ -23,7 +23,7 @@ export async function restoreSandboxUsers(deps: {
   lineApi: LineApi;
 }): Promise<Map<string, Friendship>> {
   const { emulator, connection, lineApi } = deps;
-  const known = await ingestionModels(connection)
+  const known = await lineModels(connection)
     .LineUser.find({ _id: { $in: SANDBOX_USERS.map((user) => user.userId) } }, { followed: 1 })
     .lean();
   const friendship = new Map<string, Friendship>();

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
-import type { RichMenuState } from '../line/emulator/types';
+import type { RichMenuState } from '../line-emulator/types';
 import { MENU_LAYOUTS } from '../richmenus';
 import { OWN_MENU_NAME } from '../richmenus/menu-name';
 

@@ -7,7 +7,7 @@ import type { i18n } from 'i18next';
 import { z } from 'zod';
 import { PublicError } from '../errors';
 import { createI18n } from '../i18n';
-import type { LineEmulator } from '../line/emulator/types';
+import type { LineEmulator } from '../line-emulator/types';
 import type { Logger } from '../logger';
 import { eventRequestSchema, type SandboxAction } from './actions';
 import {
@@ -16,7 +16,7 @@ import {
   newWebhookEventId,
   postWebhook,
   type WebhookEvent,
-} from '../line/webhook-client';
+} from '../line-emulator/webhook-client';
 import { eventForAction } from './line-events';
 import { pickLanguage, renderPage } from './page';
 import type { Friendship } from './restore';

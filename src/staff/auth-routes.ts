@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import { AUDIT_ACTIONS, requestActor } from '../audit/audit-log';
 import { PublicError } from '../errors';
-import { notifyStaff, staffNotificationModel } from '../jobs/staff-notifications';
+import { notifyStaff, staffNotificationModel } from '../notifications/staff-notifications';
 import { apiRoute } from './api-route';
 import { staffContext, type StaffDeps } from './context';
 import { revokeCredential } from './credentials';

@@ -1,6 +1,9 @@
 import { AUDIT_ACTIONS, type AuditLog } from '../audit/audit-log';
+
 import type { StaffModels } from './models';
 import { hashPassword } from './password';
+
+import { isDuplicateKey } from '../db/models';
 
 export type FirstAdminOutcome = 'created' | 'admin_exists' | 'email_taken';
 
@@ -33,7 +36,7 @@ export async function ensureFirstAdmin(
     });
     return 'created';
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) return 'admin_exists';
+    if (isDuplicateKey(error)) return 'admin_exists';
     throw error;
   }
 }

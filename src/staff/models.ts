@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { ROLES, type Role } from './permissions';
+import { modelOn } from '../db/models';
 
 export type StaffDoc = {
   _id: Types.ObjectId;
@@ -90,10 +91,6 @@ export type StaffModels = {
   Credential: Model<CredentialDoc>;
   LoginThrottle: Model<LoginThrottleDoc>;
 };
-
-function modelOn<T>(connection: Connection, name: string, schema: Schema<T>): Model<T> {
-  return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
-}
 
 /**
  * The staff models on this connection (created once per connection). Call before

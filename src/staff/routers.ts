@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { auditRouter } from '../audit/audit-routes';
+import { auditRouter } from './audit-routes';
 import { openapiRouter } from '../http/openapi';
 import { authRouter } from './auth-routes';
 import type { StaffDeps } from './context';

@@ -1,13 +1,21 @@
 import express, { Router } from 'express';
 import { Types } from 'mongoose';
+
 import { z } from 'zod';
+
 import { AUDIT_ACTIONS } from '../audit/audit-log';
+
 import { PublicError } from '../errors';
+
 import { apiRoute } from './api-route';
+
 import { staffContext, type StaffDeps } from './context';
+
 import { revokeStaffCredentials } from './credentials';
+
 import type { StaffDoc } from './models';
 import { hashPassword } from './password';
+
 import {
   ROLES_WITH_PROVINCES,
   createStaffBody,
@@ -16,7 +24,10 @@ import {
   staffView,
   updateStaffBody,
 } from './schemas';
+
 import { viewStaff } from './views';
+
+import { isDuplicateKey } from '../db/models';
 
 const notFound = () => new PublicError(404, 'staff_not_found', 'No staff member with this id.');
 
@@ -71,7 +82,7 @@ export function staffRouter(deps: StaffDeps): Router {
           await models.Staff.create({ ...fields, passwordHash: await hashPassword(password) })
         ).toObject();
       } catch (error) {
-        if ((error as { code?: number }).code === 11000)
+        if (isDuplicateKey(error))
           throw new PublicError(409, 'email_taken', 'A staff account with this email already exists.');
         throw error;
       }

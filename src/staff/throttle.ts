@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../db/models';
 import { createHash } from 'node:crypto';
 import type { StaffModels } from './models';
 
@@ -36,8 +37,6 @@ export const ipKey = (ip: string) => `ip:${ip}`;
 export const clientKey = (email: string, ip: string) =>
   `client:${emailKey(email).slice('email:'.length)}:${ip}`;
 
-const DUPLICATE_KEY = 11000;
-
 /**
  * Counters live in MongoDB because several instances answer logins. Without transactions each
  * step is a single-document write; a race can at worst reset a window a moment early or lock a
@@ -59,7 +58,7 @@ export function loginThrottle(models: StaffModels, limits: LoginLimits) {
       return { failures: doc?.failures ?? 1, windowStart: doc?.windowStart ?? now };
     } catch (error) {
       // Two first failures at once: the loser's upsert collides with the winner's insert.
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
       const doc = await LoginThrottle.findOneAndUpdate({ key }, update, { returnDocument: 'after' }).lean();
       return { failures: doc?.failures ?? 1, windowStart: doc?.windowStart ?? now };
     }

@@ -1,5 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
+import { isDuplicateKey, modelOn } from '../db/models';
+
 export const VOLUNTEER_STATUSES = ['pending', 'active', 'rejected', 'revoked', 'superseded'] as const;
 export type VolunteerStatus = (typeof VOLUNTEER_STATUSES)[number];
 
@@ -128,16 +130,12 @@ export type VolunteerModels = {
 
 /** Registers the models on this connection (so `Database.ensureIndexes` builds their indexes). */
 export function volunteerModels(connection: Connection): VolunteerModels {
-  const get = <T>(name: string, schema: Schema<T>): Model<T> =>
-    (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
   return {
-    Volunteer: get('Volunteer', volunteerSchema),
-    VolunteerClaim: get('VolunteerClaim', claimSchema),
-    VolunteerAssignment: get('VolunteerAssignment', assignmentSchema),
+    Volunteer: modelOn(connection, 'Volunteer', volunteerSchema),
+    VolunteerClaim: modelOn(connection, 'VolunteerClaim', claimSchema),
+    VolunteerAssignment: modelOn(connection, 'VolunteerAssignment', assignmentSchema),
   };
 }
-
-const isDuplicateKey = (error: unknown) => (error as { code?: number } | null)?.code === 11000;
 
 /**
  * Claims a change of status: true when this call made the claim; the existing claim otherwise, so

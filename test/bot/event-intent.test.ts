@@ -1,4 +1,4 @@
-import { buildEvent, newUserId } from '../../src/line/webhook-client';
+import { buildEvent, newUserId } from '../../src/line-emulator/webhook-client';
 import { intentOf } from '../../src/bot/event-input';
 import type { LineEvent } from '../../src/ingestion/line-event';
 

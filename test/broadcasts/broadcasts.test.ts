@@ -9,7 +9,7 @@ import type { Database } from '../../src/db/connection';
 import { createErrorSink } from '../../src/errors';
 import { ApiRegistry } from '../../src/http/openapi';
 import { ingestionModels } from '../../src/ingestion/models';
-import { startLineEmulator, type LineEmulator } from '../../src/line/emulator';
+import { startLineEmulator, type LineEmulator } from '../../src/line-emulator';
 import { createLineApi, type LineApi } from '../../src/line/line-api';
 import { staffApiRouters } from '../../src/staff/routers';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';

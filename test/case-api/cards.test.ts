@@ -1,4 +1,4 @@
-import { statusCard } from '../../src/case-api/cards';
+import { statusCard } from '../../src/cases/status-cards';
 import { createI18n } from '../../src/i18n';
 
 describe('status cards', () => {

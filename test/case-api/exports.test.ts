@@ -5,7 +5,7 @@ import { buddhistDay, csvCell, EXPORT_COLUMNS, headerLabels } from '../../src/ca
 import type { Database } from '../../src/db/connection';
 import { createI18n } from '../../src/i18n';
 import { caseModels } from '../../src/cases/create-case';
-import { eraseCasePersonalData } from '../../src/jobs/retention-purge';
+import { eraseCasePersonalData } from '../../src/privacy/retention-purge';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { addCase, bearer, buildCaseApiApp, type CaseApiHarness } from './helpers';
 

@@ -9,7 +9,7 @@ import type { Database } from '../../src/db/connection';
 import { createErrorSink } from '../../src/errors';
 import { ApiRegistry } from '../../src/http/openapi';
 import { ingestionModels } from '../../src/ingestion/models';
-import { startLineEmulator, type LineEmulator } from '../../src/line/emulator';
+import { startLineEmulator, type LineEmulator } from '../../src/line-emulator';
 import { createLineApi } from '../../src/line/line-api';
 import { createSender, type Sender } from '../../src/line/sender';
 import { staffModels } from '../../src/staff/models';

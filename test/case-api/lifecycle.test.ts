@@ -1,5 +1,5 @@
 import { CASE_STATUSES } from '../../src/cases/case-schema';
-import { FINAL_STATUSES, planChange, TRANSITIONS } from '../../src/case-api/lifecycle';
+import { FINAL_STATUSES, planChange, TRANSITIONS } from '../../src/cases/lifecycle';
 
 const at = (status: (typeof CASE_STATUSES)[number], visitDate?: string) => ({
   reference: 'NL-2569-000001',

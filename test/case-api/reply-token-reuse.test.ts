@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { caseApiModels, type CaseChangeDoc } from '../../src/case-api/models';
-import { createNotifier } from '../../src/case-api/notifications';
+import { caseApiModels, type CaseChangeDoc } from '../../src/cases/case-records';
+import { createNotifier } from '../../src/cases/reporter-notifications';
 import { caseModels } from '../../src/cases/create-case';
 import { connectDatabase, type Database } from '../../src/db/connection';
 import { createI18n } from '../../src/i18n';

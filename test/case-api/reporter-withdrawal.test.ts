@@ -1,10 +1,10 @@
 import { setTimeout } from 'node:timers/promises';
 import request from 'supertest';
 import { withdrawCase } from '../../src/cases/case-actions';
-import { caseChanges, createCaseService } from '../../src/case-api/case-service';
-import { REPORTER_ACTOR } from '../../src/case-api/lifecycle';
-import { caseApiModels, type CaseChangeDoc } from '../../src/case-api/models';
-import { createNotifier } from '../../src/case-api/notifications';
+import { caseChanges, createCaseService } from '../../src/cases/case-service';
+import { REPORTER_ACTOR } from '../../src/cases/lifecycle';
+import { caseApiModels, type CaseChangeDoc } from '../../src/cases/case-records';
+import { createNotifier } from '../../src/cases/reporter-notifications';
 import type { Case } from '../../src/cases/case-schema';
 import { caseModels } from '../../src/cases/create-case';
 import type { Database } from '../../src/db/connection';

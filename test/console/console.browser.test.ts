@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { CaseInput } from '../../src/cases/case-schema';
 import { caseModels, createCase } from '../../src/cases/create-case';
-import { newUserId } from '../../src/line/webhook-client';
+import { newUserId } from '../../src/line-emulator/webhook-client';
 import { staffModels } from '../../src/staff/models';
 import {
   ARTIFACTS,

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import { handoffModel } from '../../src/handoffs/model';
 import { ingestionModels } from '../../src/ingestion/models';
-import { newUserId } from '../../src/line/webhook-client';
+import { newUserId } from '../../src/line-emulator/webhook-client';
 import { caseInput } from '../case-api/helpers';
 import { ARTIFACTS, hasChromium, launchBrowser, startConsoleHarness, type ConsoleHarness } from './harness';
 

@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { notifyStaff, staffNotificationModel } from '../../src/jobs/staff-notifications';
+import { notifyStaff, staffNotificationModel } from '../../src/notifications/staff-notifications';
 import { hasChromium, launchBrowser, startConsoleHarness, type ConsoleHarness } from './harness';
 
 /** The notifications page in headless Chromium against the real service; needs Debian's chromium. */

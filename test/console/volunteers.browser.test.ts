@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { createI18n, loadResources } from '../../src/i18n';
 import { createLineApi } from '../../src/line/line-api';
-import { newUserId } from '../../src/line/webhook-client';
+import { newUserId } from '../../src/line-emulator/webhook-client';
 import { buildRichMenuDefinitions, deployRichMenus, loadRichMenuImages } from '../../src/richmenus';
 import { volunteerModels } from '../../src/volunteers/model';
 import { hasChromium, launchBrowser, startConsoleHarness, until, type ConsoleHarness } from './harness';

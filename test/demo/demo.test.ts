@@ -4,7 +4,7 @@ import { caseModel } from '../../src/cases/case-model';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import { DEMO_COLLECTIONS } from '../../src/demo/demo-data';
 import { runDemoCommand } from '../../src/demo/demo-command';
-import { newUserId } from '../../src/line/webhook-client';
+import { newUserId } from '../../src/line-emulator/webhook-client';
 import { startSandboxService, stopSandboxService, type SandboxService } from '../e2e/harness';
 
 describe('npm run demo', () => {

@@ -1,7 +1,7 @@
 import { caseModels } from '../../src/cases/create-case';
 import { consentModel } from '../../src/privacy/consents';
 import { ingestionModels } from '../../src/ingestion/models';
-import { buildEvent, newGroupId, newMessageId, newUserId } from '../../src/line/webhook-client';
+import { buildEvent, newGroupId, newMessageId, newUserId } from '../../src/line-emulator/webhook-client';
 import { mediaModels } from '../../src/media/models';
 import { loadResources } from '../../src/i18n';
 import {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createCanvas } from '@napi-rs/canvas';
 import { parseConfig } from '../../src/config';
-import type { SentMessage } from '../../src/line/emulator';
+import type { SentMessage } from '../../src/line-emulator';
 import {
   buildEvent,
   newMessageId,
@@ -10,10 +10,10 @@ import {
   postWebhook,
   type EventOptions,
   type WebhookEvent,
-} from '../../src/line/webhook-client';
+} from '../../src/line-emulator/webhook-client';
 import { ingestionModels } from '../../src/ingestion/models';
 import { startService, type Service } from '../../src/service';
-import { solidPng } from '../../src/line/emulator';
+import { solidPng } from '../../src/line-emulator';
 import { testDatabaseServer, uniqueDbName } from '../helpers/db';
 import { eventually } from '../helpers/ingestion';
 import { testLogger } from '../helpers/logger';

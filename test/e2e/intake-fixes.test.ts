@@ -1,5 +1,5 @@
 import { caseModels } from '../../src/cases/create-case';
-import { newUserId } from '../../src/line/webhook-client';
+import { newUserId } from '../../src/line-emulator/webhook-client';
 import {
   consentedPerson,
   Person,

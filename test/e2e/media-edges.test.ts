@@ -1,6 +1,6 @@
 import { caseModels } from '../../src/cases/create-case';
 import { loadResources } from '../../src/i18n';
-import { buildEvent, newMessageId } from '../../src/line/webhook-client';
+import { buildEvent, newMessageId } from '../../src/line-emulator/webhook-client';
 import { mediaModels } from '../../src/media/models';
 import {
   consentedPerson,

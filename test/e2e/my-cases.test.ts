@@ -1,8 +1,8 @@
-import { REPORTER_ACTOR } from '../../src/case-api/lifecycle';
-import { caseApiModels } from '../../src/case-api/models';
+import { REPORTER_ACTOR } from '../../src/cases/lifecycle';
+import { caseApiModels } from '../../src/cases/case-records';
 import { caseModels } from '../../src/cases/create-case';
 import { loadResources } from '../../src/i18n';
-import { buildEvent } from '../../src/line/webhook-client';
+import { buildEvent } from '../../src/line-emulator/webhook-client';
 import { mediaModels } from '../../src/media/models';
 import {
   consentedPerson,

@@ -1,13 +1,13 @@
 import { auditModel } from '../../src/audit/model';
-import { caseApiModels } from '../../src/case-api/models';
-import { recipientsOf } from '../../src/case-api/notifications';
+import { caseApiModels } from '../../src/cases/case-records';
+import { recipientsOf } from '../../src/cases/reporter-notifications';
 import { mediaModels } from '../../src/media/models';
 import { caseModels, createCase } from '../../src/cases/create-case';
-import { staffNotificationModel } from '../../src/jobs/staff-notifications';
+import { staffNotificationModel } from '../../src/notifications/staff-notifications';
 import { loadResources } from '../../src/i18n';
 import { ingestionModels } from '../../src/ingestion/models';
-import type { SentMessage } from '../../src/line/emulator';
-import { buildEvent, newUserId } from '../../src/line/webhook-client';
+import type { SentMessage } from '../../src/line-emulator';
+import { buildEvent, newUserId } from '../../src/line-emulator/webhook-client';
 import {
   consentedPerson,
   jpegPhoto,

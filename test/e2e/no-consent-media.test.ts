@@ -2,7 +2,7 @@ import { handoffModel } from '../../src/handoffs/model';
 import { inboundEntry } from '../../src/handoffs/chat';
 import { loadResources } from '../../src/i18n';
 import { ingestionModels } from '../../src/ingestion/models';
-import { newUserId } from '../../src/line/webhook-client';
+import { newUserId } from '../../src/line-emulator/webhook-client';
 import { mediaModels } from '../../src/media/models';
 import {
   jpegPhoto,

@@ -1,6 +1,6 @@
 import { caseModels } from '../../src/cases/create-case';
 import { consentModel } from '../../src/privacy/consents';
-import { newUserId } from '../../src/line/webhook-client';
+import { newUserId } from '../../src/line-emulator/webhook-client';
 import { mediaModels } from '../../src/media/models';
 import {
   jpegPhoto,

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { parseConfig } from '../../src/config';
 import { startService, type Service } from '../../src/service';
-import { buildEvent, newUserId, postWebhook } from '../../src/line/webhook-client';
+import { buildEvent, newUserId, postWebhook } from '../../src/line-emulator/webhook-client';
 import { createAuditLog } from '../../src/audit/audit-log';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import { handoffModel } from '../../src/handoffs/model';

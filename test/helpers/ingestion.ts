@@ -13,7 +13,7 @@ import {
 import { webhookRouter } from '../../src/ingestion/webhook-router';
 import { createLineApi } from '../../src/line/line-api';
 import { createSender, type Sender } from '../../src/line/sender';
-import type { LineEmulator } from '../../src/line/emulator';
+import type { LineEmulator } from '../../src/line-emulator';
 import { testLogger } from './logger';
 
 export const TEST_SECRET = '0123456789abcdef0123456789abcdef';

@@ -3,16 +3,16 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startLineEmulator, type LineEmulator } from '../../src/line/emulator';
+import { startLineEmulator, type LineEmulator } from '../../src/line-emulator';
 import { MongoClient } from 'mongodb';
-import { solidPng } from '../../src/line/emulator';
+import { solidPng } from '../../src/line-emulator';
 import {
   buildEvent,
   newMessageId,
   newUserId,
   postWebhook,
   type WebhookEvent,
-} from '../../src/line/webhook-client';
+} from '../../src/line-emulator/webhook-client';
 import { testDatabaseServer, uniqueDbName } from '../helpers/db';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -1,7 +1,7 @@
 import type { Database } from '../../src/db/connection';
 import { handoffModel } from '../../src/handoffs/model';
 import { bangkokDate, sendCoordinatorDigests, sumFor } from '../../src/jobs/coordinator-digest';
-import { staffNotificationModel } from '../../src/jobs/staff-notifications';
+import { staffNotificationModel } from '../../src/notifications/staff-notifications';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { addStaff } from '../staff/helpers';
 import { CHIANG_MAI, DAY, T0, days, seedCase } from './helpers';

@@ -2,7 +2,7 @@ import type { Database } from '../../src/db/connection';
 import { handoffModel } from '../../src/handoffs/model';
 import { ingestionModels } from '../../src/ingestion/models';
 import { mediaModels } from '../../src/media/models';
-import { purgeUnusedMedia } from '../../src/media/purge';
+import { purgeUnusedMedia } from '../../src/privacy/media-purge';
 import { addCase, lineUserId } from '../case-api/helpers';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 

@@ -7,7 +7,7 @@ import {
   notifyStaff,
   staffNotificationModel,
   staffNotificationsRouter,
-} from '../../src/jobs/staff-notifications';
+} from '../../src/notifications/staff-notifications';
 import { staffApiRouters } from '../../src/staff/routers';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { testLogger } from '../helpers/logger';

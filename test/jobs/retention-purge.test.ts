@@ -21,9 +21,9 @@ import {
   escalationSettled,
   purgeOperationalRecords,
   purgePersonalData,
-} from '../../src/jobs/retention-purge';
+} from '../../src/privacy/retention-purge';
 import { caseEscalationModel, escalateOverdueCases } from '../../src/jobs/sla-escalation';
-import { staffNotificationModel } from '../../src/jobs/staff-notifications';
+import { staffNotificationModel } from '../../src/notifications/staff-notifications';
 import { mediaModels } from '../../src/media/models';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { testLogger } from '../helpers/logger';

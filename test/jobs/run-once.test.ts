@@ -2,7 +2,7 @@ import { connectDatabase, type Database } from '../../src/db/connection';
 import { createErrorSink } from '../../src/errors';
 import { domainJobs } from '../../src/jobs';
 import { createScheduler, jobTickModel, type Job } from '../../src/jobs/scheduler';
-import { staffNotificationModel } from '../../src/jobs/staff-notifications';
+import { staffNotificationModel } from '../../src/notifications/staff-notifications';
 import { dropTestDatabase, openTestDatabase, testDatabaseServer } from '../helpers/db';
 import { testLogger } from '../helpers/logger';
 import { addStaff } from '../staff/helpers';

@@ -6,7 +6,7 @@ import {
   lastStaffActionAt,
   overdueDays,
 } from '../../src/jobs/sla-escalation';
-import { staffNotificationModel } from '../../src/jobs/staff-notifications';
+import { staffNotificationModel } from '../../src/notifications/staff-notifications';
 import { staffModels } from '../../src/staff/models';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { addStaff } from '../staff/helpers';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import { housePhoto } from '../../src/demo/photos';
 import { loadResources } from '../../src/i18n';
-import { buildEvent } from '../../src/line/webhook-client';
+import { buildEvent } from '../../src/line-emulator/webhook-client';
 import { mediaModels } from '../../src/media/models';
 import { publicationConsentModel } from '../../src/public/publication-model';
 import {

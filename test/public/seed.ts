@@ -3,7 +3,7 @@ import type { CaseInput } from '../../src/cases/case-schema';
 import { caseModel } from '../../src/cases/case-model';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import { housePhoto } from '../../src/demo/photos';
-import { newUserId } from '../../src/line/webhook-client';
+import { newUserId } from '../../src/line-emulator/webhook-client';
 import { mediaModels } from '../../src/media/models';
 import { publicationConsentModel } from '../../src/public/publication-model';
 

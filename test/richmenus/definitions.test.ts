@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { allFlows } from '../../flows';
 import { createI18n } from '../../src/i18n';
-import { checkRichMenu, inspectImage, RICH_MENU_LIMITS } from '../../src/line/emulator';
+import { checkRichMenu, inspectImage, RICH_MENU_LIMITS } from '../../src/line-emulator';
 import {
   ALIAS,
   buildRichMenuDefinitions,

@@ -1,6 +1,6 @@
 import type { Database } from '../../src/db/connection';
 import { createI18n } from '../../src/i18n';
-import { startLineEmulator, type LineEmulator } from '../../src/line/emulator';
+import { startLineEmulator, type LineEmulator } from '../../src/line-emulator';
 import { createLineApi, type LineApi } from '../../src/line/line-api';
 import { buildRichMenuDefinitions, deployRichMenus, loadRichMenuImages } from '../../src/richmenus';
 import { runRichMenuDeploy } from '../../src/richmenus/deploy-command';

@@ -1,5 +1,5 @@
 import { createI18n } from '../../src/i18n';
-import { startLineEmulator, type LineEmulator, type RecordedCall } from '../../src/line/emulator';
+import { startLineEmulator, type LineEmulator, type RecordedCall } from '../../src/line-emulator';
 import { createLineApi, type LineApi } from '../../src/line/line-api';
 import {
   ALIAS,

@@ -7,9 +7,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createApp } from '../../src/app';
 import { createErrorSink } from '../../src/errors';
 import { createI18n } from '../../src/i18n';
-import { solidPng, startLineEmulator, type LineEmulator } from '../../src/line/emulator';
+import { solidPng, startLineEmulator, type LineEmulator } from '../../src/line-emulator';
 import { createLineApi, type LineApi } from '../../src/line/line-api';
-import { signBody } from '../../src/line/webhook-client';
+import { signBody } from '../../src/line-emulator/webhook-client';
 import {
   ALIAS,
   buildRichMenuDefinitions,

@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { Database } from '../../src/db/connection';
 import { AUDIT_ACTIONS, createAuditLog } from '../../src/audit/audit-log';
 import { auditModel } from '../../src/audit/model';
-import { staffNotificationModel } from '../../src/jobs/staff-notifications';
+import { staffNotificationModel } from '../../src/notifications/staff-notifications';
 import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../src/staff/credentials';
 import { ensureFirstAdmin } from '../../src/staff/first-admin';
 import { staffModels } from '../../src/staff/models';

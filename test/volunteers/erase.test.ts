@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { buildEvent } from '../../src/line/webhook-client';
+import { buildEvent } from '../../src/line-emulator/webhook-client';
 import { caseModels } from '../../src/cases/create-case';
 import { ALIAS } from '../../src/richmenus';
 import { volunteerModels } from '../../src/volunteers';

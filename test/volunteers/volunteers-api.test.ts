@@ -10,7 +10,7 @@ import { createErrorSink } from '../../src/errors';
 import { ApiRegistry } from '../../src/http/openapi';
 import { createI18n } from '../../src/i18n';
 import { ingestionModels } from '../../src/ingestion/models';
-import { startLineEmulator, type LineEmulator } from '../../src/line/emulator';
+import { startLineEmulator, type LineEmulator } from '../../src/line-emulator';
 import { createLineApi, type LineApi } from '../../src/line/line-api';
 import { createSender, type Sender } from '../../src/line/sender';
 import { ALIAS, buildRichMenuDefinitions, deployRichMenus, loadRichMenuImages } from '../../src/richmenus';

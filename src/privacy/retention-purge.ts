@@ -1,23 +1,23 @@
 import type { Connection } from 'mongoose';
-import { consentModel } from '../privacy/consents';
+import { consentModel } from './consents';
 import {
   broadcastModels,
   type BroadcastDoc,
   type BroadcastStatus,
   type ClaimDoc,
 } from '../broadcasts/models';
-import { FINAL_STATUSES } from '../case-api/lifecycle';
-import { caseApiModels } from '../case-api/models';
+import { FINAL_STATUSES } from '../cases/lifecycle';
+import { caseApiModels } from '../cases/case-records';
 import type { Case, TimelineEntry } from '../cases/case-schema';
 import { caseModel } from '../cases/case-model';
 import { eraseCaseFeedback } from '../feedback/feedback';
 import { caseFeedbackModel } from '../feedback/model';
 import { auditModel } from '../audit/model';
-import { ingestionModels } from '../ingestion/models';
+import { lineModels } from '../line/models';
 import { deleteMedia } from '../media/media-store';
 import { mediaModels } from '../media/models';
-import { caseEscalationModel, lastStaffActionAt, type CaseEscalationDoc } from './sla-escalation';
-import { staffNotificationModel } from './staff-notifications';
+import { caseEscalationModel, lastStaffActionAt, type CaseEscalationDoc } from '../jobs/sla-escalation';
+import { staffNotificationModel } from '../notifications/staff-notifications';
 import { publicationConsentModel } from '../public/publication-model';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -87,7 +87,7 @@ export async function eraseCasePersonalData(
   for (const id of mediaIds) await deleteMedia(media, id);
 
   const { CaseChange, CaseNotification } = caseApiModels(connection);
-  await ingestionModels(connection).OutboundMessage.deleteMany({ caseReference: record.reference });
+  await lineModels(connection).OutboundMessage.deleteMany({ caseReference: record.reference });
   await CaseNotification.deleteMany({ reference: record.reference });
   await eraseCaseFeedback(connection, record.reference);
   // The consent to publish names the person; their story leaves the public page with it.

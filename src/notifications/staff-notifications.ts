@@ -1,12 +1,20 @@
 import express, { Router } from 'express';
 import { Schema, type Connection, type Model } from 'mongoose';
+
 import { z } from 'zod';
+
 import { CASE_STATUSES } from '../cases/case-schema';
+
 import { PublicError } from '../errors';
+
 import { apiRoute } from '../staff/api-route';
+
 import { staffContext, type StaffDeps } from '../staff/context';
+
 import { staffOf } from '../staff/middleware';
+
 import type { StaffModels } from '../staff/models';
+import { isDuplicateKey, modelOn } from '../db/models';
 
 /**
  * Staff have no LINE id in our model, so what the jobs tell them waits here for the console.
@@ -93,13 +101,8 @@ staffNotificationSchema.index({ staffId: 1, createdAt: -1 });
 export type StaffNotificationModel = Model<StaffNotificationDoc>;
 
 export function staffNotificationModel(connection: Connection): StaffNotificationModel {
-  return (
-    (connection.models.StaffNotification as StaffNotificationModel | undefined) ??
-    connection.model<StaffNotificationDoc>('StaffNotification', staffNotificationSchema)
-  );
+  return modelOn<StaffNotificationDoc>(connection, 'StaffNotification', staffNotificationSchema);
 }
-
-export const isDuplicateKey = (error: unknown) => (error as { code?: number } | null)?.code === 11000;
 
 /** Inserts the notification unless one with this id exists; true when this call created it. */
 export async function notifyStaff(

@@ -1,7 +1,7 @@
 import { postbackData } from '../conversation/postback';
 import type { messagingApi } from '@line/bot-sdk';
 import type { TFunction } from 'i18next';
-import type { CaseStatus } from '../cases/case-schema';
+import type { CaseStatus } from './case-schema';
 import { clip } from '../conversation/render';
 import { formatDate } from '../conversation/text';
 

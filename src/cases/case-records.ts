@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { CASE_STATUSES, type CaseStatus } from '../cases/case-schema';
+import { CASE_STATUSES, type CaseStatus } from './case-schema';
+import { modelOn } from '../db/models';
 
 /**
  * One lifecycle change of one case, claimed by inserting `reference:seq` as the _id: a unique
@@ -67,13 +68,7 @@ export type CaseApiModels = {
 
 export function caseApiModels(connection: Connection): CaseApiModels {
   return {
-    CaseChange:
-      (connection.models.CaseChange as Model<CaseChangeDoc> | undefined) ??
-      connection.model<CaseChangeDoc>('CaseChange', caseChangeSchema),
-    CaseNotification:
-      (connection.models.CaseNotification as Model<CaseNotificationDoc> | undefined) ??
-      connection.model<CaseNotificationDoc>('CaseNotification', caseNotificationSchema),
+    CaseChange: modelOn<CaseChangeDoc>(connection, 'CaseChange', caseChangeSchema),
+    CaseNotification: modelOn<CaseNotificationDoc>(connection, 'CaseNotification', caseNotificationSchema),
   };
 }
-
-export const isDuplicateKey = (error: unknown) => (error as { code?: number } | null)?.code === 11000;

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { apiRoute } from '../staff/api-route';
-import { staffContext, type StaffDeps } from '../staff/context';
-import { objectIdSchema } from '../staff/schemas';
-import { isValidCursor } from './audit-log';
+import { apiRoute } from './api-route';
+import { staffContext, type StaffDeps } from './context';
+import { objectIdSchema } from './schemas';
+import { isValidCursor } from '../audit/audit-log';
 
 const instant = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z' })

@@ -282,7 +282,7 @@ function isAbsoluteUri(value: string): boolean {
 export function locateSpec(fileName: string): string {
   const candidates = [
     path.join(__dirname, 'openapi', fileName),
-    path.resolve(__dirname, '../../../../src/line/emulator/openapi', fileName),
+    path.resolve(__dirname, '../../../src/line-emulator/openapi', fileName),
   ];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found)

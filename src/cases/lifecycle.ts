@@ -1,4 +1,4 @@
-import type { CaseStatus } from '../cases/case-schema';
+import type { CaseStatus } from './case-schema';
 
 /**
  * The case lifecycle: new -> reviewing -> visit_scheduled -> assessed -> approved -> in_progress ->

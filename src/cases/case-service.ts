@@ -1,20 +1,30 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Readable } from 'node:stream';
 import type { Connection, QueryFilter, UpdateQuery } from 'mongoose';
-import type { Case, CaseStatus, TimelineEntry } from '../cases/case-schema';
-import { caseModels } from '../cases/create-case';
+import type { Case, CaseStatus, TimelineEntry } from './case-schema';
+import { caseModels } from './create-case';
+
 import type { ErrorSink } from '../errors';
 import { PublicError } from '../errors';
+
 import { imageTypeOf } from '../media/image-type';
+
 import { deleteMedia, MEDIA_LIMITS, storeStream } from '../media/media-store';
+
 import { mediaModels } from '../media/models';
+
 import type { CaseScope } from '../staff/permissions';
 import { staffModels } from '../staff/models';
-import { caseFilter } from './filters';
+
+import { caseFilter } from '../case-api/filters';
+
 import { planChange, REPORTER_ACTOR, type LifecycleChange } from './lifecycle';
-import { caseApiModels, isDuplicateKey, type CaseChangeDoc } from './models';
-import type { Notifier } from './notifications';
-import type { PatchCaseBody } from './schemas';
+
+import { caseApiModels, type CaseChangeDoc } from './case-records';
+import type { Notifier } from './reporter-notifications';
+import type { PatchCaseBody } from '../case-api/schemas';
+import { isDuplicateKey } from '../db/models';
 
 /** A claim nobody applied for this long was left by a crashed request; the next one rolls it forward. */
 const STALE_CLAIM_MS = 30_000;

@@ -8,14 +8,14 @@ import {
   solidPng,
   startLineEmulator,
   type LineEmulator,
-} from '../src/line/emulator';
+} from '../../src/line-emulator';
 import {
   buildEvent,
   newWebhookEventId,
   postWebhook,
   signBody,
   webhookBody,
-} from '../src/line/webhook-client';
+} from '../../src/line-emulator/webhook-client';
 
 const USER = 'U1111111111111111111111111111111a';
 const OTHER = 'U2222222222222222222222222222222b';

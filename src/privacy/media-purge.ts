@@ -2,8 +2,8 @@ import type { Connection } from 'mongoose';
 import { caseModels } from '../cases/create-case';
 import { handoffModel } from '../handoffs/model';
 import { ingestionModels } from '../ingestion/models';
-import { deleteMedia } from './media-store';
-import { mediaModels } from './models';
+import { deleteMedia } from '../media/media-store';
+import { mediaModels } from '../media/models';
 
 /** How many files one run looks at: the job runs hourly, a backlog goes over a few runs. */
 const BATCH = 500;

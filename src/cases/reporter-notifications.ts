@@ -1,13 +1,18 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { i18n } from 'i18next';
-import type { Case } from '../cases/case-schema';
-import type { IngestionModels } from '../ingestion/models';
+import type { Case } from './case-schema';
+import type { LineModels } from '../line/models';
 import type { Sender } from '../line/sender';
 import { claimUnusedReplyToken } from '../line/unused-reply-tokens';
+
 import { asksPublication, publicationCard, recordPublicationAsked } from '../public/publication';
-import { ratingCard, statusCard, noteMessage, type CardSubject } from './cards';
+
+import { ratingCard, statusCard, noteMessage, type CardSubject } from './status-cards';
+
 import { REPORTER_ACTOR } from './lifecycle';
-import { isDuplicateKey, type CaseApiModels, type CaseChangeDoc } from './models';
+
+import { type CaseApiModels, type CaseChangeDoc } from './case-records';
+import { isDuplicateKey } from '../db/models';
 
 const LANGUAGES = ['th', 'en', 'hmn'];
 /** Status updates go out before broadcasts when the quota is short. */
@@ -19,7 +24,7 @@ const LINE_USER_ID = /^U[0-9a-f]{32}$/;
 
 export type NotifierDeps = {
   models: CaseApiModels;
-  ingestion: IngestionModels;
+  ingestion: LineModels;
   sender: Sender;
   i18n: i18n;
   clock: () => Date;
@@ -31,7 +36,7 @@ type CaseRecipients = Pick<Case, 'reporter' | 'volunteer' | 'extraReporters' | '
  * Who hears about a case: the reporter, the volunteer who reported for the household, and the
  * reporters of cases merged into it; each once, in their language; never anyone who unfollowed.
  */
-export async function recipientsOf(ingestion: IngestionModels, record: CaseRecipients): Promise<Recipient[]> {
+export async function recipientsOf(ingestion: LineModels, record: CaseRecipients): Promise<Recipient[]> {
   const ids = [
     ...new Set([
       record.reporter.lineUserId,

@@ -1,6 +1,6 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { TFunction } from 'i18next';
-import type { Effect } from '../conversation';
+import type { Effect } from './';
 
 /**
  * The engine decides; features act. Each effect type has one handler, owned by its feature
