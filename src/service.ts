@@ -9,7 +9,8 @@ import { caseModels } from './cases/create-case';
 import { consoleRouter } from './console/router';
 import { broadcastModels, broadcastRouter, runDueBroadcasts } from './broadcasts';
 import { domainJobs } from './jobs';
-import { staffNotificationsRouter } from './notifications/staff-notifications';
+import { tellAdminsOfGuessing } from './notifications/staff-notifications';
+import { staffNotificationsRouter } from './notifications/router';
 import { offerNewCase, performVolunteerEffect, volunteerModels, volunteerRouter } from './volunteers';
 import { loadAddressDirectory } from './geo/address-directory';
 import { placeDescriber } from './cases/case-input';
@@ -41,7 +42,7 @@ import { retryPendingMedia } from './media/media-store';
 import { purgeUnusedMedia } from './privacy/media-purge';
 import { mediaModels } from './media/models';
 import { sandboxRouter } from './sandbox/router';
-import { createAuditLog } from './audit/audit-log';
+import { createAuditLog } from './staff/audit-log';
 import { ApiRegistry } from './http/openapi';
 import { ensureFirstAdmin } from './staff/first-admin';
 import { staffModels } from './staff/models';
@@ -131,7 +132,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const audit = createAuditLog(connection);
   const apiRegistry = new ApiRegistry();
   // Built before the indexes: building a router registers its models.
-  const staffRouters = staffApiRouters({ connection, logger, api: apiRegistry });
+  const staffRouters = staffApiRouters({ connection, logger, api: apiRegistry }, (guess) =>
+    tellAdminsOfGuessing(connection, guess),
+  );
   registerCaseApiModels(connection);
   volunteerModels(connection);
   broadcastModels(connection);

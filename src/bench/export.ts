@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createApp } from '../app';
-import { auditModel } from '../audit/model';
+import { auditModel } from '../staff/audit-model';
 import { caseApiRouter, registerCaseApiModels } from '../case-api/router';
 import { CATEGORIES, CASE_STATUSES, type Case } from '../cases/case-schema';
 import { caseModels } from '../cases/create-case';
@@ -27,6 +27,7 @@ import { createLogger } from '../logger';
 import { createSession } from '../staff/credentials';
 import { staffModels } from '../staff/models';
 import { staffApiRouters } from '../staff/routers';
+import { tellAdminsOfGuessing } from '../notifications/staff-notifications';
 
 const execFileAsync = promisify(execFile);
 const TOTAL = Number(process.env.BENCH_CASES ?? 100_000);
@@ -132,7 +133,7 @@ async function main() {
       reportError: createErrorSink(logger),
       isReady: async () => true,
       routers: [
-        ...staffApiRouters({ connection, logger, api }),
+        ...staffApiRouters({ connection, logger, api }, (guess) => tellAdminsOfGuessing(connection, guess)),
         caseApiRouter({ connection, sender, logger, reportError: createErrorSink(logger), api }),
       ],
     });

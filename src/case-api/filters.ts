@@ -1,6 +1,7 @@
 import type { QueryFilter } from 'mongoose';
 import type { Case } from '../cases/case-schema';
 import { normaliseKeyword } from '../cases/keywords';
+import { byUser, inProvinces, scopeFilter } from '../cases/case-scope';
 import type { CaseScope } from '../staff/permissions';
 import type { CaseFilterQuery } from './schemas';
 
@@ -31,14 +32,11 @@ export function caseFilter(
   const and: QueryFilter<Case>[] = [];
   if (query.status) and.push({ status: { $in: query.status } });
   if (query.category) and.push({ category: { $in: query.category } });
-  if (query.province) and.push({ 'location.resolved.provinceCode': { $in: query.province } });
+  if (query.province) and.push(inProvinces(query.province));
   if (query.priority) and.push({ 'priority.level': { $in: query.priority } });
   if (query.assignee === 'none') and.push({ assigneeId: { $exists: false } });
   else if (query.assignee) and.push({ assigneeId: query.assignee });
-  if (query.lineUserId)
-    and.push({
-      $or: [{ 'reporter.lineUserId': query.lineUserId }, { 'volunteer.lineUserId': query.lineUserId }],
-    });
+  if (query.lineUserId) and.push(byUser(query.lineUserId));
   if (query.from || query.to)
     and.push({
       createdAt: { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) },
@@ -58,10 +56,7 @@ export function caseFilter(
       );
     }
   }
-  if (!scope.all)
-    and.push({
-      $or: [{ assigneeId: scope.assigneeId }, { 'location.resolved.provinceCode': { $in: scope.provinces } }],
-    });
+  if (!scope.all) and.push(scopeFilter(scope));
   return and.length === 0 ? {} : and.length === 1 ? and[0]! : { $and: and };
 }
 

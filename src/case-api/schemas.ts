@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { CASE_STATUSES, CATEGORIES, PRIORITY_LEVELS } from '../cases/case-schema';
 import { objectIdSchema } from '../staff/schemas';
+import { calendarDate, patchCaseBody, referenceSchema } from '../cases/case-patch';
 
-export const referenceSchema = z
-  .string()
-  .regex(/^NL-\d{4}-\d{6,}$/, { error: 'must be a case reference such as NL-2569-000123' });
+export { calendarDate, patchCaseBody, referenceSchema };
 
 export const referenceParams = z.strictObject({ reference: referenceSchema });
 export const mediaParams = z.strictObject({ id: z.string().min(1).max(200) });
@@ -32,19 +31,6 @@ const instant = (end: boolean) =>
       const day = new Date(`${value}T00:00:00${BANGKOK}`);
       return end ? new Date(day.getTime() + 86_400_000) : day;
     });
-
-export const calendarDate = z
-  .string()
-  .regex(DATE_ONLY, { error: 'must be a date as YYYY-MM-DD' })
-  .refine(
-    (value) => {
-      const day = new Date(`${value}T00:00:00Z`);
-      return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(value);
-    },
-    {
-      error: 'is not a real calendar date',
-    },
-  );
 
 export const caseFilterQuery = z.strictObject({
   status: listOf(CASE_STATUSES, 'statuses').optional(),
@@ -101,33 +87,6 @@ export const exportQuery = caseFilterQuery.extend({
       'language of the CSV/XLSX header row and of its status, category, priority and reported-by cells (th, en or hmn); GeoJSON keys do not change',
     ),
 });
-
-export const patchCaseBody = z
-  .strictObject({
-    status: z.enum(CASE_STATUSES).optional(),
-    priority: z.enum(PRIORITY_LEVELS).optional(),
-    assigneeId: objectIdSchema.nullable().optional().describe('staff id; null unassigns'),
-    visitDate: calendarDate.optional(),
-    reason: z.string().trim().min(1).max(1000).optional().describe('required when declining'),
-    duplicateOf: referenceSchema.optional().describe('required when marking a duplicate'),
-    notify: z
-      .boolean()
-      .optional()
-      .describe(
-        'false: the reporter is not sent a card for this status change (an intermediate step; a push costs LINE quota). Default true',
-      ),
-  })
-  .refine(
-    (b) =>
-      b.status !== undefined ||
-      b.priority !== undefined ||
-      b.assigneeId !== undefined ||
-      b.visitDate !== undefined,
-    {
-      error: 'give at least one of status, priority, assigneeId, visitDate',
-    },
-  );
-export type PatchCaseBody = z.output<typeof patchCaseBody>;
 
 export const noteBody = z.strictObject({
   text: z.string().trim().min(1).max(5000),

@@ -2,7 +2,7 @@ import type { AnswerValue, DescribePlace, Effect } from '../conversation';
 import { CATEGORIES, TENURES, VULNERABLE_MEMBERS, type CaseInput } from './case-schema';
 import type { AddressDirectory } from '../geo/address-directory';
 import { resolvePlace } from '../geo/resolve-place';
-import { consentId } from '../privacy/consents';
+import { consentId } from '../conversation/effects';
 
 type CreateCase = Extract<Effect, { type: 'createCase' }>;
 

@@ -72,3 +72,8 @@ export function caseApiModels(connection: Connection): CaseApiModels {
     CaseNotification: modelOn<CaseNotificationDoc>(connection, 'CaseNotification', caseNotificationSchema),
   };
 }
+
+/** The status messages still owed to an erased person go: there is nobody to tell. */
+export async function forgetNoticesOwedTo(connection: Connection, lineUserId: string): Promise<void> {
+  await caseApiModels(connection).CaseNotification.deleteMany({ to: lineUserId });
+}

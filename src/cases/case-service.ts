@@ -17,13 +17,13 @@ import { mediaModels } from '../media/models';
 import type { CaseScope } from '../staff/permissions';
 import { staffModels } from '../staff/models';
 
-import { caseFilter } from '../case-api/filters';
+import { scopeFilter } from './case-scope';
 
 import { planChange, REPORTER_ACTOR, type LifecycleChange } from './lifecycle';
 
 import { caseApiModels, type CaseChangeDoc } from './case-records';
 import type { Notifier } from './reporter-notifications';
-import type { PatchCaseBody } from '../case-api/schemas';
+import type { PatchCaseBody } from './case-patch';
 import { isDuplicateKey } from '../db/models';
 
 /** A claim nobody applied for this long was left by a crashed request; the next one rolls it forward. */
@@ -153,7 +153,7 @@ export function createCaseService(deps: CaseServiceDeps) {
 
   async function load(reference: string, scope: CaseScope): Promise<Case> {
     const found = await cases
-      .findOne({ $and: [{ reference }, caseFilter({}, scope)] } as QueryFilter<Case>, { _id: 0 })
+      .findOne({ $and: [{ reference }, scopeFilter(scope)] } as QueryFilter<Case>, { _id: 0 })
       .lean<Case>();
     if (!found) throw notFound(reference);
     return found;

@@ -6,13 +6,15 @@ import { postbackData } from '../conversation/postback';
 import type { Logger } from '../logger';
 import { deleteMedia } from '../media/media-store';
 import type { MediaModels } from '../media/models';
-import { casesCarousel, type PrivacyDeps } from '../privacy/my-data';
+import type { i18n } from 'i18next';
+import { casesCarousel } from './cases-carousel';
 import type { Case } from './case-schema';
 import { addToCase, withdrawCase, type CaseActionOutcome } from './case-actions';
 import { caseInputFrom } from './case-input';
 import { createCase, type CaseModels } from './create-case';
 
-export type CaseEffectDeps = PrivacyDeps & {
+export type CaseEffectDeps = {
+  i18n: i18n;
   cases: CaseModels;
   media: MediaModels;
   logger: Logger;

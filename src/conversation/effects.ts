@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { messagingApi } from '@line/bot-sdk';
 import type { TFunction } from 'i18next';
 import type { Effect } from './';
@@ -37,4 +38,9 @@ export function performEffect(
 ): Promise<EffectOutcome> {
   const handler = handlers[effect.type] as (effect: Effect, context: EffectContext) => Promise<EffectOutcome>;
   return handler(effect, context);
+}
+
+/** Deterministic, so the case created later can name the consent it rests on without a lookup race. */
+export function consentId(lineUserId: string, givenAt: string): string {
+  return `consent-${createHash('sha256').update(`${lineUserId}|${givenAt}`).digest('hex').slice(0, 24)}`;
 }

@@ -1,5 +1,5 @@
 import type { QueryFilter } from 'mongoose';
-import { caseFilter } from '../case-api/filters';
+import { byUser, inProvinces, scopeFilter } from '../cases/case-scope';
 import type { Case } from '../cases/case-schema';
 import { caseScope, type Role } from '../staff/permissions';
 
@@ -25,9 +25,9 @@ export function handoffScope(staff: { id: string; role: Role; provinces: string[
     case 'coordinator':
       return staff.provinces.length === 0
         ? { all: true }
-        : { all: false, cases: caseFilter({ province: staff.provinces }, { all: true }) };
+        : { all: false, cases: inProvinces(staff.provinces) };
     case 'caseworker':
-      return { all: false, cases: caseFilter({}, caseScope(staff)) };
+      return { all: false, cases: scopeFilter(caseScope(staff)) };
     case 'viewer':
       return { all: false, cases: NO_CASE };
   }
@@ -35,6 +35,6 @@ export function handoffScope(staff: { id: string; role: Role; provinces: string[
 
 /** The person's cases that bring their hand-off into the scope (every case of theirs for `all`). */
 export function casesBringingHandoff(scope: HandoffScope, lineUserId: string): QueryFilter<Case> {
-  const theirs = caseFilter({ lineUserId }, { all: true });
+  const theirs = byUser(lineUserId);
   return scope.all ? theirs : { $and: [theirs, scope.cases] };
 }

@@ -81,7 +81,6 @@ const chatSchema = new Schema(
 
 chatSchema.index({ wakeAt: 1 });
 
-
 export type InboundEventDoc = InferSchemaType<typeof inboundEventSchema>;
 export type QueuedEventDoc = InferSchemaType<typeof queuedEventSchema>;
 export type ChatDoc = InferSchemaType<typeof chatSchema>;

@@ -1,12 +1,12 @@
 import type { Connection } from 'mongoose';
-import { sendCoordinatorDigests } from './coordinator-digest';
+import { sendCoordinatorDigests } from '../notifications/coordinator-digest';
 import {
   purgeOperationalRecords,
   purgePersonalData,
   type RetentionOptions,
 } from '../privacy/retention-purge';
 import type { Job } from './scheduler';
-import { caseEscalationModel, escalateOverdueCases, type SlaDays } from './sla-escalation';
+import { caseEscalationModel, escalateOverdueCases, type SlaDays } from '../notifications/sla-escalation';
 import { staffNotificationModel } from '../notifications/staff-notifications';
 
 export type DomainJobsDeps = {

@@ -1,20 +1,12 @@
-import express, { Router } from 'express';
 import { Schema, type Connection, type Model } from 'mongoose';
 
 import { z } from 'zod';
 
 import { CASE_STATUSES } from '../cases/case-schema';
 
-import { PublicError } from '../errors';
-
-import { apiRoute } from '../staff/api-route';
-
-import { staffContext, type StaffDeps } from '../staff/context';
-
-import { staffOf } from '../staff/middleware';
-
 import type { StaffModels } from '../staff/models';
-import { isDuplicateKey, modelOn } from '../db/models';
+import { insertOnce, modelOn } from '../db/models';
+import { staffModels } from '../staff/models';
 
 /**
  * Staff have no LINE id in our model, so what the jobs tell them waits here for the console.
@@ -109,13 +101,7 @@ export async function notifyStaff(
   model: StaffNotificationModel,
   notification: Omit<StaffNotificationDoc, 'readAt'>,
 ): Promise<boolean> {
-  try {
-    await model.create(notification);
-    return true;
-  } catch (error) {
-    if (isDuplicateKey(error)) return false;
-    throw error;
-  }
+  return insertOnce(model, notification);
 }
 
 /** Active coordinators and the provinces each covers (empty: all of them). */
@@ -144,83 +130,41 @@ export async function provinceRecipients(
   return admins.map((a) => a._id.toHexString());
 }
 
-const notificationView = z.object({
-  id: z.string(),
-  createdAt: z.iso.datetime(),
-  readAt: z.iso.datetime().nullable(),
-  data: z.record(z.string(), z.unknown()),
-});
-const listQuery = z.object({
-  unread: z.enum(['true', 'false']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-
-/** GET /api/notifications and POST /api/notifications/:id/read, for the signed-in staff member. */
-export function staffNotificationsRouter(deps: StaffDeps): Router {
-  const context = staffContext(deps);
-  const Notification = staffNotificationModel(deps.connection);
-  const router = Router();
-  router.use('/api/notifications', express.json({ limit: '1kb' }));
-
-  apiRoute(
-    router,
-    context,
-    {
-      method: 'get',
-      path: '/api/notifications',
-      summary: 'What the scheduled jobs told me (overdue cases, daily digest), newest first',
-      tags: ['notifications'],
-      access: 'staff',
-      schemas: { query: listQuery },
-      responses: {
-        200: {
-          description: 'My notifications and how many are unread',
-          schema: z.object({ items: z.array(notificationView), unread: z.number().int() }),
-        },
+/** Every active admin is told, once per guessing spell. */
+export async function tellAdminsOfGuessing(
+  connection: Connection,
+  guess: { staffId: string; email: string; failures: number; since: Date; at: Date },
+): Promise<void> {
+  const admins = await staffModels(connection).Staff.find({ role: 'admin', active: true }, { _id: 1 }).lean();
+  for (const admin of admins)
+    await notifyStaff(staffNotificationModel(connection), {
+      _id: `login_guessed:${guess.staffId}:${guess.since.getTime()}:${admin._id.toHexString()}`,
+      staffId: admin._id.toHexString(),
+      data: {
+        kind: 'login_guessed',
+        staffId: guess.staffId,
+        email: guess.email,
+        failures: guess.failures,
+        since: guess.since,
       },
-    },
-    async (req, res, { query }) => {
-      const staffId = staffOf(req).id;
-      const filter = { staffId, ...(query.unread === 'true' ? { readAt: null } : {}) };
-      const [items, unread] = await Promise.all([
-        Notification.find(filter).sort({ createdAt: -1 }).limit(query.limit).lean(),
-        Notification.countDocuments({ staffId, readAt: null }),
-      ]);
-      res.json({
-        items: items.map((n) => ({
-          id: n._id,
-          createdAt: n.createdAt.toISOString(),
-          readAt: n.readAt?.toISOString() ?? null,
-          data: n.data,
-        })),
-        unread,
-      });
-    },
-  );
+      createdAt: guess.at,
+    });
+}
 
-  apiRoute(
-    router,
-    context,
-    {
-      method: 'post',
-      path: '/api/notifications/:id/read',
-      summary: 'Mark one of my notifications read',
-      tags: ['notifications'],
-      access: 'staff',
-      schemas: { params: z.object({ id: z.string().min(1).max(300) }) },
-      responses: { 204: { description: 'Marked read' }, 404: { description: 'Not one of mine' } },
-    },
-    async (req, res, { params }) => {
-      // Only its owner writes a notification after it is created, so this update has no rival writer.
-      const result = await Notification.updateOne(
-        { _id: params.id, staffId: staffOf(req).id },
-        { $set: { readAt: context.clock() } },
-      );
-      if (result.matchedCount === 0)
-        throw new PublicError(404, 'notification_not_found', 'No such notification of yours.');
-      res.status(204).end();
-    },
-  );
-
-  return router;
+/** What staff were told stays; an erased person's LINE id in a notification's id goes for the stand-in. */
+export async function forgetLineUserInNotifications(
+  connection: Connection,
+  lineUserId: string,
+  standIn: string,
+): Promise<void> {
+  const notifications = staffNotificationModel(connection);
+  const named = await notifications.find({ _id: { $regex: `:${lineUserId}:` } }).lean();
+  for (const notification of named) {
+    // An id cannot change: the notification is stored again under the stand-in.
+    await insertOnce(notifications, {
+      ...notification,
+      _id: notification._id.split(lineUserId).join(standIn),
+    });
+    await notifications.deleteOne({ _id: notification._id });
+  }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import { modelOn } from '../db/models';
 
@@ -22,9 +21,4 @@ export type ConsentModel = Model<ConsentDoc>;
 
 export function consentModel(connection: Connection): ConsentModel {
   return modelOn<ConsentDoc>(connection, 'Consent', consentSchema);
-}
-
-/** Deterministic, so the case created later can name the consent it rests on without a lookup race. */
-export function consentId(lineUserId: string, givenAt: string): string {
-  return `consent-${createHash('sha256').update(`${lineUserId}|${givenAt}`).digest('hex').slice(0, 24)}`;
 }

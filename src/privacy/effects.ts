@@ -1,7 +1,7 @@
 import type { EffectHandlers } from '../conversation/effects';
 import { purgeUnusedMedia } from './media-purge';
 
-import { consentId } from './consents';
+import { consentId } from '../conversation/effects';
 
 import { eraseUserData } from './erasure';
 

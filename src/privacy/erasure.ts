@@ -1,4 +1,6 @@
-import { forgetLineUserInRecords } from '../audit/erase-person';
+import { randomUUID } from 'node:crypto';
+import { forgetLineUserInAudit } from '../staff/audit-erase';
+import { forgetNoticesOwedTo } from '../cases/case-records';
 import { eraseFeedback } from '../feedback/feedback';
 import type { Case, TimelineEntry } from '../cases/case-schema';
 import { deleteMedia } from '../media/media-store';
@@ -7,13 +9,15 @@ import { isOpenCase } from '../cases/case-actions';
 import { eraseCasePersonalData } from './retention-purge';
 import type { CaseModels } from '../cases/create-case';
 import {
+  forgetLineUserInNotifications,
   notifyStaff,
   provinceRecipients,
   staffNotificationModel,
 } from '../notifications/staff-notifications';
 import { staffModels } from '../staff/models';
 import type { Connection } from 'mongoose';
-import { byUser, type PrivacyDeps } from './my-data';
+import { byUser } from '../cases/case-scope';
+import type { PrivacyDeps } from './my-data';
 
 /**
  * PDPA erasure that really deletes, at once: media bytes, names, phones, descriptions, exact places,
@@ -174,4 +178,16 @@ async function eraseCase(models: CaseModels, id: unknown): Promise<number> {
     if (outcome.erased) return outcome.media;
   }
   throw new Error('case changed during erasure; the event is retried');
+}
+
+/**
+ * What still names an erased person's LINE id outside their own data: the audit log's reads of
+ * their chat and staff notifications keep their evidence under one random stand-in; the status
+ * messages owed to them go.
+ */
+async function forgetLineUserInRecords(connection: Connection, lineUserId: string): Promise<void> {
+  const standIn = `erased-${randomUUID()}`;
+  await forgetLineUserInAudit(connection, lineUserId, standIn);
+  await forgetLineUserInNotifications(connection, lineUserId, standIn);
+  await forgetNoticesOwedTo(connection, lineUserId);
 }

@@ -1,4 +1,4 @@
-import { postbackData, type CaseAction } from '../conversation/postback';
+import { byUser } from '../cases/case-scope';
 import type { messagingApi } from '@line/bot-sdk';
 import { formatDate, LIMITS } from '../conversation';
 import { clip } from '../conversation/render';
@@ -6,7 +6,6 @@ import type { Case } from '../cases/case-schema';
 import { volunteerModels, type VolunteerDoc } from '../volunteers/model';
 import type { ConsentDoc, ConsentModel } from './consents';
 import type { TFunction } from 'i18next';
-import { isOpenCase } from '../cases/case-actions';
 import type { CaseModels } from '../cases/create-case';
 import type { i18n } from 'i18next';
 import type { IngestionModels } from '../ingestion/models';
@@ -23,86 +22,6 @@ export type PrivacyDeps = {
   consents: ConsentModel;
 };
 type Deps = Omit<PrivacyDeps, 'api'>;
-
-export const byUser = (userId: string) => ({
-  $or: [{ 'reporter.lineUserId': userId }, { 'volunteer.lineUserId': userId }],
-});
-
-/** The user's cases as cards (reported by them or for them), newest first. */
-export async function casesCarousel(
-  deps: Deps,
-  userId: string,
-  language: string,
-): Promise<messagingApi.Message> {
-  const t = deps.i18n.getFixedT(language);
-  const cases = await deps.cases.cases
-    .find(byUser(userId), { reference: 1, category: 1, status: 1, createdAt: 1, timeline: 1 })
-    .sort({ createdAt: -1 })
-    .limit(10)
-    .lean();
-  if (cases.length === 0) return { type: 'text', text: t('line:cases.none') };
-  const bubbles: messagingApi.FlexBubble[] = cases.map((item) => ({
-    type: 'bubble',
-    size: 'kilo',
-    body: {
-      type: 'box',
-      layout: 'vertical',
-      spacing: 'sm',
-      contents: [
-        { type: 'text', text: item.reference, weight: 'bold', size: 'lg' },
-        { type: 'text', text: t(`cases:category.${item.category}`), wrap: true },
-        {
-          type: 'text',
-          text: t('line:cases.status', { status: t(`cases:status.${item.status}`) }),
-          wrap: true,
-          color: '#1a6b3c',
-        },
-        {
-          type: 'text',
-          text: t('line:cases.reported', { date: formatDate(item.createdAt.toISOString(), language) }),
-          size: 'sm',
-          color: '#555555',
-          wrap: true,
-        },
-        ...(item.timeline ?? [])
-          .filter((entry) => entry.kind === 'status_changed' && entry.to)
-          .slice(-3)
-          .map((entry) => ({
-            type: 'text' as const,
-            text: `${formatDate(entry.at.toISOString(), language)} · ${t(`cases:status.${entry.to}`)}`,
-            size: 'xs' as const,
-            color: '#555555',
-            wrap: true,
-          })),
-      ],
-    },
-    ...(isOpenCase(item.status) ? { footer: caseButtons(item.reference, t) } : {}),
-  }));
-  return { type: 'flex', altText: t('line:cases.alt'), contents: { type: 'carousel', contents: bubbles } };
-}
-
-/** What the reporter can still do with an open case; the engine starts "my cases" on `case:<ref>:<action>`. */
-function caseButtons(reference: string, t: TFunction): messagingApi.FlexBox {
-  const button = (action: CaseAction, key: string): messagingApi.FlexButton => {
-    const label = t(key);
-    return {
-      type: 'button',
-      style: action === 'withdraw' ? 'secondary' : 'primary',
-      height: 'sm',
-      action: { type: 'postback', label, data: postbackData.case(reference, action), displayText: label },
-    };
-  };
-  return {
-    type: 'box',
-    layout: 'vertical',
-    spacing: 'sm',
-    contents: [
-      button('photos', 'line:cases.add_photos'),
-      button('note', 'line:cases.add_note'),
-      button('withdraw', 'line:cases.withdraw'),
-    ],
-  };
-}
 
 /** Reports shown in the chat copy, newest first; the rest are counted and staff give a full copy. */
 export const CASES_IN_COPY = 10;

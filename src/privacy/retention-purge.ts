@@ -12,11 +12,11 @@ import type { Case, TimelineEntry } from '../cases/case-schema';
 import { caseModel } from '../cases/case-model';
 import { eraseCaseFeedback } from '../feedback/feedback';
 import { caseFeedbackModel } from '../feedback/model';
-import { auditModel } from '../audit/model';
+import { auditModel } from '../staff/audit-model';
 import { lineModels } from '../line/models';
 import { deleteMedia } from '../media/media-store';
 import { mediaModels } from '../media/models';
-import { caseEscalationModel, lastStaffActionAt, type CaseEscalationDoc } from '../jobs/sla-escalation';
+import { caseEscalationModel, lastStaffActionAt, type CaseEscalationDoc } from '../notifications/sla-escalation';
 import { staffNotificationModel } from '../notifications/staff-notifications';
 import { publicationConsentModel } from '../public/publication-model';
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { runRichMenuDeploy } from '../richmenus/deploy-command';
+import { runRichMenuDeploy } from './richmenus-deploy-command';
 
 /** `npm run richmenus:deploy`: see `runRichMenuDeploy`. */
 if (existsSync('.env')) process.loadEnvFile('.env');

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { apiRoute } from './api-route';
 import { staffContext, type StaffDeps } from './context';
 import { objectIdSchema } from './schemas';
-import { isValidCursor } from '../audit/audit-log';
+import { isValidCursor } from './audit-log';
 
 const instant = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z' })

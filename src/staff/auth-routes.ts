@@ -1,9 +1,8 @@
 import express, { Router } from 'express';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { AUDIT_ACTIONS, requestActor } from '../audit/audit-log';
+import { AUDIT_ACTIONS, requestActor } from './audit-log';
 import { PublicError } from '../errors';
-import { notifyStaff, staffNotificationModel } from '../notifications/staff-notifications';
 import { apiRoute } from './api-route';
 import { staffContext, type StaffDeps } from './context';
 import { revokeCredential } from './credentials';
@@ -11,8 +10,12 @@ import { staffOf } from './middleware';
 import { permissionsOf } from './permissions';
 import { loginBody, loginResponse } from './schemas';
 
+/** Someone is guessing a staff member's password: admins are told (wired by the service). */
+export type LoginGuess = { staffId: string; email: string; failures: number; since: Date; at: Date };
+export type OnLoginGuessed = (guess: LoginGuess) => Promise<void>;
+
 /** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me */
-export function authRouter(deps: StaffDeps): Router {
+export function authRouter(deps: StaffDeps, onLoginGuessed: OnLoginGuessed): Router {
   const context = staffContext(deps);
   const { auth, audit } = context;
   const router = Router();
@@ -85,14 +88,7 @@ export function authRouter(deps: StaffDeps): Router {
       details: { failures, since: since.toISOString() },
     });
     const target = await context.models.Staff.findById(staffId, { email: 1 }).lean();
-    const admins = await context.models.Staff.find({ role: 'admin', active: true }, { _id: 1 }).lean();
-    for (const admin of admins)
-      await notifyStaff(staffNotificationModel(deps.connection), {
-        _id: `login_guessed:${staffId}:${since.getTime()}:${admin._id.toHexString()}`,
-        staffId: admin._id.toHexString(),
-        data: { kind: 'login_guessed', staffId, email: target?.email ?? '', failures, since },
-        createdAt: context.clock(),
-      });
+    await onLoginGuessed({ staffId, email: target?.email ?? '', failures, since, at: context.clock() });
   }
 
   apiRoute(

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { createAuditLog } from '../audit/audit-log';
+import { createAuditLog } from './audit-log';
 import type { ApiRegistry } from '../http/openapi';
 import type { Logger } from '../logger';
 import { createAuthService } from './auth-service';

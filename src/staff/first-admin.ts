@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS, type AuditLog } from '../audit/audit-log';
+import { AUDIT_ACTIONS, type AuditLog } from './audit-log';
 
 import type { StaffModels } from './models';
 import { hashPassword } from './password';

@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 
 import { z } from 'zod';
 
-import { AUDIT_ACTIONS } from '../audit/audit-log';
+import { AUDIT_ACTIONS } from './audit-log';
 
 import { PublicError } from '../errors';
 

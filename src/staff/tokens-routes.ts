@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { AUDIT_ACTIONS } from '../audit/audit-log';
+import { AUDIT_ACTIONS } from './audit-log';
 import { PublicError } from '../errors';
 import { apiRoute } from './api-route';
 import { staffContext, type StaffDeps } from './context';

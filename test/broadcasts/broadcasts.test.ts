@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { auditModel } from '../../src/audit/model';
+import { auditModel } from '../../src/staff/audit-model';
 import { createApp } from '../../src/app';
 import { caseModel } from '../../src/cases/case-model';
 import { BROADCAST_AUDIT, broadcastRouter, runBroadcast, runDueBroadcasts } from '../../src/broadcasts';
@@ -16,6 +16,7 @@ import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { eventually } from '../helpers/ingestion';
 import { testLogger } from '../helpers/logger';
 import { addStaff, login } from '../staff/helpers';
+import { tellAdminsOfGuessing } from '../../src/notifications/staff-notifications';
 
 const userId = (n: number) => `U${n.toString(16).padStart(32, '0')}`;
 const MESSAGES = { th: 'ข่าวจากมูลนิธิ', en: 'News from the foundation' };
@@ -66,7 +67,9 @@ beforeAll(async () => {
   });
   api = new ApiRegistry();
   const routers = [
-    ...staffApiRouters({ connection: database.connection, logger: testLogger, api }),
+    ...staffApiRouters({ connection: database.connection, logger: testLogger, api }, (guess) =>
+      tellAdminsOfGuessing(database.connection, guess),
+    ),
     broadcastRouter({ connection: database.connection, api, lineApi, logger: testLogger }),
   ];
   auditModel(database.connection);

@@ -1,7 +1,7 @@
 import { mediaModels } from '../../src/media/models';
 import request from 'supertest';
 import { caseModels } from '../../src/cases/create-case';
-import { createAuditLog } from '../../src/audit/audit-log';
+import { createAuditLog } from '../../src/staff/audit-log';
 import type { Database } from '../../src/db/connection';
 import { ingestionModels } from '../../src/ingestion/models';
 import { solidPng } from '../../src/line-emulator';

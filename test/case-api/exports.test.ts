@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
-import { createAuditLog } from '../../src/audit/audit-log';
+import { createAuditLog } from '../../src/staff/audit-log';
 import { buddhistDay, csvCell, EXPORT_COLUMNS, headerLabels } from '../../src/case-api/exports';
 import type { Database } from '../../src/db/connection';
 import { createI18n } from '../../src/i18n';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
-import { auditModel } from '../../src/audit/model';
+import { auditModel } from '../../src/staff/audit-model';
 import { caseApiRouter, registerCaseApiModels } from '../../src/case-api/router';
 import type { CaseInput } from '../../src/cases/case-schema';
 import { caseModels, createCase } from '../../src/cases/create-case';
@@ -17,6 +17,7 @@ import type { Role } from '../../src/staff/permissions';
 import { staffApiRouters } from '../../src/staff/routers';
 import { testLogger } from '../helpers/logger';
 import { addStaff, login } from '../staff/helpers';
+import { tellAdminsOfGuessing } from '../../src/notifications/staff-notifications';
 
 export const lineUserId = () => `U${randomBytes(16).toString('hex')}`;
 
@@ -48,7 +49,9 @@ export async function buildCaseApiApp(database: Database, clock?: () => Date): P
     backoffMs: 10,
   });
   const routers = [
-    ...staffApiRouters({ connection, logger: testLogger, api, clock }),
+    ...staffApiRouters({ connection, logger: testLogger, api, clock }, (guess) =>
+      tellAdminsOfGuessing(connection, guess),
+    ),
     caseApiRouter({
       connection,
       sender,

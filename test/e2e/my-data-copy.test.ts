@@ -1,4 +1,4 @@
-import { auditModel } from '../../src/audit/model';
+import { auditModel } from '../../src/staff/audit-model';
 import { caseApiModels } from '../../src/cases/case-records';
 import { recipientsOf } from '../../src/cases/reporter-notifications';
 import { mediaModels } from '../../src/media/models';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { parseConfig } from '../../src/config';
 import { startService, type Service } from '../../src/service';
 import { buildEvent, newUserId, postWebhook } from '../../src/line-emulator/webhook-client';
-import { createAuditLog } from '../../src/audit/audit-log';
+import { createAuditLog } from '../../src/staff/audit-log';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import { handoffModel } from '../../src/handoffs/model';
 import { outboundEntries } from '../../src/handoffs/chat';

@@ -1,6 +1,12 @@
 import request from 'supertest';
 import { startLineEmulator, type LineEmulator } from '../../src/line-emulator';
-import { buildEvent, newUserId, postWebhook, signBody, webhookBody } from '../../src/line-emulator/webhook-client';
+import {
+  buildEvent,
+  newUserId,
+  postWebhook,
+  signBody,
+  webhookBody,
+} from '../../src/line-emulator/webhook-client';
 import { createEventAcceptor } from '../../src/ingestion/inbox';
 import { purgeProcessedEvents, type EventHandler } from '../../src/ingestion/processor';
 import { testDatabaseServer, uniqueDbName } from '../helpers/db';

@@ -1,6 +1,6 @@
 import type { Database } from '../../src/db/connection';
 import { handoffModel } from '../../src/handoffs/model';
-import { bangkokDate, sendCoordinatorDigests, sumFor } from '../../src/jobs/coordinator-digest';
+import { bangkokDate, sendCoordinatorDigests, sumFor } from '../../src/notifications/coordinator-digest';
 import { staffNotificationModel } from '../../src/notifications/staff-notifications';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { addStaff } from '../staff/helpers';

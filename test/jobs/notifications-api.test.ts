@@ -6,8 +6,9 @@ import { ApiRegistry } from '../../src/http/openapi';
 import {
   notifyStaff,
   staffNotificationModel,
-  staffNotificationsRouter,
+  tellAdminsOfGuessing,
 } from '../../src/notifications/staff-notifications';
+import { staffNotificationsRouter } from '../../src/notifications/router';
 import { staffApiRouters } from '../../src/staff/routers';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { testLogger } from '../helpers/logger';
@@ -29,7 +30,10 @@ describe('GET /api/notifications', () => {
       logger: testLogger,
       reportError: createErrorSink(testLogger),
       isReady: async () => true,
-      routers: [...staffApiRouters(deps), staffNotificationsRouter(deps)],
+      routers: [
+        ...staffApiRouters(deps, (guess) => tellAdminsOfGuessing(deps.connection, guess)),
+        staffNotificationsRouter(deps),
+      ],
     });
     await database.ensureIndexes();
     const me = await addStaff(database, 'viewer');

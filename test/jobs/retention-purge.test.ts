@@ -1,4 +1,4 @@
-import { auditModel } from '../../src/audit/model';
+import { auditModel } from '../../src/staff/audit-model';
 import { createHash } from 'node:crypto';
 import { consentModel } from '../../src/privacy/consents';
 import { broadcastContext } from '../../src/broadcasts/context';
@@ -22,7 +22,7 @@ import {
   purgeOperationalRecords,
   purgePersonalData,
 } from '../../src/privacy/retention-purge';
-import { caseEscalationModel, escalateOverdueCases } from '../../src/jobs/sla-escalation';
+import { caseEscalationModel, escalateOverdueCases } from '../../src/notifications/sla-escalation';
 import { staffNotificationModel } from '../../src/notifications/staff-notifications';
 import { mediaModels } from '../../src/media/models';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';

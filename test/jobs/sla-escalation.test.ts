@@ -5,7 +5,7 @@ import {
   escalateOverdueCases,
   lastStaffActionAt,
   overdueDays,
-} from '../../src/jobs/sla-escalation';
+} from '../../src/notifications/sla-escalation';
 import { staffNotificationModel } from '../../src/notifications/staff-notifications';
 import { staffModels } from '../../src/staff/models';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';

@@ -5,13 +5,14 @@ import type { Database } from '../../src/db/connection';
 import { createErrorSink } from '../../src/errors';
 import { ApiRegistry } from '../../src/http/openapi';
 import { staffModels } from '../../src/staff/models';
-import { auditModel } from '../../src/audit/model';
+import { auditModel } from '../../src/staff/audit-model';
 import { hashPassword } from '../../src/staff/password';
 import type { Role } from '../../src/staff/permissions';
 import type { StaffDeps } from '../../src/staff/context';
 import { staffApiRouters } from '../../src/staff/routers';
 import type { LoginLimits } from '../../src/staff/throttle';
 import { testLogger } from '../helpers/logger';
+import { tellAdminsOfGuessing } from '../../src/notifications/staff-notifications';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -45,7 +46,10 @@ export async function buildStaffApp(
     clock: options.clock,
     loginLimits: options.loginLimits,
   };
-  const routers = [...staffApiRouters(deps), ...(options.routers?.(deps) ?? [])];
+  const routers = [
+    ...staffApiRouters(deps, (guess) => tellAdminsOfGuessing(deps.connection, guess)),
+    ...(options.routers?.(deps) ?? []),
+  ];
   auditModel(database.connection);
   staffModels(database.connection);
   await database.ensureIndexes();

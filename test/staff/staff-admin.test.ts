@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { Router, type Express } from 'express';
 import type { Database } from '../../src/db/connection';
-import { createAuditLog } from '../../src/audit/audit-log';
-import { auditModel } from '../../src/audit/model';
+import { createAuditLog } from '../../src/staff/audit-log';
+import { auditModel } from '../../src/staff/audit-model';
 import { requireAuth, requirePermission } from '../../src/staff/middleware';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { addStaff, buildStaffApp, login, PASSWORD } from './helpers';
@@ -11,6 +11,7 @@ import { createErrorSink } from '../../src/errors';
 import { ApiRegistry } from '../../src/http/openapi';
 import { staffApiRouters } from '../../src/staff/routers';
 import { testLogger } from '../helpers/logger';
+import { tellAdminsOfGuessing } from '../../src/notifications/staff-notifications';
 
 describe('staff management, audit log and API description', () => {
   let database: Database;
@@ -264,7 +265,10 @@ describe('staff management, audit log and API description', () => {
       reportError: createErrorSink(testLogger),
       isReady: async () => true,
       routers: [
-        ...staffApiRouters({ connection: database.connection, logger: testLogger, api: new ApiRegistry() }),
+        ...staffApiRouters(
+          { connection: database.connection, logger: testLogger, api: new ApiRegistry() },
+          (guess) => tellAdminsOfGuessing(database.connection, guess),
+        ),
         cases,
       ],
     });

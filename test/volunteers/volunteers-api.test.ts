@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { i18n } from 'i18next';
 import { createApp } from '../../src/app';
-import { auditModel } from '../../src/audit/model';
+import { auditModel } from '../../src/staff/audit-model';
 import { registerCaseApiModels } from '../../src/case-api/router';
 import type { Effect } from '../../src/conversation';
 import type { Database } from '../../src/db/connection';
@@ -29,6 +29,7 @@ import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { testLogger } from '../helpers/logger';
 import { addStaff, login } from '../staff/helpers';
 import { addCase, bearer, lineUserId } from '../case-api/helpers';
+import { tellAdminsOfGuessing } from '../../src/notifications/staff-notifications';
 
 let database: Database;
 let emulator: LineEmulator;
@@ -60,7 +61,9 @@ beforeAll(async () => {
   deps = { connection, lineApi, sender, i18n, logger: testLogger };
   const api = new ApiRegistry();
   const routers = [
-    ...staffApiRouters({ connection, logger: testLogger, api }),
+    ...staffApiRouters({ connection, logger: testLogger, api }, (guess) =>
+      tellAdminsOfGuessing(connection, guess),
+    ),
     volunteerRouter({ connection, logger: testLogger, api, lineApi, sender, i18n }),
   ];
   registerCaseApiModels(connection);

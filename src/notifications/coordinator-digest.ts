@@ -8,7 +8,7 @@ import {
   activeCoordinators,
   notifyStaff,
   staffNotificationModel,
-} from '../notifications/staff-notifications';
+} from './staff-notifications';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Thailand keeps UTC+7 all year. */

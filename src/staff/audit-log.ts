@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { Types, type Connection, type QueryFilter } from 'mongoose';
-import '../staff/principal';
-import { auditModel, type AuditDetails, type AuditEntryDoc } from './model';
+import './principal';
+import { auditModel, type AuditDetails, type AuditEntryDoc } from './audit-model';
 
 export const AUDIT_ACTIONS = {
   login: 'auth.login',

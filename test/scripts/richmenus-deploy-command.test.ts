@@ -3,7 +3,7 @@ import { createI18n } from '../../src/i18n';
 import { startLineEmulator, type LineEmulator } from '../../src/line-emulator';
 import { createLineApi, type LineApi } from '../../src/line/line-api';
 import { buildRichMenuDefinitions, deployRichMenus, loadRichMenuImages } from '../../src/richmenus';
-import { runRichMenuDeploy } from '../../src/richmenus/deploy-command';
+import { runRichMenuDeploy } from '../../src/scripts/richmenus-deploy-command';
 import { volunteerModels, type VolunteerStatus } from '../../src/volunteers/model';
 import { dropTestDatabase, openTestDatabase, testDatabaseServer } from '../helpers/db';
 

@@ -5,8 +5,8 @@ import { connectDatabase, type Database } from '../db/connection';
 import { createI18n } from '../i18n';
 import { createLineApi } from '../line/line-api';
 import { activeVolunteerUserIds } from '../volunteers/area-cases';
-import { buildRichMenuDefinitions, loadRichMenuImages } from './definitions';
-import { deployRichMenus, formatDeploySummary, type DeployOptions } from './deploy';
+import { buildRichMenuDefinitions, loadRichMenuImages } from '../richmenus/definitions';
+import { deployRichMenus, formatDeploySummary, type DeployOptions } from '../richmenus/deploy';
 
 /** Who keeps each per-user menu when a deploy replaces it, read from the database. */
 const MENU_HOLDERS: Record<string, (connection: Connection) => Promise<string[]>> = {

@@ -9,7 +9,7 @@ import {
   notifyStaff,
   provinceRecipients,
   staffNotificationModel,
-} from '../notifications/staff-notifications';
+} from './staff-notifications';
 import { isDuplicateKey, modelOn } from '../db/models';
 
 /**

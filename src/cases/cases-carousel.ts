@@ -1,0 +1,83 @@
+import type { messagingApi } from '@line/bot-sdk';
+import type { i18n, TFunction } from 'i18next';
+import { formatDate } from '../conversation';
+import { postbackData, type CaseAction } from '../conversation/postback';
+import { isOpenCase } from './case-actions';
+import { byUser } from './case-scope';
+import type { CaseModels } from './create-case';
+
+/** The user's cases as cards (reported by them or for them), newest first. */
+export async function casesCarousel(
+  deps: { i18n: i18n; cases: CaseModels },
+  userId: string,
+  language: string,
+): Promise<messagingApi.Message> {
+  const t = deps.i18n.getFixedT(language);
+  const cases = await deps.cases.cases
+    .find(byUser(userId), { reference: 1, category: 1, status: 1, createdAt: 1, timeline: 1 })
+    .sort({ createdAt: -1 })
+    .limit(10)
+    .lean();
+  if (cases.length === 0) return { type: 'text', text: t('line:cases.none') };
+  const bubbles: messagingApi.FlexBubble[] = cases.map((item) => ({
+    type: 'bubble',
+    size: 'kilo',
+    body: {
+      type: 'box',
+      layout: 'vertical',
+      spacing: 'sm',
+      contents: [
+        { type: 'text', text: item.reference, weight: 'bold', size: 'lg' },
+        { type: 'text', text: t(`cases:category.${item.category}`), wrap: true },
+        {
+          type: 'text',
+          text: t('line:cases.status', { status: t(`cases:status.${item.status}`) }),
+          wrap: true,
+          color: '#1a6b3c',
+        },
+        {
+          type: 'text',
+          text: t('line:cases.reported', { date: formatDate(item.createdAt.toISOString(), language) }),
+          size: 'sm',
+          color: '#555555',
+          wrap: true,
+        },
+        ...(item.timeline ?? [])
+          .filter((entry) => entry.kind === 'status_changed' && entry.to)
+          .slice(-3)
+          .map((entry) => ({
+            type: 'text' as const,
+            text: `${formatDate(entry.at.toISOString(), language)} · ${t(`cases:status.${entry.to}`)}`,
+            size: 'xs' as const,
+            color: '#555555',
+            wrap: true,
+          })),
+      ],
+    },
+    ...(isOpenCase(item.status) ? { footer: caseButtons(item.reference, t) } : {}),
+  }));
+  return { type: 'flex', altText: t('line:cases.alt'), contents: { type: 'carousel', contents: bubbles } };
+}
+
+/** What the reporter can still do with an open case; the engine starts "my cases" on `case:<ref>:<action>`. */
+function caseButtons(reference: string, t: TFunction): messagingApi.FlexBox {
+  const button = (action: CaseAction, key: string): messagingApi.FlexButton => {
+    const label = t(key);
+    return {
+      type: 'button',
+      style: action === 'withdraw' ? 'secondary' : 'primary',
+      height: 'sm',
+      action: { type: 'postback', label, data: postbackData.case(reference, action), displayText: label },
+    };
+  };
+  return {
+    type: 'box',
+    layout: 'vertical',
+    spacing: 'sm',
+    contents: [
+      button('photos', 'line:cases.add_photos'),
+      button('note', 'line:cases.add_note'),
+      button('withdraw', 'line:cases.withdraw'),
+    ],
+  };
+}
