@@ -35,14 +35,14 @@ export const SANDBOX_CONTACT: Contact = {
   privacyEmail: 'privacy@needline.example.org',
 };
 
-/** A dedicated instance (not the i18next singleton), created once at start. */
-export async function createI18n(
+/** A dedicated instance (not the i18next singleton), created once at start; ready on return. */
+export function createI18n(
   defaultLocale: string,
   resources = loadResources(),
   contact: Contact = SANDBOX_CONTACT,
-): Promise<i18n> {
+): i18n {
   const instance = i18next.createInstance();
-  await instance.init({
+  void instance.init({
     resources,
     lng: defaultLocale,
     fallbackLng: defaultLocale,

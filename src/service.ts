@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { allFlows } from '../flows';
 import { createApp } from './app';
-import { caseApiRouter, caseNotificationSweep, registerCaseApiModels } from './case-api/router';
+import { caseApiRouter, registerCaseApiModels } from './case-api/router';
+import { caseNotificationSweep } from './cases/case-services';
 import { caseModels } from './cases/create-case';
 import { consoleRouter } from './console/router';
 import { broadcastModels, broadcastRouter, runDueBroadcasts } from './broadcasts';
@@ -102,7 +103,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   // The engine echoes a typed address back as the directory reads it.
   const describePlace = placeDescriber(await loadAddressDirectory());
   const engine = createEngine(allFlows, resources, config.DEFAULT_LOCALE, { describePlace });
-  const i18n = await createI18n(config.DEFAULT_LOCALE, resources, {
+  const i18n = createI18n(config.DEFAULT_LOCALE, resources, {
     contactPhone: config.FOUNDATION_PHONE ?? SANDBOX_CONTACT.contactPhone,
     privacyEmail: config.PRIVACY_EMAIL ?? SANDBOX_CONTACT.privacyEmail,
   });
@@ -308,14 +309,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   processor.start();
 
-  const resendNotifications = caseNotificationSweep({
-    connection,
-    sender,
-    logger,
-    reportError,
-    api: apiRegistry,
-    i18n,
-  });
+  const resendNotifications = caseNotificationSweep({ connection, sender, reportError, i18n });
   const scheduler = createScheduler({ connection, logger, reportError, instanceId });
   const jobs: Job[] = [
     {

@@ -1,7 +1,7 @@
 import { postbackData } from '../conversation/postback';
 import type { Input } from '../conversation';
 import type { LineEvent } from '../ingestion/line-event';
-import { TIMEOUT_EVENT_TYPE } from '../ingestion/processor';
+import { TIMEOUT_EVENT_TYPE } from '../ingestion/event-handler';
 import { HANDOFF_CLOSED_EVENT_TYPE } from '../handoffs/model';
 import type { MediaKind } from '../media/media-store';
 

@@ -12,7 +12,7 @@ import {
   type Engine,
   type Input,
 } from '../conversation';
-import type { EventHandler, HandlerContext } from '../ingestion/processor';
+import type { EventHandler, HandlerContext } from '../ingestion/event-handler';
 import type { IngestionModels } from '../ingestion/models';
 import type { LineApi } from '../line/line-api';
 import type { OutgoingBatch } from '../line/sender';
@@ -21,7 +21,7 @@ import { captureLineMedia, deleteMedia, lineMediaId } from '../media/media-store
 import type { MediaModels } from '../media/models';
 import { feedbackStep, joinChatState, splitChatState } from '../feedback/step';
 import type { CaseFeedbackModel } from '../feedback/model';
-import { handlePublicationPostback, isPublicationPostback } from '../public/publication';
+import { handlePublicationPostback, isPublicationPostback } from '../cases/publication-consent';
 import { intentOf, mediaInput } from './event-input';
 import { refreshDisplayName } from '../privacy/effects';
 import { performEffect, type EffectContext, type EffectHandlers } from '../conversation/effects';

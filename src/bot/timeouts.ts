@@ -1,4 +1,4 @@
-import { TIMEOUT_EVENT_TYPE } from '../ingestion/processor';
+import { TIMEOUT_EVENT_TYPE } from '../ingestion/event-handler';
 import { storeEvents } from '../ingestion/inbox';
 import type { IngestionModels } from '../ingestion/models';
 

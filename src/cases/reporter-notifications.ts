@@ -5,7 +5,7 @@ import type { LineModels } from '../line/models';
 import type { Sender } from '../line/sender';
 import { claimUnusedReplyToken } from '../line/unused-reply-tokens';
 
-import { asksPublication, publicationCard, recordPublicationAsked } from '../public/publication';
+import { asksPublication, publicationCard, recordPublicationAsked } from './publication-consent';
 
 import { ratingCard, statusCard, noteMessage, type CardSubject } from './status-cards';
 

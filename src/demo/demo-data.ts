@@ -1,23 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import {
-  CASE_STATUSES,
-  VULNERABLE_MEMBERS,
-  type Case,
-  type CaseStatus,
-  type TimelineEntry,
-  type VulnerableMember,
-} from '../cases/case-schema';
+import { CASE_STATUSES, VULNERABLE_MEMBERS, type Case, type VulnerableMember } from '../cases/case-schema';
 import { phoneKey } from '../cases/duplicates';
 import { caseKeywords } from '../cases/keywords';
 import { computePriority } from '../cases/priority';
 import { nextReference } from '../cases/reference';
 import { loadAddressDirectory } from '../geo/address-directory';
 import { resolvePlace } from '../geo/resolve-place';
-import { bangkokDay } from '../public/aggregates';
 import { CATEGORY_WEIGHTS, demoPhone, describeNeed, personName, pick, weighted, type Random } from './people';
 import { housePhoto } from './photos';
 import { DEMO_PLACES } from './places';
+import { DAY_MS, HOUR_MS, demoHistory, targetStatus } from './demo-history';
 
 /**
  * `npm run demo`: a sandbox that starts full of life. A few hundred generated cases over the
@@ -39,27 +32,6 @@ export const DEMO_COLLECTIONS = [
   'publication_consents',
   'consents',
 ] as const;
-
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-const PATH: CaseStatus[] = [
-  'new',
-  'reviewing',
-  'visit_scheduled',
-  'assessed',
-  'approved',
-  'in_progress',
-  'completed',
-];
-/** Days each step takes, [at least, at most]. */
-const STEP_DAYS: Record<string, [number, number]> = {
-  reviewing: [0.5, 4],
-  visit_scheduled: [1, 6],
-  assessed: [3, 12],
-  approved: [4, 15],
-  in_progress: [5, 20],
-  completed: [10, 45],
-};
 
 const VILLAGES: Record<string, string[]> = {
   เขาค้อ: ['บ้านเข็กน้อย', 'บ้านเล่าลือ', 'บ้านทุ่งสมอ', 'บ้านหนองแม่นา', 'บ้านแคมป์สน', 'บ้านสะเดาะพง'],
@@ -93,7 +65,6 @@ function generator(seed: number): Random {
   };
 }
 
-const between = (random: Random, [low, high]: [number, number]) => low + random() * (high - low);
 /** A LINE-shaped user id (U + 32 hex) that says it is demo data. */
 const demoUserId = (random: Random) =>
   `Ude30${Array.from({ length: 27 }, () => Math.floor(random() * 16).toString(16)).join('')}`;
@@ -108,38 +79,6 @@ export async function removeDemoData(connection: Connection): Promise<Record<str
     removed[name] = (await connection.collection(name).deleteMany({ demo: true })).deletedCount;
   }
   return removed;
-}
-
-type Target = CaseStatus;
-
-function targetStatus(random: Random, ageDays: number): Target {
-  if (ageDays < 10)
-    return weighted(random, [
-      ['new', 55],
-      ['reviewing', 30],
-      ['visit_scheduled', 15],
-    ] as const);
-  if (ageDays < 60)
-    return weighted(random, [
-      ['new', 4],
-      ['reviewing', 12],
-      ['visit_scheduled', 18],
-      ['assessed', 18],
-      ['approved', 14],
-      ['in_progress', 20],
-      ['declined', 5],
-      ['duplicate', 4],
-      ['withdrawn', 5],
-    ] as const);
-  return weighted(random, [
-    ['completed', 58],
-    ['in_progress', 10],
-    ['approved', 6],
-    ['assessed', 4],
-    ['declined', 10],
-    ['withdrawn', 6],
-    ['duplicate', 6],
-  ] as const);
 }
 
 export async function fillDemoData(connection: Connection, options: DemoOptions = {}): Promise<DemoSummary> {
@@ -307,78 +246,18 @@ export async function fillDemoData(connection: Connection, options: DemoOptions 
     );
 
     // The history: each step after the one before, never past now.
-    const target = forcedStatus ?? targetStatus(random, ageDays);
-    const timeline: TimelineEntry[] = [
-      {
-        at: createdAt,
-        kind: 'created',
-        actor: byVolunteer ? 'volunteer' : 'reporter',
-        actorId: reporterId,
-        to: 'new',
-      },
-    ];
-    let status = 'new' as CaseStatus;
-    let at = createdAt;
-    let visitDate: string | undefined;
-    let firstActionAt: Date | undefined;
-    let completedAt: Date | undefined;
-    const change = (to: CaseStatus, when: Date) => {
-      timeline.push({ at: when, kind: 'status_changed', actor: 'staff', actorId: staffId, from: status, to });
-      firstActionAt ??= when;
-      status = to;
-      at = when;
-    };
-    const walkTo = (last: CaseStatus) => {
-      for (const step of PATH.slice(1, PATH.indexOf(last) + 1)) {
-        const when = new Date(at.getTime() + between(random, STEP_DAYS[step]!) * DAY_MS);
-        if (when.getTime() > now.getTime() - HOUR_MS) return;
-        if (step === 'visit_scheduled') {
-          visitDate = bangkokDay(new Date(when.getTime() + between(random, [2, 9]) * DAY_MS));
-        }
-        if (step === 'assessed' && visitDate) {
-          const visited = new Date(`${visitDate}T15:00:00+07:00`);
-          if (visited.getTime() > now.getTime() - HOUR_MS) return;
-          change(step, visited > when ? visited : when);
-          timeline.push({
-            at,
-            kind: 'note',
-            actor: 'staff',
-            actorId: staffId,
-            text: 'เยี่ยมบ้านแล้ว วัดขนาดและถ่ายรูปไว้',
-            visibility: 'internal',
-          });
-          continue;
-        }
-        change(step, when);
-        if (step === 'completed') completedAt = when;
-      }
-    };
-    let declineReason: string | undefined;
-    let duplicateOf: string | undefined;
-    if (PATH.includes(target)) walkTo(target);
-    else if (target === 'declined') {
-      walkTo('assessed');
-      if (status === 'assessed') {
-        change('declined', new Date(at.getTime() + 3 * DAY_MS));
-        declineReason = 'บ้านอยู่นอกพื้นที่ของโครงการในปีนี้';
-      }
-    } else if (target === 'withdrawn') {
-      walkTo(random() < 0.5 ? 'reviewing' : 'visit_scheduled');
-      timeline.push({
-        at: new Date(at.getTime() + DAY_MS),
-        kind: 'withdrawn',
-        actor: 'reporter',
-        actorId: reporterId,
-      });
-      change('withdrawn', new Date(at.getTime() + DAY_MS));
-      timeline.at(-1)!.actor = 'reporter';
-    } else if (target === 'duplicate') {
-      const earlier = cases.filter((c) => c.location.resolved.districtCode === resolved.districtCode);
-      if (earlier.length > 0) {
-        duplicateOf = pick(random, earlier).reference;
-        change('duplicate', new Date(at.getTime() + 2 * DAY_MS));
-      }
-    }
+    const earlier = cases.filter((c) => c.location.resolved.districtCode === resolved.districtCode);
+    const history = demoHistory(random, {
+      createdAt,
+      now,
+      staffId,
+      actor: byVolunteer ? 'volunteer' : 'reporter',
+      reporterId,
+      target: forcedStatus ?? targetStatus(random, ageDays),
+      earlier: earlier.map((c) => c.reference),
+    });
+    const { timeline, status, at, visitDate, firstActionAt, completedAt, declineReason, duplicateOf } =
+      history;
     if (status === 'completed' && random() < 0.5) {
       timeline.push({
         at,

@@ -2,43 +2,11 @@ import type { ErrorSink } from '../errors';
 import type { Logger } from '../logger';
 import type { OutgoingBatch, Sender } from '../line/sender';
 import { orderInChat, type SettleClock } from './event-order';
-import type { LineEvent } from './line-event';
 import type { AckGate } from './ack-first';
 import { chatStore, type ChatRecord } from './chat-store';
 import type { IngestionModels, QueuedEventDoc } from './models';
-
-export type HandlerContext = {
-  eventId: string;
-  event: LineEvent;
-  chatKey: string;
-  /** The chat's conversation state as last committed. */
-  state: Record<string, unknown>;
-  receivedAt: Date;
-  replyToken?: string;
-  replyTokenExpiresAt?: Date;
-  /** 1 on the first try. */
-  attempt: number;
-};
-
-/**
- * Decides what an event does. It may perform idempotent side effects keyed by the event (fetch a
- * profile, store media, create a case by intake id); messages go out only through `outbox`, after
- * the new state is committed.
- */
-export type EventHandler = (context: HandlerContext) => Promise<HandlerResult>;
-
-export type HandlerResult = {
-  state: Record<string, unknown>;
-  outbox: OutgoingBatch[];
-  /** When the chat wants a `needline.timeout` event (a reminder or an expiry), or null for never. */
-  wakeAt?: Date | null;
-};
-
-/** The synthetic event the scheduler stores for a chat whose `wakeAt` has come. */
-export const TIMEOUT_EVENT_TYPE = 'needline.timeout';
-
-/** The short apology for an event set aside after too many failures, or nothing (e.g. group chats). */
-export type Apology = (context: HandlerContext) => OutgoingBatch | undefined;
+import type { Apology, EventHandler, HandlerContext, HandlerResult } from './event-handler';
+import type { LineEvent } from './line-event';
 
 export type ProcessorDeps = {
   models: IngestionModels;

@@ -4,11 +4,7 @@ import { caseModel } from '../cases/case-model';
 import { handoffModel } from '../handoffs/model';
 import { staffModels } from '../staff/models';
 import { DEFAULT_SLA_DAYS, overdueDays, type SlaDays } from './sla-escalation';
-import {
-  activeCoordinators,
-  notifyStaff,
-  staffNotificationModel,
-} from './staff-notifications';
+import { activeCoordinators, notifyStaff, staffNotificationModel } from './staff-notifications';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Thailand keeps UTC+7 all year. */

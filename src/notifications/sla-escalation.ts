@@ -5,11 +5,7 @@ import { caseModel } from '../cases/case-model';
 
 import { staffModels } from '../staff/models';
 
-import {
-  notifyStaff,
-  provinceRecipients,
-  staffNotificationModel,
-} from './staff-notifications';
+import { notifyStaff, provinceRecipients, staffNotificationModel } from './staff-notifications';
 import { isDuplicateKey, modelOn } from '../db/models';
 
 /**

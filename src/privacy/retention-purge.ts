@@ -16,9 +16,13 @@ import { auditModel } from '../staff/audit-model';
 import { lineModels } from '../line/models';
 import { deleteMedia } from '../media/media-store';
 import { mediaModels } from '../media/models';
-import { caseEscalationModel, lastStaffActionAt, type CaseEscalationDoc } from '../notifications/sla-escalation';
+import {
+  caseEscalationModel,
+  lastStaffActionAt,
+  type CaseEscalationDoc,
+} from '../notifications/sla-escalation';
 import { staffNotificationModel } from '../notifications/staff-notifications';
-import { publicationConsentModel } from '../public/publication-model';
+import { publicationConsentModel } from '../cases/publication-consent-model';
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -5,7 +5,7 @@ import { readMedia } from '../media/media-store';
 import { mediaModels } from '../media/models';
 import { bangkokMonth } from './aggregates';
 import type { PublicStory } from './page';
-import { publicationConsentModel } from './publication-model';
+import { publicationConsentModel } from '../cases/publication-consent-model';
 
 /**
  * The stories the public page shows: completed cases whose household said yes to publishing,

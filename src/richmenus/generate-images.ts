@@ -9,7 +9,7 @@ import { renderMenuImage } from './render-image';
  * change of layout or labels. Commit the result; the deploy only reads the committed files.
  */
 async function main() {
-  const i18n = await createI18n('th');
+  const i18n = createI18n('th');
   const labels = { primary: i18n.getFixedT('th'), secondary: i18n.getFixedT('en') };
   for (const layout of MENU_LAYOUTS) {
     const png = renderMenuImage(layout, labels);

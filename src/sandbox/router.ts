@@ -77,7 +77,7 @@ export function sandboxRouter(deps: SandboxDeps): express.Router {
   const people = new Map<string, PersonEntry[]>();
   const friendship = new Map<string, Friendship>(deps.friendship ?? []);
   const template = readFileSync(path.join(PUBLIC_DIR, 'index.html'), 'utf8');
-  let translations: Promise<i18n> | undefined;
+  let translations: i18n | undefined;
   const translate = () => (translations ??= createI18n('th'));
 
   for (const user of SANDBOX_USERS) {

@@ -61,7 +61,7 @@ export async function runRichMenuDeploy(
     io.error('LINE_CHANNEL_ACCESS_TOKEN is not set: the rich menus go to a LINE channel (or an emulator)');
     return 2;
   }
-  const i18n = await createI18n(env.DEFAULT_LOCALE);
+  const i18n = createI18n(env.DEFAULT_LOCALE);
   const definitions = buildRichMenuDefinitions(i18n.getFixedT(env.DEFAULT_LOCALE));
   const api = createLineApi({
     channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,

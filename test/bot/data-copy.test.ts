@@ -35,7 +35,7 @@ function aCopy(cases: CaseCopy[], totalCases = cases.length): DataCopy {
 describe('renderDataCopy: the PDPA copy within LINE limits', () => {
   let i18next: i18n;
   beforeAll(async () => {
-    i18next = await createI18n('th', resources);
+    i18next = createI18n('th', resources);
   });
 
   it('shows the data itself in Thai, with Buddhist Era dates', () => {

@@ -5,7 +5,7 @@ describe('status cards', () => {
   it.each(['th', 'en', 'hmn'])(
     'offer a button to a person, never "reply to this message" (%s)',
     async (language) => {
-      const i18n = await createI18n('th');
+      const i18n = createI18n('th');
       const t = i18n.t.bind(i18n);
       const card = statusCard(t, language, 'NL-2569-000001', {
         kind: 'status',

@@ -374,7 +374,7 @@ describe('lifecycle through the API and notifications', () => {
         models: caseApiModels(database.connection),
         ingestion: ingestionModels(database.connection),
         sender: h.sender,
-        i18n: await createI18n('th'),
+        i18n: createI18n('th'),
         clock: () => new Date(),
       }),
       reportError: createErrorSink(testLogger),
@@ -399,7 +399,7 @@ describe('lifecycle through the API and notifications', () => {
       models,
       ingestion: ingestionModels(database.connection),
       sender: h.sender,
-      i18n: await createI18n('th'),
+      i18n: createI18n('th'),
       clock: () => new Date(),
     });
     const change = (await models.CaseChange.findById(`${record.reference}:1`).lean<CaseChangeDoc>())!;

@@ -190,7 +190,7 @@ describe('exports', () => {
   });
 
   it('keeps a code it has no label for', async () => {
-    const i18n = await createI18n('th');
+    const i18n = createI18n('th');
     expect(headerLabels(i18n.t, 'en').code('status', 'archived_in_2020')).toBe('archived_in_2020');
     expect(headerLabels(i18n.t, 'th').code('category', 'roof')).toBe(
       i18n.t('category.roof', { ns: 'cases' }),
@@ -198,7 +198,7 @@ describe('exports', () => {
   });
 
   it('has a distinct header for every column in Thai, English and Hmong', async () => {
-    const i18n = await createI18n('th');
+    const i18n = createI18n('th');
     for (const lang of ['th', 'en', 'hmn'] as const) {
       const label = headerLabels(i18n.t, lang);
       const labels = EXPORT_COLUMNS.map((column) => label(column.key));

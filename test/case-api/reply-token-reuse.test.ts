@@ -159,7 +159,7 @@ describe('status cards through a reply token the bot left unused', () => {
       models,
       ingestion: ingestionModels(database.connection),
       sender: h.sender,
-      i18n: await createI18n('th'),
+      i18n: createI18n('th'),
       clock: () => new Date(),
     });
     const change = (await models.CaseChange.findById(`${record.reference}:1`).lean<CaseChangeDoc>())!;

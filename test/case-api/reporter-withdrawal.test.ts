@@ -45,7 +45,7 @@ const sweep = async () => {
       models: caseApiModels(database.connection),
       ingestion: ingestionModels(database.connection),
       sender: h.sender,
-      i18n: await createI18n('th'),
+      i18n: createI18n('th'),
       clock: () => new Date(),
     }),
     reportError: createErrorSink(testLogger),

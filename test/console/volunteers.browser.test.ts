@@ -23,7 +23,7 @@ describeWithBrowser('volunteers page in a browser', () => {
       apiBaseUrl: emulator.url,
       dataApiBaseUrl: emulator.url,
     });
-    const definitions = buildRichMenuDefinitions((await createI18n('th', loadResources())).getFixedT('th'));
+    const definitions = buildRichMenuDefinitions(createI18n('th', loadResources()).getFixedT('th'));
     await deployRichMenus(lineApi, definitions, loadRichMenuImages(definitions));
   });
 

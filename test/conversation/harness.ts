@@ -85,10 +85,10 @@ export function replies(result: StepResult): string[] {
   );
 }
 
-let i18nInstance: Promise<i18n> | undefined;
+let i18nInstance: i18n | undefined;
 export function translator(): Promise<i18n> {
   i18nInstance ??= createI18n('th', resources);
-  return i18nInstance;
+  return Promise.resolve(i18nInstance);
 }
 
 export async function render(result: StepResult, language: string) {

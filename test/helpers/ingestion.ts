@@ -4,12 +4,8 @@ import { createApp } from '../../src/app';
 import { connectDatabase, type Database } from '../../src/db/connection';
 import { createErrorSink } from '../../src/errors';
 import { ingestionModels, type IngestionModels } from '../../src/ingestion/models';
-import {
-  createProcessor,
-  type EventHandler,
-  type Processor,
-  type ProcessorDeps,
-} from '../../src/ingestion/processor';
+import { createProcessor, type Processor, type ProcessorDeps } from '../../src/ingestion/processor';
+import { type EventHandler } from '../../src/ingestion/event-handler';
 import { webhookRouter } from '../../src/ingestion/webhook-router';
 import { createLineApi } from '../../src/line/line-api';
 import { createSender, type Sender } from '../../src/line/sender';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startLineEmulator, type LineEmulator } from '../../src/line-emulator';
 import { buildEvent, newUserId, postWebhook } from '../../src/line-emulator/webhook-client';
-import type { EventHandler } from '../../src/ingestion/processor';
+import type { EventHandler } from '../../src/ingestion/event-handler';
 import { testDatabaseServer, uniqueDbName } from '../helpers/db';
 import { eventually, isDone, startInstance, TEST_SECRET, type Instance } from '../helpers/ingestion';
 

@@ -8,7 +8,8 @@ import {
   webhookBody,
 } from '../../src/line-emulator/webhook-client';
 import { createEventAcceptor } from '../../src/ingestion/inbox';
-import { purgeProcessedEvents, type EventHandler } from '../../src/ingestion/processor';
+import { purgeProcessedEvents } from '../../src/ingestion/processor';
+import { type EventHandler } from '../../src/ingestion/event-handler';
 import { testDatabaseServer, uniqueDbName } from '../helpers/db';
 import { eventually, isDone, startInstance, TEST_SECRET, type Instance } from '../helpers/ingestion';
 

@@ -4,7 +4,7 @@ import { housePhoto } from '../../src/demo/photos';
 import { loadResources } from '../../src/i18n';
 import { buildEvent } from '../../src/line-emulator/webhook-client';
 import { mediaModels } from '../../src/media/models';
-import { publicationConsentModel } from '../../src/public/publication-model';
+import { publicationConsentModel } from '../../src/cases/publication-consent-model';
 import {
   consentedPerson,
   Person,

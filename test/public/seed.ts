@@ -5,7 +5,7 @@ import { caseModels, createCase } from '../../src/cases/create-case';
 import { housePhoto } from '../../src/demo/photos';
 import { newUserId } from '../../src/line-emulator/webhook-client';
 import { mediaModels } from '../../src/media/models';
-import { publicationConsentModel } from '../../src/public/publication-model';
+import { publicationConsentModel } from '../../src/cases/publication-consent-model';
 
 const DAY_MS = 86_400_000;
 

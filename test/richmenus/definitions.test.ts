@@ -19,7 +19,7 @@ let definitions: RichMenuDefinition[];
 let i18n: Awaited<ReturnType<typeof createI18n>>;
 
 beforeAll(async () => {
-  i18n = await createI18n('th');
+  i18n = createI18n('th');
   definitions = buildRichMenuDefinitions(i18n.getFixedT('th'));
 });
 

@@ -29,7 +29,7 @@ beforeAll(async () => {
     apiBaseUrl: emulator.url,
     dataApiBaseUrl: emulator.url,
   });
-  const i18n = await createI18n('th');
+  const i18n = createI18n('th');
   definitions = buildRichMenuDefinitions(i18n.getFixedT('th'));
   images = loadRichMenuImages(definitions);
 });

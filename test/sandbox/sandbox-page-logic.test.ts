@@ -49,7 +49,7 @@ describe('sandbox page', () => {
   });
 
   it('escapes translations into the HTML and keeps the script strings intact', async () => {
-    const i18n = await createI18n('th', {
+    const i18n = createI18n('th', {
       th: { sandbox: { title: 'ทดสอบ', note: 'x {{n}}' } },
       en: { sandbox: { title: '<b>Test</b>' } },
     });

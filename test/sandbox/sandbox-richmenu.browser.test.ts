@@ -98,7 +98,7 @@ describeWithBrowser('sandbox rich menu in a browser', () => {
       dataApiBaseUrl: emulator.url,
     });
     // As the sandbox does at start: NeedLine's menus, in Thai, with their committed images.
-    definitions = buildRichMenuDefinitions((await createI18n('th')).getFixedT('th'));
+    definitions = buildRichMenuDefinitions(createI18n('th').getFixedT('th'));
     await deployRichMenus(api, definitions, loadRichMenuImages(definitions));
     await linkVolunteerMenu(api, volunteer!.userId);
 

@@ -91,7 +91,7 @@ describe('sandbox rich menu API', () => {
   });
 
   it('gives everyone the default menu: its size, areas, chat bar and the image the emulator stores', async () => {
-    const definitions = buildRichMenuDefinitions((await createI18n('th')).getFixedT('th'));
+    const definitions = buildRichMenuDefinitions(createI18n('th').getFixedT('th'));
     const summary = await deployRichMenus(api, definitions, loadRichMenuImages(definitions));
     menuIds = Object.fromEntries(summary.menus.map((menu) => [menu.key, menu.richMenuId]));
     const resident = definitions.find((definition) => definition.key === 'resident')!;

@@ -56,7 +56,7 @@ const lineEnv = () => ({
 
 /** The channel as a deploy of an older volunteer menu left it, with both users linked to that menu. */
 async function deployOlderVolunteerMenu(): Promise<string> {
-  const i18n = await createI18n('th');
+  const i18n = createI18n('th');
   const definitions = buildRichMenuDefinitions(i18n.getFixedT('th'));
   const older = definitions.map((d) =>
     d.key === 'volunteer' ? { ...d, menu: { ...d.menu, chatBarText: 'เมนูเก่า' } } : d,

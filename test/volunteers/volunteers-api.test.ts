@@ -57,7 +57,7 @@ beforeAll(async () => {
     instanceId: 'test',
     backoffMs: 10,
   });
-  i18n = await createI18n('th');
+  i18n = createI18n('th');
   deps = { connection, lineApi, sender, i18n, logger: testLogger };
   const api = new ApiRegistry();
   const routers = [

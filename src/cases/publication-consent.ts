@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { messagingApi } from '@line/bot-sdk';
 import type { i18n, TFunction } from 'i18next';
 import type { Connection } from 'mongoose';
-import { caseModel } from '../cases/case-model';
+import { caseModel } from './case-model';
 import { clip } from '../conversation/render';
-import { publicationConsentModel } from './publication-model';
+import { publicationConsentModel } from './publication-consent-model';
 
 /**
  * The separate consent to publish a completed repair's story (before/after photos, the kind of
