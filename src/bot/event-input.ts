@@ -1,3 +1,4 @@
+import type { webhook } from '@line/bot-sdk';
 import { postbackData } from '../conversation/postback';
 import type { Input } from '../conversation';
 import type { LineEvent } from '../ingestion/line-event';
@@ -20,18 +21,6 @@ export type EventIntent =
       imageSet?: { id: string; index: number; total: number };
     }
   | { kind: 'input'; input: Input };
-
-type Message = {
-  id?: string;
-  type?: string;
-  text?: string;
-  latitude?: number;
-  longitude?: number;
-  title?: string;
-  address?: string;
-  fileName?: string;
-  imageSet?: { id: string; index?: number; total?: number };
-};
 
 export function intentOf(event: LineEvent): EventIntent {
   if (event.mode !== undefined && event.mode !== 'active')
@@ -56,13 +45,13 @@ export function intentOf(event: LineEvent): EventIntent {
     case 'unfollow':
       return { kind: 'unfollow' };
     case 'unsend': {
-      const messageId = (event as { unsend?: { messageId?: string } }).unsend?.messageId;
+      const messageId = event.unsend?.messageId;
       return messageId
         ? { kind: 'unsend', lineMessageId: messageId }
         : { kind: 'ignore', reason: 'unsend without id' };
     }
     case 'postback': {
-      const postback = (event as { postback?: { data?: string; params?: Record<string, string> } }).postback;
+      const postback = event.postback as webhook.PostbackContent | undefined;
       if (!postback?.data) return { kind: 'ignore', reason: 'postback without data' };
       const params = postback.params;
       const picked =
@@ -75,13 +64,13 @@ export function intentOf(event: LineEvent): EventIntent {
       };
     }
     case 'message':
-      return messageIntent((event as { message?: Message }).message);
+      return messageIntent(event.message as webhook.MessageContent | undefined);
     default:
       return { kind: 'ignore', reason: `event type ${event.type}` };
   }
 }
 
-function messageIntent(message: Message | undefined): EventIntent {
+function messageIntent(message: webhook.MessageContent | undefined): EventIntent {
   if (!message?.type) return { kind: 'ignore', reason: 'message without type' };
   switch (message.type) {
     case 'text':
@@ -109,8 +98,8 @@ function messageIntent(message: Message | undefined): EventIntent {
         kind: 'media',
         lineMessageId: message.id,
         mediaKind: message.type,
-        ...(message.fileName ? { fileName: message.fileName } : {}),
-        ...(message.imageSet?.index && message.imageSet.total
+        ...('fileName' in message && message.fileName ? { fileName: message.fileName } : {}),
+        ...('imageSet' in message && message.imageSet?.index && message.imageSet.total
           ? {
               imageSet: {
                 id: message.imageSet.id,

@@ -1,21 +1,11 @@
 import type { Connection } from 'mongoose';
 import { caseModel } from '../cases/case-model';
-import type { CaseStatus } from '../cases/case-schema';
+import { OPEN_STATUSES } from '../cases/status';
 import { lineModels } from '../line/models';
 import { messageLanguage } from './content';
 import type { Audience } from './schemas';
 
 export type AudienceMember = { id: string; language: string | null };
-
-/** A case no one has closed yet. */
-export const OPEN_CASE_STATUSES: CaseStatus[] = [
-  'new',
-  'reviewing',
-  'visit_scheduled',
-  'assessed',
-  'approved',
-  'in_progress',
-];
 
 const LOOKUP_BATCH = 500;
 
@@ -33,7 +23,7 @@ export function caseSelection(
       match['volunteer.lineUserId'] = { $exists: true };
       return { match, userIdField: 'volunteer.lineUserId' };
     case 'open_cases':
-      match.status = { $in: OPEN_CASE_STATUSES };
+      match.status = { $in: OPEN_STATUSES };
       break;
     case 'cases':
       if (audience.statuses) match.status = { $in: audience.statuses };

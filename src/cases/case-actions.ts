@@ -2,15 +2,11 @@ import { markCaseMedia } from '../media/case-media';
 import { setTimeout } from 'node:timers/promises';
 import type { QueryFilter } from 'mongoose';
 import { caseChanges } from './case-service';
-import { FINAL_STATUSES, planChange, REPORTER_ACTOR } from './lifecycle';
+import { planChange, REPORTER_ACTOR } from './lifecycle';
+import { FINAL_STATUSES, isOpenCase } from './status';
 import type { Case, CaseStatus, TimelineEntry } from './case-schema';
 import type { CaseModels } from './create-case';
 import type { Effect } from '../conversation';
-
-/** Endings: a case in one of these takes no more photos or notes and cannot be withdrawn. */
-export const CLOSED_STATUSES: readonly CaseStatus[] = FINAL_STATUSES;
-
-export const isOpenCase = (status: CaseStatus): boolean => !CLOSED_STATUSES.includes(status);
 
 export type CaseActionOutcome =
   | { kind: 'added'; photos: number; note: boolean }
@@ -69,7 +65,7 @@ export async function addToCase(
     ...(mediaIds.length > 0 ? { mediaIds } : {}),
   };
   const updated = await models.cases.updateOne(
-    { ...ownCase(effect.reference, userId), status: { $nin: CLOSED_STATUSES } },
+    { ...ownCase(effect.reference, userId), status: { $nin: FINAL_STATUSES } },
     {
       $push: {
         timeline: entry,

@@ -2,7 +2,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { i18n, TFunction } from 'i18next';
 import { formatDate } from '../conversation';
 import { postbackData, type CaseAction } from '../conversation/postback';
-import { isOpenCase } from './case-actions';
+import { isOpenCase } from './status';
 import { byUser } from './case-scope';
 import type { CaseModels } from './create-case';
 

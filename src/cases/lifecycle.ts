@@ -24,9 +24,6 @@ export const TRANSITIONS: Record<CaseStatus, readonly CaseStatus[]> = {
  */
 export const REPORTER_ACTOR = 'reporter';
 
-/** Endings; only a completed case can be reopened (back to reviewing). */
-export const FINAL_STATUSES: readonly CaseStatus[] = ['completed', 'declined', 'duplicate', 'withdrawn'];
-
 export type LifecycleState = { reference: string; status: CaseStatus; visitDate?: string };
 
 export type LifecyclePatch = {

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router, type Response } from 'express';
 import { CASE_STATUSES, CATEGORIES, PRIORITY_LEVELS } from '../cases/case-schema';
@@ -6,15 +5,15 @@ import { TRANSITIONS } from '../cases/lifecycle';
 import { loadAddressDirectory } from '../geo/address-directory';
 import { loadResources } from '../i18n';
 import { ROLES } from '../staff/permissions';
+import { assetsBeside, contentSecurityPolicy, serveLeaflet } from '../http/static-page';
 
 export const CONSOLE_LANGUAGES = ['th', 'en'] as const;
 
-const ASSETS_DIR = findAssets();
-const LEAFLET_DIR = path.join(path.dirname(require.resolve('leaflet/package.json')), 'dist');
+const ASSETS_DIR = assetsBeside(__dirname, 'assets');
 
 // Only our own scripts; photos and voice arrive as blob: URLs fetched with the token; map tiles
 // come from OpenStreetMap when the browser is online.
-const CONSOLE_CSP = [
+const CONSOLE_CSP = contentSecurityPolicy(
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
@@ -25,7 +24,7 @@ const CONSOLE_CSP = [
   "base-uri 'self'",
   "frame-ancestors 'none'",
   "form-action 'self'",
-].join('; ');
+);
 
 /**
  * The staff console: one static page and its ES modules, Leaflet from node_modules, the console
@@ -107,15 +106,6 @@ export function consoleRouter(): express.Router {
     next();
   });
   router.use('/console/assets', express.static(ASSETS_DIR, { index: false, maxAge: 0 }));
-  router.use('/console/vendor/leaflet', express.static(LEAFLET_DIR, { index: false }));
+  serveLeaflet(router, '/console/vendor/leaflet');
   return router;
-}
-
-/** Beside this file in src/, or back in src/ when running the compiled copy from dist/. */
-function findAssets(): string {
-  const candidates = [
-    path.join(__dirname, 'assets'),
-    path.resolve(__dirname, '..', '..', '..', 'src', 'console', 'assets'),
-  ];
-  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0]!;
 }

@@ -36,7 +36,7 @@ export function newEventOf(event: LineEvent): NewEvent {
     userId: event.source?.userId,
     type: event.type,
     timestamp: event.timestamp,
-    replyToken: event.replyToken,
+    replyToken: 'replyToken' in event ? event.replyToken : undefined,
     payload: JSON.stringify(event),
   };
 }

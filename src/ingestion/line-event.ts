@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { webhook } from '@line/bot-sdk';
 import { z } from 'zod';
 
-/** Only what ingestion relies on; every other field is kept as LINE sent it. */
+/**
+ * What ingestion relies on, checked for every event; every other field is kept as LINE sent it and
+ * typed by the SDK's `webhook.Event` (the bot reads message, postback and unsend fields defensively,
+ * since LINE documents them but this schema does not check them).
+ */
 export const lineEventSchema = z.looseObject({
   type: z.string().min(1),
   timestamp: z.number(),
@@ -26,7 +31,16 @@ export const webhookBodySchema = z.looseObject({
   events: z.array(z.unknown()),
 });
 
-export type LineEvent = z.infer<typeof lineEventSchema>;
+/**
+ * Events NeedLine stores for a chat itself, processed in its order like LINE's: a reminder or expiry
+ * that came due (`needline.timeout`), a hand-off given back by staff (`needline.handoff.closed`).
+ */
+export type SyntheticEvent = z.infer<typeof lineEventSchema> & {
+  type: `needline.${string}`;
+  source: webhook.UserSource;
+};
+
+export type LineEvent = webhook.Event | SyntheticEvent;
 
 /** What is said of an event that could not be read: never its content. */
 export type UnreadableEvent = { id?: string; type?: string; why: string };
@@ -37,7 +51,8 @@ export function readEvents(raw: unknown[]): { events: LineEvent[]; unreadable: U
   for (const item of raw) {
     const parsed = lineEventSchema.safeParse(item);
     if (parsed.success) {
-      events.push(parsed.data);
+      // Checked above: the fields every event must have; the SDK's type describes the rest.
+      events.push(parsed.data as unknown as LineEvent);
       continue;
     }
     const fields = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};

@@ -5,7 +5,7 @@ import { eraseFeedback } from '../feedback/feedback';
 import type { Case, TimelineEntry } from '../cases/case-schema';
 import { deleteMedia } from '../media/media-store';
 import { eraseVolunteerData } from '../volunteers/erase';
-import { isOpenCase } from '../cases/case-actions';
+import { isOpenCase } from '../cases/status';
 import { eraseCasePersonalData } from './retention-purge';
 import type { CaseModels } from '../cases/create-case';
 import {

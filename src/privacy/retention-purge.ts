@@ -6,7 +6,7 @@ import {
   type BroadcastStatus,
   type ClaimDoc,
 } from '../broadcasts/models';
-import { FINAL_STATUSES } from '../cases/lifecycle';
+import { FINAL_STATUSES } from '../cases/status';
 import { caseApiModels } from '../cases/case-records';
 import type { Case, TimelineEntry } from '../cases/case-schema';
 import { caseModel } from '../cases/case-model';

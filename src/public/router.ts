@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { assetsBeside, contentSecurityPolicy } from '../http/static-page';
 import express, { Router, type Request, type Response } from 'express';
 import type { i18n } from 'i18next';
 import type { Connection } from 'mongoose';
@@ -35,13 +34,13 @@ export type PublicRouterDeps = {
 /** Figures change once a month; ten minutes of caching spares the database from every visitor. */
 export const PUBLIC_MAX_AGE_SECONDS = 600;
 
-const ASSETS_DIR = findAssets();
+const ASSETS_DIR = assetsBeside(__dirname, 'assets', 'public.css');
 
 const languageQuery = z.object({ lang: z.enum(PUBLIC_LANGUAGES).optional() });
 
 /** No script at all; images from here and, when configured, the LINE QR code's host. */
 function pageCsp(qrUrl: string | undefined, frameAncestors: string) {
-  return [
+  return contentSecurityPolicy(
     "default-src 'none'",
     "style-src 'self'",
     // The bar widths are the only inline styles.
@@ -50,7 +49,7 @@ function pageCsp(qrUrl: string | undefined, frameAncestors: string) {
     "base-uri 'none'",
     "form-action 'none'",
     `frame-ancestors ${frameAncestors}`,
-  ].join('; ');
+  );
 }
 
 async function placeNames(): Promise<PlaceName> {
@@ -207,13 +206,4 @@ export function publicRouter(deps: PublicRouterDeps): Router {
     }),
   );
   return router;
-}
-
-/** Beside this file in src/, or back in src/ when running the compiled copy from dist/. */
-function findAssets(): string {
-  const candidates = [
-    path.join(__dirname, 'assets'),
-    path.resolve(__dirname, '..', '..', '..', 'src', 'public', 'assets'),
-  ];
-  return candidates.find((dir) => existsSync(path.join(dir, 'public.css'))) ?? candidates[0]!;
 }

@@ -1,6 +1,7 @@
+import { assetsBeside, contentSecurityPolicy, serveLeaflet } from '../http/static-page';
 import { Blob } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router, type Request, type Response as ExpressResponse } from 'express';
 import type { i18n } from 'i18next';
@@ -42,11 +43,10 @@ const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 const WEBHOOK_TIMEOUT_MS = 10_000;
 const PHOTO_TYPES = /^image\/(jpeg|png|gif|webp)$/;
 
-const PUBLIC_DIR = findAssets();
-const LEAFLET_DIR = path.join(path.dirname(require.resolve('leaflet/package.json')), 'dist');
+const PUBLIC_DIR = assetsBeside(__dirname, 'public');
 
 // The page runs only its own scripts; images may come from anywhere the bot points (and map tiles).
-const PAGE_CSP = [
+const PAGE_CSP = contentSecurityPolicy(
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
@@ -56,7 +56,7 @@ const PAGE_CSP = [
   "base-uri 'self'",
   "frame-ancestors 'self'",
   "form-action 'self'",
-].join('; ');
+);
 
 const messagesQuery = z.object({
   userId: z.string().regex(/^U[0-9a-f]{32}$/),
@@ -130,7 +130,7 @@ export function sandboxRouter(deps: SandboxDeps): express.Router {
       .send(renderPage(template, await translate(), language));
   });
   router.use('/sandbox/assets', express.static(PUBLIC_DIR, { index: false }));
-  router.use('/sandbox/vendor/leaflet', express.static(LEAFLET_DIR, { index: false }));
+  serveLeaflet(router, '/sandbox/vendor/leaflet');
 
   router.get('/sandbox/api/users', (_req, res) => {
     res.json({
@@ -318,13 +318,4 @@ async function readForm(req: Request): Promise<FormData> {
   } catch {
     throw new PublicError(400, 'invalid_request', 'The photo upload could not be read.');
   }
-}
-
-/** The page assets sit beside the sources; a compiled build (dist/) reads them from src/. */
-function findAssets(): string {
-  const candidates = [
-    path.join(__dirname, 'public'),
-    path.resolve(__dirname, '..', '..', '..', 'src', 'sandbox', 'public'),
-  ];
-  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0]!;
 }

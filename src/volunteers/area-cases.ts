@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Case, CaseCategory, CaseStatus } from '../cases/case-schema';
 import { caseModel } from '../cases/case-model';
-import { FINAL_STATUSES } from '../cases/lifecycle';
+import { FINAL_STATUSES } from '../cases/status';
 import { volunteerModels, type VolunteerArea, type VolunteerDoc } from './model';
 
 /** A carousel holds 12 bubbles; ten keep it readable. */

@@ -2,7 +2,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import { PublicError } from '../errors';
 import { caseModel } from '../cases/case-model';
 import type { Case } from '../cases/case-schema';
-import { FINAL_STATUSES } from '../cases/lifecycle';
+import { FINAL_STATUSES } from '../cases/status';
 import { linkVolunteerMenu, unlinkVolunteerMenu } from '../richmenus';
 import { caseNoticeCard } from './cards';
 import { areaCaseView } from './area-cases';

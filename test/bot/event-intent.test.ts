@@ -7,6 +7,9 @@ describe('which events the bot acts on', () => {
     const event = buildEvent.text({ userId: newUserId(), text: 'hello' }) as LineEvent;
     expect(intentOf(event).kind).not.toBe('ignore');
     expect(intentOf({ ...event, mode: 'standby' })).toMatchObject({ kind: 'ignore' });
-    expect(intentOf({ ...event, mode: 'observer' })).toMatchObject({ kind: 'ignore' });
+    // A mode the SDK does not know yet: LINE may add one.
+    expect(intentOf({ ...event, mode: 'observer' } as unknown as LineEvent)).toMatchObject({
+      kind: 'ignore',
+    });
   });
 });

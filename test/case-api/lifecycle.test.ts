@@ -1,5 +1,6 @@
 import { CASE_STATUSES } from '../../src/cases/case-schema';
-import { FINAL_STATUSES, planChange, TRANSITIONS } from '../../src/cases/lifecycle';
+import { planChange, TRANSITIONS } from '../../src/cases/lifecycle';
+import { FINAL_STATUSES } from '../../src/cases/status';
 
 const at = (status: (typeof CASE_STATUSES)[number], visitDate?: string) => ({
   reference: 'NL-2569-000001',

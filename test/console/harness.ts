@@ -11,7 +11,8 @@ import { consoleRouter } from '../../src/console/router';
 import { createErrorSink } from '../../src/errors';
 import { ApiRegistry } from '../../src/http/openapi';
 import { createLineApi } from '../../src/line/line-api';
-import { startService, type Service } from '../../src/service';
+import { startService } from '../../src/service';
+import type { SandboxService } from '../e2e/harness';
 import { testDatabaseServer, uniqueDbName } from '../helpers/db';
 import { testLogger } from '../helpers/logger';
 
@@ -19,7 +20,6 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'console');
 export const hasChromium = existsSync(CHROMIUM);
 
-export type SandboxService = Service & { sandbox: NonNullable<Service['sandbox']> };
 
 export type ConsoleHarness = {
   service: SandboxService;
