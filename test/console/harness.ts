@@ -20,7 +20,6 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'console');
 export const hasChromium = existsSync(CHROMIUM);
 
-
 export type ConsoleHarness = {
   service: SandboxService;
   /** Where the browser goes: /console and the whole API. */
