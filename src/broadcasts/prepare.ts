@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-
 import { streamAudience } from './audience';
-
 import type { Claim } from './claims';
 import { messageLanguage } from './content';
-
 import type { BroadcastContext } from './context';
 import { type BroadcastDoc } from './models';
 import type { Audience } from './schemas';

@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
-
 import type { Readable } from 'node:stream';
 import type { Connection, QueryFilter, UpdateQuery } from 'mongoose';
 import type { Case, CaseStatus, TimelineEntry } from './case-schema';
 import { caseModels } from './create-case';
-
 import type { ErrorSink } from '../errors';
 import { PublicError } from '../errors';
-
 import { imageTypeOf } from '../media/image-type';
-
 import { deleteMedia, MEDIA_LIMITS, storeStream } from '../media/media-store';
-
 import { mediaModels } from '../media/models';
-
 import type { CaseScope } from '../staff/permissions';
 import { staffModels } from '../staff/models';
-
 import { scopeFilter } from './case-scope';
-
 import { planChange, REPORTER_ACTOR, type LifecycleChange } from './lifecycle';
-
 import { caseApiModels, type CaseChangeDoc } from './case-records';
 import type { Notifier } from './reporter-notifications';
 import type { PatchCaseBody } from './case-patch';

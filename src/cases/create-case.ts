@@ -1,22 +1,13 @@
 import { markCaseMedia } from '../media/case-media';
-
 import type { Connection } from 'mongoose';
 import { loadAddressDirectory } from '../geo/address-directory';
-
 import { resolvePlace } from '../geo/resolve-place';
-
 import { caseInputSchema, type Case, type CaseInput } from './case-schema';
-
 import { caseModel, type CaseModel } from './case-model';
-
 import { findPossibleDuplicates, phoneKey } from './duplicates';
-
 import { caseKeywords } from './keywords';
-
 import { computePriority } from './priority';
-
 import { nextReference, referenceClaimModel } from './reference';
-
 import { isDuplicateKey } from '../db/models';
 
 export type CaseModels = { connection: Connection; cases: CaseModel };

@@ -1,5 +1,4 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-
 import { insertOnce, modelOn } from '../db/models';
 
 /** The Buddhist Era year of an instant, as the calendar reads in Thailand (Asia/Bangkok). */

@@ -4,13 +4,9 @@ import type { Case } from './case-schema';
 import type { LineModels } from '../line/models';
 import type { Sender } from '../line/sender';
 import { claimUnusedReplyToken } from '../line/unused-reply-tokens';
-
 import { asksPublication, publicationCard, recordPublicationAsked } from './publication-consent';
-
 import { ratingCard, statusCard, noteMessage, type CardSubject } from './status-cards';
-
 import { REPORTER_ACTOR } from './lifecycle';
-
 import { type CaseApiModels, type CaseChangeDoc } from './case-records';
 import { isDuplicateKey } from '../db/models';
 

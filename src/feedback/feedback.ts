@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-
 import type { messagingApi } from '@line/bot-sdk';
 import type { i18n } from 'i18next';
 import type { Connection, QueryFilter } from 'mongoose';
@@ -9,13 +8,9 @@ import {
   provinceRecipients,
   staffNotificationModel,
 } from '../notifications/staff-notifications';
-
 import { postbackData, readPostback, type Postback } from '../conversation/postback';
-
 import { staffModels } from '../staff/models';
-
 import { caseFeedbackModel, type CaseFeedbackDoc, type CaseFeedbackModel } from './model';
-
 import { isDuplicateKey } from '../db/models';
 
 export type FeedbackDeps = { feedback: CaseFeedbackModel; cases: CaseModels; i18n: i18n };

@@ -1,5 +1,4 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-
 import cron, { type ScheduledTask } from 'node-cron';
 import type { ErrorSink } from '../errors';
 import type { Logger } from '../logger';

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-
 import type { messagingApi } from '@line/bot-sdk';
 import type { LineModels, OutboundChunk, OutboundMessageDoc } from './models';
 import type { Logger } from '../logger';
-
 import { classifyLineError, type LineApi } from './line-api';
-
 import { duplicateIndexes, isDuplicateKey } from '../db/models';
 
 /** LINE takes at most 5 message objects per call. */

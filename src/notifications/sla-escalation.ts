@@ -1,10 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-
 import type { Case, CaseStatus } from '../cases/case-schema';
 import { caseModel } from '../cases/case-model';
-
 import { staffModels } from '../staff/models';
-
 import { notifyStaff, provinceRecipients, staffNotificationModel } from './staff-notifications';
 import { isDuplicateKey, modelOn } from '../db/models';
 

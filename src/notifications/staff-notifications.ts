@@ -1,9 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-
 import { z } from 'zod';
-
 import { CASE_STATUSES } from '../cases/case-schema';
-
 import type { StaffModels } from '../staff/models';
 import { insertOnce, modelOn } from '../db/models';
 import { staffModels } from '../staff/models';

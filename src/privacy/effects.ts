@@ -1,12 +1,8 @@
 import type { EffectHandlers } from '../conversation/effects';
 import { purgeUnusedMedia } from './media-purge';
-
 import { consentId } from '../conversation/effects';
-
 import { eraseUserData } from './erasure';
-
 import { loadDataCopy, renderDataCopy, type PrivacyDeps } from './my-data';
-
 import { isDuplicateKey } from '../db/models';
 
 /** Consent given or withdrawn, the data copy and erasure: the privacy feature's effects. */

@@ -1,8 +1,6 @@
 import { AUDIT_ACTIONS, type AuditLog } from './audit-log';
-
 import type { StaffModels } from './models';
 import { hashPassword } from './password';
-
 import { isDuplicateKey } from '../db/models';
 
 export type FirstAdminOutcome = 'created' | 'admin_exists' | 'email_taken';

@@ -1,21 +1,13 @@
 import express, { Router } from 'express';
 import { Types } from 'mongoose';
-
 import { z } from 'zod';
-
 import { AUDIT_ACTIONS } from './audit-log';
-
 import { PublicError } from '../errors';
-
 import { apiRoute } from './api-route';
-
 import { staffContext, type StaffDeps } from './context';
-
 import { revokeStaffCredentials } from './credentials';
-
 import type { StaffDoc } from './models';
 import { hashPassword } from './password';
-
 import {
   ROLES_WITH_PROVINCES,
   createStaffBody,
@@ -24,9 +16,7 @@ import {
   staffView,
   updateStaffBody,
 } from './schemas';
-
 import { viewStaff } from './views';
-
 import { isDuplicateKey } from '../db/models';
 
 const notFound = () => new PublicError(404, 'staff_not_found', 'No staff member with this id.');

@@ -1,5 +1,4 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-
 import { isDuplicateKey, modelOn } from '../db/models';
 
 export const VOLUNTEER_STATUSES = ['pending', 'active', 'rejected', 'revoked', 'superseded'] as const;

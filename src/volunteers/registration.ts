@@ -1,15 +1,10 @@
 import type { messagingApi } from '@line/bot-sdk';
 import { z } from 'zod';
-
 import type { Effect } from '../conversation';
 import { loadAddressDirectory } from '../geo/address-directory';
-
 import { areaCasesMessage } from './cards';
-
 import { casesInArea } from './area-cases';
-
 import { areaLabel, resolveAreas, type ResolvedAreas } from './areas';
-
 import type { VolunteerDeps } from './deps';
 import { claim, volunteerModels } from './model';
 import { isDuplicateKey } from '../db/models';
