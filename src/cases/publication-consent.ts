@@ -100,6 +100,21 @@ export async function recordPublicationAsked(
 
 export type PublicationDeps = { connection: Connection; i18n: i18n };
 
+/**
+ * Withdrawing the consent to collect (My data) withdraws every story consent too: a story of a
+ * person who no longer agrees to us keeping their data would not be one they agreed to.
+ */
+export async function withdrawPublications(
+  connection: Connection,
+  lineUserId: string,
+  at: Date,
+): Promise<void> {
+  await publicationConsentModel(connection).updateMany(
+    { lineUserId, status: { $in: ['asked', 'given'] } },
+    { $set: { status: 'withdrawn', withdrawnAt: at } },
+  );
+}
+
 /** The answer to a tap: yes, no, or withdraw. Only the household that was asked may answer. */
 export async function handlePublicationPostback(
   deps: PublicationDeps,

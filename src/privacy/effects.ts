@@ -1,4 +1,5 @@
 import type { EffectHandlers } from '../conversation/effects';
+import { withdrawPublications } from '../cases/publication-consent';
 import { purgeUnusedMedia } from './media-purge';
 import { consentId } from '../conversation/effects';
 import { eraseUserData } from './erasure';
@@ -39,6 +40,7 @@ export function privacyEffects(
         { lineUserId: userId, withdrawnAt: null },
         { $set: { withdrawnAt: new Date(effect.at) } },
       );
+      await withdrawPublications(deps.cases.connection, userId, new Date(effect.at));
       await deps.models.LineUser.updateOne(
         { _id: userId },
         { $unset: { displayName: '', profileFetchedAt: '' } },

@@ -165,6 +165,22 @@ describe.each(['th', 'en', 'hmn'] as const)('consent to publish a story, in %s',
     expect(await consentOf(reference)).toMatchObject({ status: 'asked' });
   });
 
+  it('takes the story off when the person withdraws their consent in My data', async () => {
+    const person = await consentedPerson(service, language);
+    const reference = await completedCase(person, 'นางเย แซ่ม้า');
+    await person.tap(`publish:yes:${reference}`);
+    const photos = storyPhotos(await publicPage());
+    expect(photos.length).toBeGreaterThanOrEqual(2);
+
+    await press(person, 'flow:my-data');
+    await person.tap('a:what:withdraw');
+    await person.tap('a:confirm_withdraw:yes');
+    expect(await consentOf(reference)).toMatchObject({ status: 'withdrawn' });
+    const after = storyPhotos(await publicPage());
+    expect(after.filter((src) => photos.includes(src))).toEqual([]);
+    for (const src of photos) await request(service.url).get(src).expect(404);
+  });
+
   it('takes the story off at once when the person erases their data', async () => {
     const person = await consentedPerson(service, language);
     const reference = await completedCase(person, 'นางหมี แซ่ท้าว');
