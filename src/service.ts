@@ -4,15 +4,16 @@ import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { allFlows } from '../flows';
 import { createApp } from './app';
-import { caseApiRouter, registerCaseApiModels } from './case-api/router';
+import { caseApiRouter } from './case-api/router';
+import { registerModels } from './models';
 import { caseNotificationSweep } from './cases/case-services';
 import { caseModels } from './cases/create-case';
 import { consoleRouter } from './console/router';
-import { broadcastModels, broadcastRouter, runDueBroadcasts } from './broadcasts';
+import { broadcastRouter, runDueBroadcasts } from './broadcasts';
 import { domainJobs } from './jobs';
 import { tellAdminsOfGuessing } from './notifications/staff-notifications';
 import { staffNotificationsRouter } from './notifications/router';
-import { offerNewCase, performVolunteerEffect, volunteerModels, volunteerRouter } from './volunteers';
+import { offerNewCase, performVolunteerEffect, volunteerRouter } from './volunteers';
 import { loadAddressDirectory } from './geo/address-directory';
 import { placeDescriber } from './cases/case-input';
 import { createBotHandler } from './bot/handler';
@@ -34,7 +35,7 @@ import { handoffEffects } from './handoffs/effects';
 import { mediaEffects } from './media/effects';
 import { privacyEffects } from './privacy/effects';
 import { webhookRouter } from './ingestion/webhook-router';
-import { createScheduler, jobTickModel, purgeJobTicks, type Job } from './jobs/scheduler';
+import { createScheduler, purgeJobTicks, type Job } from './jobs/scheduler';
 import { startLineEmulator, type LineEmulator } from './line-emulator';
 import { createLineApi } from './line/line-api';
 import { createSender, type Sender } from './line/sender';
@@ -123,22 +124,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     monitorCommands: options.monitorCommands,
   });
   const connection = database.connection;
+  registerModels(connection);
   const models = ingestionModels(connection);
   const media = mediaModels(connection);
   const cases = caseModels(connection);
   const consents = consentModel(connection);
   const handoffs = handoffModel(connection);
   const feedback = caseFeedbackModel(connection);
-  jobTickModel(connection);
   const audit = createAuditLog(connection);
   const apiRegistry = new ApiRegistry();
-  // Built before the indexes: building a router registers its models.
   const staffRouters = staffApiRouters({ connection, logger, api: apiRegistry }, (guess) =>
     tellAdminsOfGuessing(connection, guess),
   );
-  registerCaseApiModels(connection);
-  volunteerModels(connection);
-  broadcastModels(connection);
   const caseJobs = domainJobs({
     connection,
     slaDays: { new: config.SLA_ESCALATION_DAYS, reviewing: config.SLA_ESCALATION_DAYS },

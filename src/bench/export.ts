@@ -11,7 +11,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createApp } from '../app';
 import { auditModel } from '../staff/audit-model';
-import { caseApiRouter, registerCaseApiModels } from '../case-api/router';
+import { caseApiRouter } from '../case-api/router';
+import { registerModels } from '../models';
 import { CATEGORIES, CASE_STATUSES, type Case } from '../cases/case-schema';
 import { caseModels } from '../cases/create-case';
 import { formatReference } from '../cases/reference';
@@ -92,7 +93,7 @@ async function main() {
   const database = await connectDatabase(server.uri, `bench_export_${process.pid}`);
   try {
     const connection = database.connection;
-    registerCaseApiModels(connection);
+    registerModels(connection);
     const staff = staffModels(connection);
     auditModel(connection);
     await database.ensureIndexes();

@@ -4,23 +4,17 @@ import { actorOf, scopedFilter, seesPersonal } from './access';
 import { EXPORT_AUDIT, exportRoutes } from './export-routes';
 import { caseQueries } from './queries';
 import express, { Router, type Response } from 'express';
-import type { Connection } from 'mongoose';
 import { z } from 'zod';
-import { caseModels } from '../cases/create-case';
-import { caseFeedbackModel } from '../feedback/model';
 import { PublicError } from '../errors';
 import type { ApiRegistry } from '../http/openapi';
-import { ingestionModels } from '../ingestion/models';
 import type { Logger } from '../logger';
 import { readMedia } from '../media/media-store';
-import { mediaModels } from '../media/models';
 import { apiRoute } from '../staff/api-route';
 import { staffContext } from '../staff/context';
 import { staffOf } from '../staff/middleware';
 import { can } from '../staff/permissions';
 import { dashboardFigures } from './dashboard';
 import { cursorFilter, encodeCursor } from './filters';
-import { caseApiModels } from '../cases/case-records';
 import {
   caseDetailView,
   caseItemView,
@@ -50,15 +44,6 @@ export const CASE_AUDIT = {
   dismissDuplicate: 'case.duplicate_dismiss',
   export: EXPORT_AUDIT,
 } as const;
-
-/** Registers the case models this router reads; call before `database.ensureIndexes()`. */
-export function registerCaseApiModels(connection: Connection): void {
-  caseModels(connection);
-  caseApiModels(connection);
-  mediaModels(connection);
-  ingestionModels(connection);
-  caseFeedbackModel(connection);
-}
 
 /**
  * The staff case API: cases, notes, photos, media, duplicates, dashboard and exports. Mount it in

@@ -43,3 +43,22 @@ export function duplicateIndexes(error: unknown, count: number): Set<number> | u
   }
   return refused;
 }
+
+/** What an attempt returns when another writer changed the document between its read and its write. */
+export const CONFLICT = Symbol('write conflict');
+
+/**
+ * Read, decide, write on condition that nothing changed; on a conflict, read again. After
+ * `attempts` conflicts it throws: the event (or job) that asked is retried later as a whole.
+ */
+export async function retryOnConflict<T>(
+  attempts: number,
+  what: string,
+  attempt: () => Promise<T | typeof CONFLICT>,
+): Promise<T> {
+  for (let n = 0; n < attempts; n++) {
+    const outcome = await attempt();
+    if (outcome !== CONFLICT) return outcome;
+  }
+  throw new Error(`${what} kept changing; the event is retried`);
+}

@@ -89,3 +89,8 @@ export function lineModels(connection: Connection): LineModels {
     OutboundMessage: modelOn(connection, 'OutboundMessage', outboundMessageSchema),
   } as LineModels;
 }
+
+/** The messages we sent about a case name the person and their need: they go with its personal data. */
+export async function forgetMessagesAbout(connection: Connection, caseReference: string): Promise<void> {
+  await lineModels(connection).OutboundMessage.deleteMany({ caseReference });
+}

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { deleteMedia } from './media-store';
 import { mediaModels } from './models';
 
 /** The files of a new or added-to case belong to it: the purge leaves them alone. */
@@ -12,4 +13,24 @@ export async function markCaseMedia(
     { _id: { $in: mediaIds }, caseReference: { $exists: false } },
     { $set: { caseReference: reference } },
   );
+}
+
+/** A case's photos and voice notes, its staff photos included, deleted at once; how many there were. */
+export async function deleteCaseMedia(
+  connection: Connection,
+  record: {
+    reference: string;
+    mediaIds?: string[];
+    description?: { voiceMediaId?: string | null };
+    timeline?: { mediaIds?: string[] | null }[];
+  },
+): Promise<number> {
+  const media = mediaModels(connection);
+  const mediaIds = new Set<string>(record.mediaIds ?? []);
+  if (record.description?.voiceMediaId) mediaIds.add(record.description.voiceMediaId);
+  for (const entry of record.timeline ?? []) for (const id of entry.mediaIds ?? []) mediaIds.add(id);
+  for (const item of await media.Media.find({ caseReference: record.reference }, { _id: 1 }).lean())
+    mediaIds.add(item._id);
+  for (const id of mediaIds) await deleteMedia(media, id);
+  return mediaIds.size;
 }

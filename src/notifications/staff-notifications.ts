@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { z } from 'zod';
-import { CASE_STATUSES } from '../cases/case-schema';
+import { CASE_STATUSES, type Case } from '../cases/case-schema';
 import type { StaffModels } from '../staff/models';
 import { insertOnce, modelOn } from '../db/models';
 import { staffModels } from '../staff/models';
@@ -163,5 +163,29 @@ export async function forgetLineUserInNotifications(
       _id: notification._id.split(lineUserId).join(standIn),
     });
     await notifications.deleteOne({ _id: notification._id });
+  }
+}
+
+/**
+ * Staff working on an open case must know that nobody can be called or visited about it any more:
+ * its caseworker, or else the coordinators of its province.
+ */
+export async function tellStaffOfErasure(
+  connection: Connection,
+  item: Pick<Case, 'reference' | 'status' | 'assigneeId'> & {
+    location?: { resolved?: { provinceCode?: string } };
+  },
+  at: Date,
+): Promise<void> {
+  const recipients = item.assigneeId
+    ? [item.assigneeId]
+    : await provinceRecipients(staffModels(connection), item.location?.resolved?.provinceCode);
+  for (const staffId of recipients) {
+    await notifyStaff(staffNotificationModel(connection), {
+      _id: `erased:${item.reference}:${staffId}`,
+      staffId,
+      data: { kind: 'reporter_erased', reference: item.reference, status: item.status, at },
+      createdAt: at,
+    });
   }
 }

@@ -1,28 +1,18 @@
 import type { Connection } from 'mongoose';
+import { anonymiseCase, forgetCaseNotices, forgetCaseRecords, type ErasureReason } from '../cases/erase-case';
+import { deleteCaseMedia } from '../media/case-media';
+import { forgetMessagesAbout } from '../line/models';
+
+export { anonymousTimeline, type ErasureReason } from '../cases/erase-case';
 import { consentModel } from './consents';
-import {
-  broadcastModels,
-  type BroadcastDoc,
-  type BroadcastStatus,
-  type ClaimDoc,
-} from '../broadcasts/models';
 import { FINAL_STATUSES } from '../cases/status';
-import { caseApiModels } from '../cases/case-records';
-import type { Case, TimelineEntry } from '../cases/case-schema';
+import type { Case } from '../cases/case-schema';
 import { caseModel } from '../cases/case-model';
 import { eraseCaseFeedback } from '../feedback/feedback';
 import { caseFeedbackModel } from '../feedback/model';
-import { auditModel } from '../staff/audit-model';
-import { lineModels } from '../line/models';
-import { deleteMedia } from '../media/media-store';
-import { mediaModels } from '../media/models';
-import {
-  caseEscalationModel,
-  lastStaffActionAt,
-  type CaseEscalationDoc,
-} from '../notifications/sla-escalation';
-import { staffNotificationModel } from '../notifications/staff-notifications';
-import { publicationConsentModel } from '../cases/publication-consent-model';
+import { purgeAuditEntries } from '../staff/audit-model';
+import { purgeBroadcastClaims, purgeBroadcastRecipients } from '../broadcasts/purge';
+import { purgeSettledEscalations, purgeStaffNotifications } from '../notifications/purge';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -36,8 +26,6 @@ export const DEFAULT_RETENTION = {
 };
 
 export type RetentionOptions = typeof DEFAULT_RETENTION;
-/** Why a case's personal data went: the retention period, a withdrawn consent, or the person's own request. */
-export type ErasureReason = 'retention' | 'consent_withdrawn' | 'person_request';
 
 type Subject = Pick<Case, 'status' | 'updatedAt' | 'completedAt' | 'timeline'>;
 
@@ -47,23 +35,6 @@ export function closedAt(record: Subject): Date {
   for (const entry of record.timeline ?? [])
     if (entry.to && FINAL_STATUSES.includes(entry.to) && (!closed || entry.at > closed)) closed = entry.at;
   return closed ?? record.completedAt ?? record.updatedAt;
-}
-
-/**
- * What stays of a timeline: who (staff ids only), what and when. Notes, reasons and LINE user ids
- * go: notes name people and places.
- */
-export function anonymousTimeline(timeline: TimelineEntry[]): TimelineEntry[] {
-  return timeline.map((entry) => ({
-    at: entry.at,
-    kind: entry.kind,
-    actor: entry.actor,
-    ...(entry.actor === 'staff' && entry.actorId ? { actorId: entry.actorId } : {}),
-    ...(entry.from ? { from: entry.from } : {}),
-    ...(entry.to ? { to: entry.to } : {}),
-    ...(entry.visibility ? { visibility: entry.visibility } : {}),
-    ...(entry.reference ? { reference: entry.reference } : {}),
-  }));
 }
 
 type StoredCase = Case & { _id: unknown; erasedAt?: Date };
@@ -82,54 +53,13 @@ export async function eraseCasePersonalData(
   reason: ErasureReason,
   now: Date,
 ) {
-  const media = mediaModels(connection);
-  const mediaIds = new Set<string>(record.mediaIds ?? []);
-  if (record.description?.voiceMediaId) mediaIds.add(record.description.voiceMediaId);
-  for (const entry of record.timeline ?? []) for (const id of entry.mediaIds ?? []) mediaIds.add(id);
-  for (const item of await media.Media.find({ caseReference: record.reference }, { _id: 1 }).lean())
-    mediaIds.add(item._id);
-  for (const id of mediaIds) await deleteMedia(media, id);
-
-  const { CaseChange, CaseNotification } = caseApiModels(connection);
-  await lineModels(connection).OutboundMessage.deleteMany({ caseReference: record.reference });
-  await CaseNotification.deleteMany({ reference: record.reference });
+  const media = await deleteCaseMedia(connection, record);
+  await forgetMessagesAbout(connection, record.reference);
+  await forgetCaseNotices(connection, record.reference);
   await eraseCaseFeedback(connection, record.reference);
-  // The consent to publish names the person; their story leaves the public page with it.
-  await publicationConsentModel(connection).deleteOne({ _id: record.reference });
-  await CaseChange.updateMany({ reference: record.reference }, { $unset: { reason: '' } });
-
-  // Matching updatedAt keeps a note added meanwhile from being overwritten; the next run retries.
-  const result = await caseModel(connection).updateOne(
-    { _id: record._id, updatedAt: record.updatedAt, erasedAt: { $exists: false } },
-    {
-      $set: {
-        'reporter.lineUserId': 'erased',
-        mediaIds: [],
-        keywords: [],
-        'description.text': '[erased]',
-        timeline: anonymousTimeline(record.timeline ?? []),
-        erasedAt: now,
-        erasureReason: reason,
-      },
-      $unset: {
-        'household.headName': '',
-        'household.phone': '',
-        'description.voiceMediaId': '',
-        'location.lat': '',
-        'location.lng': '',
-        'location.typedAddress': '',
-        'location.shared': '',
-        'location.resolved.subdistrict': '',
-        'location.resolved.subdistrictEn': '',
-        'location.resolved.subdistrictCode': '',
-        volunteer: '',
-        extraReporters: '',
-        declineReason: '',
-      },
-    },
-    { strict: false, strictQuery: false },
-  );
-  return { erased: result.modifiedCount === 1, media: mediaIds.size };
+  await forgetCaseRecords(connection, record.reference);
+  const erased = await anonymiseCase(connection, record, reason, now);
+  return { erased, media };
 }
 
 export type RetentionDeps = { connection: Connection; retention?: Partial<RetentionOptions> };
@@ -255,135 +185,6 @@ export type RecordPurgeSummary = {
   escalations: number;
 };
 
-const PURGE_BATCH = 500;
-
-/** Finished for good: no runner, lease or cancel acts on a broadcast in these again. */
-const FINISHED_BROADCAST: BroadcastStatus[] = ['completed', 'completed_with_failures', 'failed', 'cancelled'];
-
-/** The broadcast a claim key belongs to: `<id>:gate`, `run:<id>` or `chunk:<id>:<index>`; null for others. */
-export function broadcastOfClaim(key: string): string | null {
-  if (key.startsWith('run:')) return key.slice('run:'.length) || null;
-  if (key.startsWith('chunk:')) return /^chunk:(.+):\d+$/.exec(key)?.[1] ?? null;
-  if (key.endsWith(':gate')) return key.slice(0, -':gate'.length) || null;
-  return null;
-}
-
-type FinishSubject = Pick<BroadcastDoc, 'status' | 'finishedAt' | 'cancelledAt' | 'scheduledAt'>;
-
-/** True when the broadcast ended at or before `cutoff`; a missing one guards nothing either. */
-export function broadcastEndedBy(broadcast: FinishSubject | undefined, cutoff: Date): boolean {
-  if (!broadcast) return true;
-  if (!FINISHED_BROADCAST.includes(broadcast.status)) return false;
-  // A cancel cut short between its gate and its write leaves no date: the schedule bounds it.
-  const ended = broadcast.finishedAt ?? broadcast.cancelledAt ?? broadcast.scheduledAt;
-  return ended <= cutoff;
-}
-
-type EscalationSubject = Pick<Case, 'status' | 'createdAt' | 'timeline'>;
-
-/** True when the escalation can no longer keep its case from being escalated twice. */
-export function escalationSettled(
-  escalation: Pick<CaseEscalationDoc, 'idleSince'>,
-  record: EscalationSubject | undefined,
-): boolean {
-  if (!record) return true;
-  if (FINAL_STATUSES.includes(record.status)) return true;
-  return lastStaffActionAt(record) > escalation.idleSince;
-}
-
-/** Runs `work` on the cursor's documents, `PURGE_BATCH` at a time. */
-async function inBatches<T>(cursor: AsyncIterable<T>, work: (batch: T[]) => Promise<void>): Promise<void> {
-  let batch: T[] = [];
-  for await (const item of cursor) {
-    batch.push(item);
-    if (batch.length === PURGE_BATCH) {
-      await work(batch);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) await work(batch);
-}
-
-async function purgeBroadcastClaims(connection: Connection, cutoff: Date): Promise<number> {
-  const { Broadcast, Claim } = broadcastModels(connection);
-  let deleted = 0;
-  // A claim is written no later than its broadcast ends, so only old claims can qualify.
-  const old = Claim.find({ at: { $lte: cutoff } }, { _id: 1, key: 1 })
-    .lean<Pick<ClaimDoc, '_id' | 'key'>[]>()
-    .cursor();
-  await inBatches(old, async (claims) => {
-    const ids = [...new Set(claims.map((c) => broadcastOfClaim(c.key)).filter((id) => id !== null))];
-    const broadcasts = await Broadcast.find(
-      { _id: { $in: ids } },
-      { _id: 1, status: 1, finishedAt: 1, cancelledAt: 1, scheduledAt: 1 },
-    ).lean<(FinishSubject & { _id: string })[]>();
-    const byId = new Map(broadcasts.map((b) => [b._id, b]));
-    const done = claims.filter((claim) => {
-      const id = broadcastOfClaim(claim.key);
-      return id !== null && broadcastEndedBy(byId.get(id), cutoff);
-    });
-    if (done.length > 0)
-      deleted += (await Claim.deleteMany({ _id: { $in: done.map((c) => c._id) } })).deletedCount;
-  });
-  return deleted;
-}
-
-/** The broadcast of a chunk id `<broadcastId>:<index>` (see `chunkId`); null for anything else. */
-export function broadcastOfChunk(id: string): string | null {
-  return /^(.+):\d+$/.exec(id)?.[1] ?? null;
-}
-
-/**
- * Deletes the recipient lists of broadcasts ended by `cutoff`. Only lists still stored are read, so
- * a run costs what is left, not every broadcast ever sent. Each chunk first loses `lastRecipient`
- * (a LINE user id, only used to resume a preparation), then its list: a run cut short between the
- * two leaves the list, and the next run finishes.
- */
-async function purgeBroadcastRecipients(connection: Connection, cutoff: Date): Promise<number> {
-  const { Broadcast, Chunk, ChunkRecipients } = broadcastModels(connection);
-  let deleted = 0;
-  const lists = ChunkRecipients.find({}, { _id: 1 }).lean<{ _id: string }[]>().cursor();
-  await inBatches(lists, async (batch) => {
-    const ids = [...new Set(batch.map((list) => broadcastOfChunk(list._id)).filter((id) => id !== null))];
-    const broadcasts = await Broadcast.find(
-      { _id: { $in: ids } },
-      { _id: 1, status: 1, finishedAt: 1, cancelledAt: 1, scheduledAt: 1 },
-    ).lean<(FinishSubject & { _id: string })[]>();
-    const byId = new Map(broadcasts.map((b) => [b._id, b]));
-    const done = batch
-      .filter((list) => {
-        const id = broadcastOfChunk(list._id);
-        return id !== null && broadcastEndedBy(byId.get(id), cutoff);
-      })
-      .map((list) => list._id);
-    if (done.length === 0) return;
-    await Chunk.updateMany({ _id: { $in: done } }, { $unset: { lastRecipient: '' } });
-    deleted += (await ChunkRecipients.deleteMany({ _id: { $in: done } })).deletedCount;
-  });
-  return deleted;
-}
-
-async function purgeSettledEscalations(connection: Connection, cutoff: Date): Promise<number> {
-  const Escalation = caseEscalationModel(connection);
-  let deleted = 0;
-  const old = Escalation.find({ at: { $lte: cutoff } }, { _id: 1, reference: 1, idleSince: 1 })
-    .lean<Pick<CaseEscalationDoc, '_id' | 'reference' | 'idleSince'>[]>()
-    .cursor();
-  await inBatches(old, async (escalations) => {
-    const records = await caseModel(connection)
-      .find(
-        { reference: { $in: [...new Set(escalations.map((e) => e.reference))] } },
-        { _id: 0, reference: 1, status: 1, createdAt: 1, timeline: 1 },
-      )
-      .lean<(EscalationSubject & { reference: string })[]>();
-    const byReference = new Map(records.map((r) => [r.reference, r]));
-    const settled = escalations.filter((e) => escalationSettled(e, byReference.get(e.reference)));
-    if (settled.length > 0)
-      deleted += (await Escalation.deleteMany({ _id: { $in: settled.map((e) => e._id) } })).deletedCount;
-  });
-  return deleted;
-}
-
 /**
  * Clears what the jobs and broadcasts leave behind once it guards nothing (see
  * `RECORD_RETENTION_DAYS`): broadcast claims and recipient lists, staff notifications and case
@@ -394,31 +195,31 @@ export async function purgeOperationalRecords(
   now: Date,
 ): Promise<RecordPurgeSummary> {
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
-  const Notification = staffNotificationModel(deps.connection);
   const auditDays = deps.retention?.auditDays ?? DEFAULT_RETENTION.auditDays;
+  const auditEntries = await purgeAuditEntries(deps.connection, before(auditDays));
+  const broadcastClaims = await purgeBroadcastClaims(
+    deps.connection,
+    before(RECORD_RETENTION_DAYS.finishedBroadcastClaims),
+  );
+  const broadcastRecipientLists = await purgeBroadcastRecipients(
+    deps.connection,
+    before(RECORD_RETENTION_DAYS.finishedBroadcastRecipients),
+  );
+  const notifications = await purgeStaffNotifications(
+    deps.connection,
+    before(RECORD_RETENTION_DAYS.readNotifications),
+    before(RECORD_RETENTION_DAYS.unreadNotifications),
+  );
+  const escalations = await purgeSettledEscalations(
+    deps.connection,
+    before(RECORD_RETENTION_DAYS.settledEscalations),
+  );
   return {
-    auditEntries: (await auditModel(deps.connection).deleteMany({ at: { $lt: before(auditDays) } }))
-      .deletedCount,
-    broadcastClaims: await purgeBroadcastClaims(
-      deps.connection,
-      before(RECORD_RETENTION_DAYS.finishedBroadcastClaims),
-    ),
-    broadcastRecipientLists: await purgeBroadcastRecipients(
-      deps.connection,
-      before(RECORD_RETENTION_DAYS.finishedBroadcastRecipients),
-    ),
-    readNotifications: (
-      await Notification.deleteMany({ readAt: { $lte: before(RECORD_RETENTION_DAYS.readNotifications) } })
-    ).deletedCount,
-    unreadNotifications: (
-      await Notification.deleteMany({
-        readAt: null,
-        createdAt: { $lte: before(RECORD_RETENTION_DAYS.unreadNotifications) },
-      })
-    ).deletedCount,
-    escalations: await purgeSettledEscalations(
-      deps.connection,
-      before(RECORD_RETENTION_DAYS.settledEscalations),
-    ),
+    auditEntries,
+    broadcastClaims,
+    broadcastRecipientLists,
+    readNotifications: notifications.read,
+    unreadNotifications: notifications.unread,
+    escalations,
   };
 }

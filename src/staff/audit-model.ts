@@ -57,3 +57,8 @@ auditSchema.pre('save', function () {
 export function auditModel(connection: Connection): Model<AuditEntryDoc> {
   return modelOn<AuditEntryDoc>(connection, 'AuditEntry', auditSchema);
 }
+
+/** The audit log is kept for the retention period, then deleted (it names staff addresses and readers). */
+export async function purgeAuditEntries(connection: Connection, before: Date): Promise<number> {
+  return (await auditModel(connection).deleteMany({ at: { $lt: before } })).deletedCount;
+}

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
 import { auditModel } from '../../src/staff/audit-model';
-import { caseApiRouter, registerCaseApiModels } from '../../src/case-api/router';
+import { caseApiRouter } from '../../src/case-api/router';
+import { registerModels } from '../../src/models';
 import type { CaseInput } from '../../src/cases/case-schema';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import type { Database } from '../../src/db/connection';
@@ -61,7 +62,7 @@ export async function buildCaseApiApp(database: Database, clock?: () => Date): P
       clock,
     }),
   ];
-  registerCaseApiModels(connection);
+  registerModels(connection);
   staffModels(connection);
   auditModel(connection);
   await database.ensureIndexes();

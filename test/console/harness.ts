@@ -5,7 +5,8 @@ import path from 'node:path';
 import express, { type Router } from 'express';
 import { chromium, type Browser } from 'playwright-core';
 import { broadcastRouter } from '../../src/broadcasts';
-import { caseApiRouter, registerCaseApiModels } from '../../src/case-api/router';
+import { caseApiRouter } from '../../src/case-api/router';
+import { registerModels } from '../../src/models';
 import { parseConfig } from '../../src/config';
 import { consoleRouter } from '../../src/console/router';
 import { createErrorSink } from '../../src/errors';
@@ -74,7 +75,7 @@ export async function startConsoleHarness(label: string): Promise<ConsoleHarness
   const api = new ApiRegistry();
   const routers: Router[] = [consoleRouter()];
   if (!documented.paths['/api/cases']) {
-    registerCaseApiModels(connection);
+    registerModels(connection);
     routers.push(
       caseApiRouter({
         connection,

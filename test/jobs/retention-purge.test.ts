@@ -12,13 +12,11 @@ import { caseFeedbackModel } from '../../src/feedback/model';
 import { ingestionModels } from '../../src/ingestion/models';
 import { createLineApi } from '../../src/line/line-api';
 import { domainJobs } from '../../src/jobs';
+import { broadcastEndedBy, broadcastOfChunk, broadcastOfClaim } from '../../src/broadcasts/purge';
+import { escalationSettled } from '../../src/notifications/purge';
 import {
   anonymousTimeline,
-  broadcastEndedBy,
-  broadcastOfChunk,
-  broadcastOfClaim,
   closedAt,
-  escalationSettled,
   purgeOperationalRecords,
   purgePersonalData,
 } from '../../src/privacy/retention-purge';

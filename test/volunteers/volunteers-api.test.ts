@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type { i18n } from 'i18next';
 import { createApp } from '../../src/app';
 import { auditModel } from '../../src/staff/audit-model';
-import { registerCaseApiModels } from '../../src/case-api/router';
+import { registerModels } from '../../src/models';
 import type { Effect } from '../../src/conversation';
 import type { Database } from '../../src/db/connection';
 import { createErrorSink } from '../../src/errors';
@@ -66,7 +66,7 @@ beforeAll(async () => {
     ),
     volunteerRouter({ connection, logger: testLogger, api, lineApi, sender, i18n }),
   ];
-  registerCaseApiModels(connection);
+  registerModels(connection);
   staffModels(connection);
   auditModel(connection);
   volunteerModels(connection);
