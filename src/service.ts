@@ -194,7 +194,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const sender = createSender({ models, api, logger, instanceId });
   const volunteerDeps = { connection, lineApi: api, sender, i18n, logger };
   const broadcasts = broadcastRouter({ connection, api: apiRegistry, lineApi: api, logger, instanceId });
-  // Each feature performs its own effects; the bot only routes them (src/bot/effects.ts).
+  // Each feature performs its own effects; the bot only routes them (src/conversation/effects.ts).
   const privacyDeps = { i18n, api, models, media, cases, consents };
   const handler = createBotHandler({
     engine,
@@ -341,7 +341,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     {
       name: 'media-purge',
       schedule: '29 * * * *',
-      // Photos and files of no case, no report in progress and no open hand-off (see media/purge.ts).
+      // Photos and files of no case, no report in progress and no open hand-off (see privacy/media-purge.ts).
       run: async (now) =>
         purgeUnusedMedia(connection, {
           olderThan: new Date(now.getTime() - config.RETENTION_MEDIA_GRACE_HOURS * 3600_000),

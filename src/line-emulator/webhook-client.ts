@@ -3,7 +3,7 @@ import type { webhook } from '@line/bot-sdk';
 
 /**
  * Acting as the LINE Platform towards our webhook: events shaped like LINE's (see webhook.json in
- * src/line/emulator/openapi), signed and posted exactly as LINE does. Used by tests, the sandbox page and
+ * src/line-emulator/openapi), signed and posted exactly as LINE does. Used by tests, the sandbox page and
  * the benchmarks.
  */
 
