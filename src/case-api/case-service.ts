@@ -15,6 +15,7 @@ import { planChange, REPORTER_ACTOR, type LifecycleChange } from './lifecycle';
 import { caseApiModels, isDuplicateKey, type CaseChangeDoc } from './models';
 import type { Notifier } from './notifications';
 import type { PatchCaseBody } from './schemas';
+import { toldByDefault } from '../reporter-updates/policy';
 
 /** A claim nobody applied for this long was left by a crashed request; the next one rolls it forward. */
 const STALE_CLAIM_MS = 30_000;
@@ -239,7 +240,9 @@ export function createCaseService(deps: CaseServiceDeps) {
     }
     let change: CaseChangeDoc | null = null;
     if (plan.change) {
-      const claimed = await changes.claim(current, plan.change, actor.id, body.notify === false);
+      // Left out, `notify` follows the step's default: only what the reporter must act on or wait for.
+      const told = body.notify ?? toldByDefault(plan.change);
+      const claimed = await changes.claim(current, plan.change, actor.id, !told);
       if (!claimed.won)
         throw new PublicError(
           409,
@@ -261,7 +264,8 @@ export function createCaseService(deps: CaseServiceDeps) {
     await cases.updateOne({ reference }, update);
     if (change) await changes.markApplied(change._id);
     const record = await reload(reference);
-    if (change && !change.quiet) await notifyChange(record, change);
+    // A quiet change still keeps news already waiting for the reporter up to date.
+    if (change) await notifyChange(record, change);
     return { record, change, fields };
   }
 

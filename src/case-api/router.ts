@@ -31,6 +31,8 @@ import {
 import { CASE_SORT, caseFilter, cursorFilter, encodeCursor } from './filters';
 import { caseApiModels } from './models';
 import { createNotifier } from './notifications';
+import { createUpdateDelivery, type UpdateDelivery } from '../reporter-updates/delivery';
+import { updateModels } from '../reporter-updates/store';
 import {
   caseDetailView,
   caseItemView,
@@ -58,6 +60,11 @@ export type CaseApiDeps = {
   /** The app's i18next instance; one is made from locales/ when absent. */
   i18n?: i18n;
   clock?: () => Date;
+  /**
+   * How long a reporter's status news waits for them to write (a free reply) or for more news
+   * before one push (NOTIFY_COALESCE_MINUTES); 0 or absent: delivered at once.
+   */
+  coalesceMs?: number;
 };
 
 export const CASE_AUDIT = {
@@ -96,17 +103,27 @@ export function registerCaseApiModels(connection: Connection): void {
   mediaModels(connection);
   ingestionModels(connection);
   caseFeedbackModel(connection);
+  updateModels(connection);
 }
 
 function caseApiServices(deps: CaseApiDeps) {
   const clock = deps.clock ?? (() => new Date());
   const i18n = deps.i18n ?? defaultI18n();
+  const updates = createUpdateDelivery({
+    connection: deps.connection,
+    ingestion: ingestionModels(deps.connection),
+    sender: deps.sender,
+    i18n,
+    clock,
+    coalesceMs: deps.coalesceMs ?? 0,
+  });
   const notifier = createNotifier({
     models: caseApiModels(deps.connection),
     ingestion: ingestionModels(deps.connection),
     sender: deps.sender,
     i18n,
     clock,
+    updates,
   });
   const service = createCaseService({
     connection: deps.connection,
@@ -114,13 +131,18 @@ function caseApiServices(deps: CaseApiDeps) {
     reportError: deps.reportError,
     clock,
   });
-  return { clock, service, i18n };
+  return { clock, service, i18n, updates };
 }
 
 /** For the scheduler (every minute or so): sends notifications a crash interrupted; idempotent. */
 export function caseNotificationSweep(deps: CaseApiDeps): () => Promise<number> {
   const { service } = caseApiServices(deps);
   return () => service.resendPending();
+}
+
+/** For the scheduler (every minute): pushes the status news whose coalescing window has ended. */
+export function reporterUpdatesJob(deps: CaseApiDeps): UpdateDelivery {
+  return caseApiServices(deps).updates;
 }
 
 /**
@@ -323,7 +345,8 @@ export function caseApiRouter(deps: CaseApiDeps): Router {
   /** What we sent about the case, and what its reporters wrote to us since it was opened. */
   async function messagesOf(record: Case) {
     const outbound = await ingestion.OutboundMessage.find(
-      { caseReference: record.reference },
+      // A coalesced status update speaks of several cases: it shows on each.
+      { $or: [{ caseReference: record.reference }, { caseReferences: record.reference }] },
       { to: 1, purpose: 1, status: 1, messages: 1, createdAt: 1 },
     )
       .sort({ createdAt: 1 })

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
 import { auditModel } from '../../src/audit/model';
-import { caseApiRouter, registerCaseApiModels } from '../../src/case-api/router';
+import { caseApiRouter, registerCaseApiModels, reporterUpdatesJob } from '../../src/case-api/router';
+import type { UpdateDelivery } from '../../src/reporter-updates/delivery';
 import type { CaseInput } from '../../src/cases/case-schema';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import type { Database } from '../../src/db/connection';
@@ -27,11 +28,21 @@ export type CaseApiHarness = {
   sender: Sender;
   tokens: Record<Role, string>;
   staffIds: Record<Role, string>;
+  /** The reporters' waiting status news and its push job, as the router sees them. */
+  updates: UpdateDelivery;
   stop(): Promise<void>;
 };
 
 /** The staff routers and the case router on one app, a sender talking to the LINE emulator. */
-export async function buildCaseApiApp(database: Database, clock?: () => Date): Promise<CaseApiHarness> {
+export async function buildCaseApiApp(
+  database: Database,
+  clock?: () => Date,
+  options: {
+    coalesceMs?: number;
+    /** Staff sessions on the real clock: a test may move the case clock on by days. */
+    realStaffClock?: boolean;
+  } = {},
+): Promise<CaseApiHarness> {
   const emulator = await startLineEmulator();
   const api = new ApiRegistry();
   const connection = database.connection;
@@ -48,16 +59,23 @@ export async function buildCaseApiApp(database: Database, clock?: () => Date): P
     backoffMs: 10,
   });
   const routers = [
-    ...staffApiRouters({ connection, logger: testLogger, api, clock }),
-    caseApiRouter({
+    ...staffApiRouters({
       connection,
-      sender,
       logger: testLogger,
-      reportError: createErrorSink(testLogger),
       api,
-      clock,
+      clock: options.realStaffClock ? undefined : clock,
     }),
   ];
+  const caseApiDeps = {
+    connection,
+    sender,
+    logger: testLogger,
+    reportError: createErrorSink(testLogger),
+    api,
+    clock,
+    coalesceMs: options.coalesceMs,
+  };
+  routers.push(caseApiRouter(caseApiDeps));
   registerCaseApiModels(connection);
   staffModels(connection);
   auditModel(connection);
@@ -75,7 +93,8 @@ export async function buildCaseApiApp(database: Database, clock?: () => Date): P
     staffIds[role] = member.id;
     tokens[role] = await login(app, member.email);
   }
-  return { app, api, emulator, sender, tokens, staffIds, stop: () => emulator.stop() };
+  const updates = reporterUpdatesJob(caseApiDeps);
+  return { app, api, emulator, sender, tokens, staffIds, updates, stop: () => emulator.stop() };
 }
 
 let counter = 0;
