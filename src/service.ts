@@ -11,6 +11,7 @@ import {
   reporterUpdatesJob,
 } from './case-api/router';
 import { withWaitingUpdates } from './reporter-updates/reply-hook';
+import { quotaRouter } from './quota/router';
 import type { UpdateDelivery } from './reporter-updates/delivery';
 import { caseModels } from './cases/create-case';
 import { consoleRouter } from './console/router';
@@ -285,6 +286,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     caseApiRouter(caseApiDeps),
     volunteerRouter({ connection, logger, api: apiRegistry, lineApi: api, sender, i18n }),
     notificationsRouter,
+    quotaRouter({ connection, logger, api: apiRegistry, lineApi: api }),
     broadcasts,
     consoleRouter(),
     publicRouter({
