@@ -288,7 +288,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     notificationsRouter,
     quotaRouter({ connection, logger, api: apiRegistry, lineApi: api }),
     broadcasts,
-    consoleRouter(),
+    consoleRouter({ notifyCoalesceMinutes: config.NOTIFY_COALESCE_MINUTES }),
     publicRouter({
       connection,
       i18n,
