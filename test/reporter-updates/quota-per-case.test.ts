@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { forgetLineUserInRecords } from '../../src/audit/erase-person';
 import { caseModels } from '../../src/cases/create-case';
 import { connectDatabase, type Database } from '../../src/db/connection';
 import { ingestionModels } from '../../src/ingestion/models';
@@ -218,5 +219,20 @@ describe('coalescing within the window', () => {
       await other.close();
     }
     expect(pushesTo(reporter)).toHaveLength(1);
+  });
+});
+
+describe('erasure', () => {
+  it('takes the news waiting for a person who erases their data, and the record of what was delivered', async () => {
+    const { reporter, reference } = await reviewedCase('en');
+    await patch(reference, { status: 'visit_scheduled', visitDate: '2026-12-24' });
+    await later(WINDOW_MS);
+    await patch(reference, { visitDate: '2026-12-28' });
+    const updates = updateModels(database.connection);
+    expect(await updates.Pending.findById(reporter).lean()).not.toBeNull();
+    expect(await updates.Claim.countDocuments({ to: reporter })).toBe(1);
+    await forgetLineUserInRecords(database.connection, reporter);
+    expect(await updates.Pending.findById(reporter).lean()).toBeNull();
+    expect(await updates.Claim.countDocuments({ to: reporter })).toBe(0);
   });
 });
