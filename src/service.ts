@@ -12,6 +12,7 @@ import {
 } from './case-api/router';
 import { withWaitingUpdates } from './reporter-updates/reply-hook';
 import { quotaRouter } from './quota/router';
+import { warnOfQuota } from './quota/watch';
 import type { UpdateDelivery } from './reporter-updates/delivery';
 import { caseModels } from './cases/create-case';
 import { consoleRouter } from './console/router';
@@ -360,6 +361,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       name: 'reporter-update-claims-purge',
       schedule: '37 3 * * *',
       run: async (now) => ({ purged: await reporterUpdates.purgeClaims(now) }),
+    },
+    {
+      name: 'quota-watch',
+      schedule: '11 * * * *',
+      // Coordinators hear before status updates would be held for lack of LINE quota.
+      run: (now) => warnOfQuota({ connection, lineApi: api }, now),
     },
     {
       name: 'broadcasts',

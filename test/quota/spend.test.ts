@@ -5,6 +5,8 @@ import { ingestionModels } from '../../src/ingestion/models';
 import { createLineApi } from '../../src/line/line-api';
 import { projectSpend, quotaMonth, type SpendFacts } from '../../src/quota/spend';
 import { quotaRouter } from '../../src/quota/router';
+import { warnOfQuota } from '../../src/quota/watch';
+import { staffNotificationModel } from '../../src/jobs/staff-notifications';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 import { addStaff, buildStaffApp, login } from '../staff/helpers';
 import { addCase, bearer, buildCaseApiApp, lineUserId, type CaseApiHarness } from '../case-api/helpers';
@@ -140,5 +142,26 @@ describe('GET /api/quota', () => {
       statusUpdates: { messages: 2, cases: 1, averagePerCase: 2 },
       level: 'ok',
     });
+  });
+
+  it('warns the coordinators once per month and level when status updates would be held', async () => {
+    const lineApi = createLineApi({
+      channelAccessToken: h.emulator.channelAccessToken,
+      apiBaseUrl: h.emulator.url,
+      dataApiBaseUrl: h.emulator.url,
+    });
+    const deps = { connection: database.connection, lineApi };
+    h.emulator.setQuota({ type: 'limited', value: 1000 });
+    expect(await warnOfQuota(deps, new Date())).toMatchObject({ level: 'ok', told: 0 });
+    // A small plan nearly spent: what is left (1) is within the status updates' reserve (1).
+    h.emulator.setQuota({ type: 'limited', value: h.emulator.quotaConsumption() + 1 });
+    const first = await warnOfQuota(deps, new Date());
+    expect(first.level).toBe('warning');
+    expect(first.told).toBeGreaterThanOrEqual(1);
+    expect(await warnOfQuota(deps, new Date())).toMatchObject({ level: 'warning', told: 0 });
+    const notification = await staffNotificationModel(database.connection)
+      .findOne({ staffId: h.staffIds.coordinator, 'data.kind': 'quota_low' })
+      .lean();
+    expect(notification?.data).toMatchObject({ kind: 'quota_low', level: 'warning' });
   });
 });
