@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_COALESCE_MINUTES } from './cases/updates/policy';
 
 /** LINE's SDK builds URLs with `new URL('/v2/...', base)`, silently dropping any path in the base. */
 const lineOrigin = (fallback: string) =>
@@ -122,6 +123,16 @@ export const envSchema = z.object({
   LINE_ADD_FRIEND_QR_URL: z
     .url({ protocol: /^https$/, error: 'must be the https address of the add-friend QR code image' })
     .optional(),
+  /**
+   * How long a reporter's status news waits before its push: for them to write (the news then goes
+   * in the free reply) and for more news to join it (one push for all). 0 pushes at once.
+   */
+  NOTIFY_COALESCE_MINUTES: z.coerce
+    .number({ error: 'must be a whole number of minutes from 0 to 60' })
+    .int({ error: 'must be a whole number of minutes from 0 to 60' })
+    .min(0, { error: 'must be a whole number of minutes from 0 to 60' })
+    .max(60, { error: 'must be a whole number of minutes from 0 to 60' })
+    .default(DEFAULT_COALESCE_MINUTES),
   SLA_ESCALATION_DAYS: days(7),
   RETENTION_CLOSED_CASE_DAYS: days(365),
   RETENTION_WITHDRAWN_CONSENT_GRACE_DAYS: days(30),

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { broadcastModels } from './broadcasts/models';
 import { caseApiModels } from './cases/case-records';
 import { caseModels } from './cases/create-case';
+import { updateModels } from './cases/updates/store';
 import { publicationConsentModel } from './cases/publication-consent-model';
 import { caseFeedbackModel } from './feedback/model';
 import { handoffModel } from './handoffs/model';
@@ -26,6 +27,7 @@ export function registerModels(connection: Connection): void {
   unusedReplyTokenModel(connection);
   caseModels(connection);
   caseApiModels(connection);
+  updateModels(connection);
   publicationConsentModel(connection);
   mediaModels(connection);
   consentModel(connection);

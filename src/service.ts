@@ -6,7 +6,11 @@ import { allFlows } from '../flows';
 import { createApp } from './app';
 import { caseApiRouter } from './case-api/router';
 import { registerModels } from './models';
-import { caseNotificationSweep } from './cases/case-services';
+import { caseNotificationSweep, reporterUpdatesJob } from './cases/case-services';
+import { withWaitingUpdates } from './cases/updates/reply-hook';
+import { quotaRouter } from './quota/router';
+import { warnOfQuota } from './quota/watch';
+import type { UpdateDelivery } from './cases/updates/delivery';
 import { caseModels } from './cases/create-case';
 import { consoleRouter } from './console/router';
 import { broadcastRouter, runDueBroadcasts } from './broadcasts';
@@ -67,6 +71,8 @@ export type Service = {
   sandbox?: { emulator: LineEmulator; channelSecret: string; admin?: { email: string; password: string } };
   processor: Processor;
   sender: Sender;
+  /** Reporters' waiting status news; its push job runs every minute (by hand in tests without jobs). */
+  reporterUpdates: UpdateDelivery;
   /** Stop accepting, finish in-flight requests and work, close the database. */
   stop(): Promise<void>;
 };
@@ -196,7 +202,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const broadcasts = broadcastRouter({ connection, api: apiRegistry, lineApi: api, logger, instanceId });
   // Each feature performs its own effects; the bot only routes them (src/conversation/effects.ts).
   const privacyDeps = { i18n, api, models, media, cases, consents };
-  const handler = createBotHandler({
+  // Status news waits for the reporter to write (a free reply) or for its one push (cases/updates/).
+  const caseApiDeps = {
+    connection,
+    sender,
+    logger,
+    reportError,
+    api: apiRegistry,
+    i18n,
+    coalesceMs: config.NOTIFY_COALESCE_MINUTES * 60_000,
+  };
+  const reporterUpdates = reporterUpdatesJob(caseApiDeps);
+  const botHandler = createBotHandler({
     engine,
     feedback,
     i18n,
@@ -220,6 +237,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       }),
     },
   });
+  const handler = withWaitingUpdates(botHandler, reporterUpdates);
   // Measured by the webhook, read by the processor: both see the lag of this instance's deliveries.
   const settle = createSettleClock({ minMs: config.EVENT_SETTLE_MS, maxMs: 2000 });
   const gate = createAckGate();
@@ -262,11 +280,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const routers: Router[] = [
     ...staffRouters,
     handoffRouter({ connection, logger, api: apiRegistry, models, sender, processor }),
-    caseApiRouter({ connection, sender, logger, reportError, api: apiRegistry, i18n }),
+    caseApiRouter(caseApiDeps),
     volunteerRouter({ connection, logger, api: apiRegistry, lineApi: api, sender, i18n }),
     notificationsRouter,
+    quotaRouter({ connection, logger, api: apiRegistry, lineApi: api }),
     broadcasts,
-    consoleRouter(),
+    consoleRouter({ notifyCoalesceMinutes: config.NOTIFY_COALESCE_MINUTES }),
     publicRouter({
       connection,
       i18n,
@@ -306,7 +325,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   processor.start();
 
-  const resendNotifications = caseNotificationSweep({ connection, sender, reportError, i18n });
+  const resendNotifications = caseNotificationSweep(caseApiDeps);
   const scheduler = createScheduler({ connection, logger, reportError, instanceId });
   const jobs: Job[] = [
     {
@@ -327,6 +346,23 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       name: 'case-notifications',
       schedule: '* * * * *',
       run: async () => ({ resent: await resendNotifications() }),
+    },
+    {
+      name: 'reporter-updates',
+      schedule: '* * * * *',
+      // One push per reporter whose news waited its window out without them writing.
+      run: (now) => reporterUpdates.deliverDue(now),
+    },
+    {
+      name: 'reporter-update-claims-purge',
+      schedule: '37 3 * * *',
+      run: async (now) => ({ purged: await reporterUpdates.purgeClaims(now) }),
+    },
+    {
+      name: 'quota-watch',
+      schedule: '11 * * * *',
+      // Coordinators hear before status updates would be held for lack of LINE quota.
+      run: (now) => warnOfQuota({ connection, lineApi: api }, now),
     },
     {
       name: 'broadcasts',
@@ -377,6 +413,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     sandbox,
     processor,
     sender,
+    reporterUpdates,
     stop() {
       stopping ??= (async () => {
         await closeServer(server, options.drainMs ?? 8000);

@@ -56,7 +56,8 @@ export function caseQueries(connection: Connection) {
   /** What we sent about the case, and what its reporters wrote to us since it was opened. */
   async function messagesOf(record: Case) {
     const outbound = await ingestion.OutboundMessage.find(
-      { caseReference: record.reference },
+      // A coalesced status update speaks of several cases: it shows on each.
+      { $or: [{ caseReference: record.reference }, { caseReferences: record.reference }] },
       { to: 1, purpose: 1, status: 1, messages: 1, createdAt: 1 },
     )
       .sort({ createdAt: 1 })

@@ -34,7 +34,7 @@ export const patchCaseBody = z
       .boolean()
       .optional()
       .describe(
-        'false: the reporter is not sent a card for this status change (an intermediate step; a push costs LINE quota). Default true',
+        'whether the reporter is sent a card for this status change (a push costs LINE quota). Default: true for a visit (or a new date), approved, declined, completed, duplicate, withdrawn and a reopened case; false for reviewing, assessed and in progress. false is refused for a visit and an ending',
       ),
   })
   .refine(

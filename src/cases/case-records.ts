@@ -48,7 +48,14 @@ caseChangeSchema.index({ reference: 1, seq: 1 });
 caseChangeSchema.index({ notifiedAt: 1, at: 1 });
 
 /** The guard that makes one notification go out once: its _id is the outbound message id. */
-export type CaseNotificationDoc = { _id: string; reference: string; to: string; at: Date };
+export type CaseNotificationDoc = {
+  _id: string;
+  reference: string;
+  to: string;
+  at: Date;
+  /** A status change's news is in the reporter's waiting updates (cases/updates/). */
+  queuedAt?: Date;
+};
 
 const caseNotificationSchema = new Schema<CaseNotificationDoc>(
   {
@@ -56,6 +63,7 @@ const caseNotificationSchema = new Schema<CaseNotificationDoc>(
     reference: { type: String, required: true },
     to: { type: String, required: true },
     at: { type: Date, required: true },
+    queuedAt: Date,
   },
   { collection: 'case_notifications', versionKey: false },
 );

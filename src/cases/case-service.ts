@@ -16,6 +16,7 @@ import { caseApiModels, type CaseChangeDoc } from './case-records';
 import type { Notifier } from './reporter-notifications';
 import type { PatchCaseBody } from './case-patch';
 import { isDuplicateKey } from '../db/models';
+import { toldByDefault } from './updates/policy';
 
 /** A claim nobody applied for this long was left by a crashed request; the next one rolls it forward. */
 const STALE_CLAIM_MS = 30_000;
@@ -240,7 +241,9 @@ export function createCaseService(deps: CaseServiceDeps) {
     }
     let change: CaseChangeDoc | null = null;
     if (plan.change) {
-      const claimed = await changes.claim(current, plan.change, actor.id, body.notify === false);
+      // Left out, `notify` follows the step's default: only what the reporter must act on or wait for.
+      const told = body.notify ?? toldByDefault(plan.change);
+      const claimed = await changes.claim(current, plan.change, actor.id, !told);
       if (!claimed.won)
         throw new PublicError(
           409,
@@ -262,7 +265,8 @@ export function createCaseService(deps: CaseServiceDeps) {
     await cases.updateOne({ reference }, update);
     if (change) await changes.markApplied(change._id);
     const record = await reload(reference);
-    if (change && !change.quiet) await notifyChange(record, change);
+    // A quiet change still keeps news already waiting for the reporter up to date.
+    if (change) await notifyChange(record, change);
     return { record, change, fields };
   }
 

@@ -1,18 +1,18 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { i18n } from 'i18next';
-import type { Case } from './case-schema';
+import type { Case, CaseStatus } from './case-schema';
 import type { LineModels } from '../line/models';
 import type { Sender } from '../line/sender';
-import { claimUnusedReplyToken } from '../line/unused-reply-tokens';
-import { asksPublication, publicationCard, recordPublicationAsked } from './publication-consent';
-import { ratingCard, statusCard, noteMessage, type CardSubject } from './status-cards';
+import { claimUnusedReplyToken, unusedReplyTokenModel } from '../line/unused-reply-tokens';
+import { createUpdateDelivery, STATUS_PRIORITY, type UpdateDelivery } from './updates/delivery';
+import { statusCard, noteMessage } from './status-cards';
 import { REPORTER_ACTOR } from './lifecycle';
 import { type CaseApiModels, type CaseChangeDoc } from './case-records';
 import { isDuplicateKey } from '../db/models';
 
 const LANGUAGES = ['th', 'en', 'hmn'];
-/** Status updates go out before broadcasts when the quota is short. */
-const STATUS_PRIORITY = 10;
+/** A guard this old without its news queued was left by a crash. */
+const STALE_GUARD_MS = 30_000;
 
 export type Recipient = { lineUserId: string; language: string };
 
@@ -24,6 +24,11 @@ export type NotifierDeps = {
   sender: Sender;
   i18n: i18n;
   clock: () => Date;
+  /**
+   * Where status news waits for the reporter to write, or for its push (cases/updates/); by
+   * default one without a coalescing window (every change delivered at once).
+   */
+  updates?: UpdateDelivery;
 };
 
 type CaseRecipients = Pick<Case, 'reporter' | 'volunteer' | 'extraReporters' | 'language'>;
@@ -62,6 +67,16 @@ function chatActorOf(record: Pick<Case, 'timeline'>, change: CaseChangeDoc): str
 
 export function createNotifier(deps: NotifierDeps) {
   const t = deps.i18n.t.bind(deps.i18n);
+  const updates =
+    deps.updates ??
+    createUpdateDelivery({
+      connection: deps.ingestion.OutboundMessage.db,
+      ingestion: deps.ingestion,
+      sender: deps.sender,
+      i18n: deps.i18n,
+      clock: deps.clock,
+      coalesceMs: 0,
+    });
 
   /**
    * Queues then delivers one message batch per recipient, exactly once: the outbound id is
@@ -108,40 +123,97 @@ export function createNotifier(deps: NotifierDeps) {
     return true;
   }
 
+  /**
+   * A lifecycle change for the case's reporters: queued once per change and reporter (the guard's
+   * unique insert) as the case's latest news for them, told in the free reply when they write, or
+   * in one push per reporter when the coalescing window ends (cases/updates/). A reply token the
+   * bot left unused, or no window, delivers at once. A quiet change only keeps news already waiting
+   * up to date; the reporter who made the change in the chat saw it there.
+   */
   async function notifyChange(
     record: CaseRecipients & Pick<Case, 'reference' | 'timeline'>,
     change: CaseChangeDoc,
   ): Promise<number> {
-    const subject: CardSubject = {
-      kind: 'status',
-      status: change.to,
-      rescheduled: change.from === change.to,
-      visitDate: change.visitDate,
-      reason: change.reason,
-      other: change.duplicateOf,
-    };
     const madeBy = chatActorOf(record, change);
-    let sent = 0;
+    const state = {
+      status: change.to,
+      ...(change.visitDate ? { visitDate: change.visitDate } : {}),
+      ...(change.reason ? { reason: change.reason } : {}),
+      ...(change.duplicateOf ? { duplicateOf: change.duplicateOf } : {}),
+    };
+    const { store } = updates;
+    let told: { status: CaseStatus; visitDate?: string } | undefined;
+    let queued = 0;
     for (const recipient of await recipientsOf(deps.ingestion, record)) {
-      if (recipient.lineUserId === madeBy) continue;
-      const messages: messagingApi.Message[] = [statusCard(t, recipient.language, record.reference, subject)];
-      if (change.to === 'completed') messages.push(ratingCard(t, recipient.language, record.reference));
-      // The separate consent to show the repair on the public page, asked of the household itself.
-      if (change.to === 'completed' && asksPublication(record, recipient.lineUserId)) {
-        messages.push(publicationCard(t, recipient.language, record.reference));
-        await recordPublicationAsked(
-          deps.ingestion.OutboundMessage.db,
-          record.reference,
-          recipient.lineUserId,
-          recipient.language,
-          deps.clock(),
-        );
+      const to = recipient.lineUserId;
+      if (to === madeBy) {
+        await store.forget(to, record.reference, change.seq);
+        continue;
       }
-      if (await send(record.reference, `case-status:${change._id}`, recipient, 'case_status', messages))
-        sent++;
+      if (change.quiet) {
+        await store.follow(to, record.reference, change.seq, change.at, state);
+        continue;
+      }
+      if (!(await guard(record.reference, `case-status:${change._id}:${to}`, to))) continue;
+      told ??= { status: change.from, visitDate: await visitDateBefore(record.reference, change) };
+      await store.record(
+        {
+          to,
+          language: recipient.language,
+          reference: record.reference,
+          seq: change.seq,
+          at: change.at,
+          told,
+          latest: state,
+        },
+        updates.coalesceMs,
+      );
+      await deps.models.CaseNotification.updateOne(
+        { _id: `case-status:${change._id}:${to}` },
+        { $set: { queuedAt: deps.clock() } },
+      );
+      queued++;
+      if (updates.coalesceMs === 0 || (await hasUnusedReplyToken(to))) await updates.deliver(to);
     }
-    await deps.models.CaseChange.updateOne({ _id: change._id }, { $set: { notifiedAt: deps.clock() } });
-    return sent;
+    if (!change.quiet)
+      await deps.models.CaseChange.updateOne({ _id: change._id }, { $set: { notifiedAt: deps.clock() } });
+    return queued;
+  }
+
+  /**
+   * The once-only guard of a change for a reporter. A guard left by a crash before its news was
+   * queued (no `queuedAt` after a while) lets the sweep queue it: recording the same change twice
+   * changes nothing.
+   */
+  async function guard(reference: string, id: string, to: string): Promise<boolean> {
+    try {
+      await deps.models.CaseNotification.create({ _id: id, reference, to, at: deps.clock() });
+      return true;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      const other = await deps.models.CaseNotification.findById(id).lean();
+      return Boolean(
+        other && !other.queuedAt && deps.clock().getTime() - other.at.getTime() > STALE_GUARD_MS,
+      );
+    }
+  }
+
+  /** The visit date the reporter knew before a new date (the change before it that set one). */
+  async function visitDateBefore(reference: string, change: CaseChangeDoc): Promise<string | undefined> {
+    if (change.from !== 'visit_scheduled') return undefined;
+    for (let seq = change.seq - 1; seq > 0 && seq >= change.seq - 20; seq--) {
+      const earlier = await deps.models.CaseChange.findById(`${reference}:${seq}`, {
+        to: 1,
+        visitDate: 1,
+      }).lean();
+      if (earlier?.to === 'visit_scheduled' && earlier.visitDate) return earlier.visitDate;
+    }
+    return undefined;
+  }
+
+  async function hasUnusedReplyToken(to: string): Promise<boolean> {
+    const token = await unusedReplyTokenModel(deps.ingestion.OutboundMessage.db).findById(to).lean();
+    return Boolean(token && token.expiresAt.getTime() > deps.clock().getTime());
   }
 
   async function notifyMerged(record: CaseRecipients & { reference: string }, mergedReference: string) {

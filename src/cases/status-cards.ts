@@ -36,8 +36,30 @@ export function statusCard(
   reference: string,
   subject: CardSubject,
 ): messagingApi.FlexMessage {
-  const base =
-    subject.kind === 'merged' ? 'merged' : `status.${subject.rescheduled ? 'rescheduled' : subject.status}`;
+  const bubble = statusBubble(t, language, reference, subject);
+  const vars = { lng: language, ns: NS, other: subject.other ?? '', reference };
+  const title = t(`${cardBase(subject)}.title`, vars);
+  return {
+    type: 'flex',
+    altText: clip(t('card.altText', { ...vars, status: title }), 400),
+    contents: bubble,
+  };
+}
+
+const cardBase = (subject: CardSubject) =>
+  subject.kind === 'merged' ? 'merged' : `status.${subject.rescheduled ? 'rescheduled' : subject.status}`;
+
+/**
+ * The bubble of a status card. A completed case carries its rating buttons in the same bubble: the
+ * news and the question the household answers are one message, not two.
+ */
+export function statusBubble(
+  t: TFunction,
+  language: string,
+  reference: string,
+  subject: CardSubject,
+): messagingApi.FlexBubble {
+  const base = cardBase(subject);
   const vars = { lng: language, ns: NS, other: subject.other ?? '', reference };
   const title = t(`${base}.title`, vars);
   const body: messagingApi.FlexComponent[] = [
@@ -71,21 +93,28 @@ export function statusCard(
       displayText: t('card.talkToStaffSaid', vars),
     },
   };
+  const rating = subject.kind === 'status' && subject.status === 'completed';
+  if (rating)
+    body.push(
+      { type: 'separator', margin: 'lg' },
+      text(t('rating.title', vars), { weight: 'bold', size: 'lg', margin: 'lg' }),
+      text(t('rating.body', vars)),
+    );
   return {
-    type: 'flex',
-    altText: clip(t('card.altText', { ...vars, status: title }), 400),
-    contents: {
-      type: 'bubble',
-      body: { type: 'box', layout: 'vertical', contents: body },
-      footer: { type: 'box', layout: 'vertical', contents: [talkToStaff] },
+    type: 'bubble',
+    body: { type: 'box', layout: 'vertical', contents: body },
+    footer: {
+      type: 'box',
+      layout: 'vertical',
+      contents: [...(rating ? ratingButtons(t, language, reference) : []), talkToStaff],
     },
   };
 }
 
 /** 1-5 postback buttons `rate:<reference>:<n>`; the conversation side records the answer. */
-export function ratingCard(t: TFunction, language: string, reference: string): messagingApi.FlexMessage {
+function ratingButtons(t: TFunction, language: string, reference: string): messagingApi.FlexComponent[] {
   const vars = { lng: language, ns: NS, reference };
-  const buttons: messagingApi.FlexComponent[] = [1, 2, 3, 4, 5].map((n) => ({
+  return [1, 2, 3, 4, 5].map((n) => ({
     type: 'button',
     style: n >= 4 ? 'primary' : 'secondary',
     height: 'sm',
@@ -97,22 +126,6 @@ export function ratingCard(t: TFunction, language: string, reference: string): m
       displayText: t('rating.chosen', { ...vars, n }),
     },
   }));
-  return {
-    type: 'flex',
-    altText: clip(t('rating.altText', vars), 400),
-    contents: {
-      type: 'bubble',
-      body: {
-        type: 'box',
-        layout: 'vertical',
-        contents: [
-          text(t('rating.title', vars), { weight: 'bold', size: 'lg' }),
-          text(t('rating.body', vars)),
-        ],
-      },
-      footer: { type: 'box', layout: 'vertical', contents: buttons },
-    },
-  };
 }
 
 /** A staff note meant for the reporter, introduced so they know who speaks. */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { Router, type Response } from 'express';
 import { CASE_STATUSES, CATEGORIES, PRIORITY_LEVELS } from '../cases/case-schema';
 import { TRANSITIONS } from '../cases/lifecycle';
+import { TOLD_BY_DEFAULT } from '../cases/updates/policy';
 import { loadAddressDirectory } from '../geo/address-directory';
 import { loadResources } from '../i18n';
 import { ROLES } from '../staff/permissions';
@@ -31,7 +32,12 @@ const CONSOLE_CSP = contentSecurityPolicy(
  * strings per language and the fixed vocabulary (statuses, categories, the lifecycle). Everything
  * else the page does goes through the documented staff API with the signed-in member's token.
  */
-export function consoleRouter(): express.Router {
+export function consoleRouter(
+  options: {
+    /** NOTIFY_COALESCE_MINUTES: the status form says how long news waits for a free reply. */
+    notifyCoalesceMinutes?: number;
+  } = {},
+): express.Router {
   const router = Router();
   const resources = loadResources();
   const strings = Object.fromEntries(
@@ -52,6 +58,9 @@ export function consoleRouter(): express.Router {
     priorities: PRIORITY_LEVELS,
     roles: ROLES,
     transitions: TRANSITIONS,
+    // Which steps reach the reporter by default, and how long news waits for a free reply.
+    toldByDefault: TOLD_BY_DEFAULT,
+    notifyCoalesceMinutes: options.notifyCoalesceMinutes ?? 0,
     // The texts of the card a status change sends, so the page can preview it word for word.
     reporterTexts: Object.fromEntries(
       Object.entries(resources).map(([language, namespaces]) => [language, namespaces.notifications ?? {}]),

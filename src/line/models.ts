@@ -43,6 +43,8 @@ const outboundMessageSchema = new Schema(
     purpose: { type: String, required: true },
     eventId: { type: String },
     caseReference: { type: String },
+    /** Set when a batch speaks of several cases (coalesced status updates); the first is `caseReference`. */
+    caseReferences: { type: [String], default: undefined },
     messages: { type: [Schema.Types.Mixed], required: true },
     replyToken: { type: String },
     replyTokenExpiresAt: { type: Date },

@@ -21,6 +21,8 @@ export type OutgoingBatch = {
   replyOnly?: boolean;
   eventId?: string;
   caseReference?: string;
+  /** Every case a batch speaks of, when it is several (coalesced status updates). */
+  caseReferences?: string[];
   priority?: number;
   /**
    * Once delivered (or given up), the stored copy keeps only how many messages there were: for a
@@ -66,6 +68,9 @@ export function createSender(deps: SenderDeps) {
       purpose: batch.purpose,
       eventId: batch.eventId,
       caseReference: batch.caseReference,
+      ...(batch.caseReferences && batch.caseReferences.length > 1
+        ? { caseReferences: batch.caseReferences }
+        : {}),
       messages: batch.messages,
       replyToken: batch.replyToken,
       replyTokenExpiresAt: batch.replyTokenExpiresAt,

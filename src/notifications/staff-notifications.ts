@@ -57,7 +57,21 @@ export const loginGuessedSchema = z.object({
   since: z.date(),
 });
 
+/**
+ * At this month's rate the LINE quota runs out before the month ends (`watch`), or what is left is
+ * down to what is kept for status updates (`warning`): coordinators decide on broadcasts or the plan.
+ */
+export const quotaLowSchema = z.object({
+  kind: z.literal('quota_low'),
+  level: z.enum(['watch', 'warning']),
+  used: z.number().int(),
+  quota: z.number().int(),
+  /** YYYY-MM-DD (Bangkok), when at this rate it runs out within the month. */
+  runsOutOn: z.string().nullable(),
+});
+
 export const notificationDataSchema = z.discriminatedUnion('kind', [
+  quotaLowSchema,
   slaEscalatedSchema,
   dailyDigestSchema,
   reopenRequestedSchema,

@@ -3,6 +3,7 @@ import { CONFLICT, retryOnConflict } from '../db/models';
 import { forgetInMergedCase, unlinkVolunteer } from '../cases/erase-case';
 import { forgetLineUserInAudit } from '../staff/audit-erase';
 import { forgetNoticesOwedTo } from '../cases/case-records';
+import { forgetUpdatesFor } from '../cases/updates/store';
 import { eraseFeedback } from '../feedback/feedback';
 import type { Case } from '../cases/case-schema';
 import { deleteMedia } from '../media/media-store';
@@ -102,11 +103,12 @@ function eraseCase(models: CaseModels, id: unknown): Promise<number> {
 /**
  * What still names an erased person's LINE id outside their own data: the audit log's reads of
  * their chat and staff notifications keep their evidence under one random stand-in; the status
- * messages owed to them go.
+ * messages owed to them and the status news waiting for them go.
  */
-async function forgetLineUserInRecords(connection: Connection, lineUserId: string): Promise<void> {
+export async function forgetLineUserInRecords(connection: Connection, lineUserId: string): Promise<void> {
   const standIn = `erased-${randomUUID()}`;
   await forgetLineUserInAudit(connection, lineUserId, standIn);
   await forgetLineUserInNotifications(connection, lineUserId, standIn);
   await forgetNoticesOwedTo(connection, lineUserId);
+  await forgetUpdatesFor(connection, lineUserId);
 }

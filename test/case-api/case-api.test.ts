@@ -267,7 +267,8 @@ describe('lifecycle through the API and notifications', () => {
       code: 'illegal_transition',
       details: { from: 'new', allowed: expect.any(Array) },
     });
-    await patch({ status: 'reviewing' }).expect(200);
+    // Quiet by default (reviewing); told when staff tick the box.
+    await patch({ status: 'reviewing', notify: true }).expect(200);
     // Two identical requests at once (a double click): one change, one message.
     const [a, b] = await Promise.all([
       patch({ status: 'visit_scheduled', visitDate: '2026-12-24' }),
@@ -330,10 +331,12 @@ describe('lifecycle through the API and notifications', () => {
         .expect(200);
     }
     for (const user of [household, volunteer]) {
+      // With the defaults: the visit, the approval, the completion (its rating in the same bubble).
       const sent = h.emulator.sentMessages(user);
-      expect(sent).toHaveLength(7);
-      expect(flexTexts(sent[1]!.message)).toContain('24 ธันวาคม 2569');
-      const rating = flexTexts(sent[6]!.message);
+      expect(sent).toHaveLength(3);
+      expect(flexTexts(sent[0]!.message)).toContain('24 ธันวาคม 2569');
+      expect(flexTexts(sent[1]!.message)).toContain('อนุมัติแล้ว');
+      const rating = flexTexts(sent[2]!.message);
       for (const n of [1, 2, 3, 4, 5]) expect(rating).toContain(`rate:${record.reference}:${n}`);
     }
     expect(h.emulator.sentMessages(gone)).toHaveLength(0);
@@ -390,7 +393,7 @@ describe('lifecycle through the API and notifications', () => {
     await request(h.app)
       .patch(`/api/cases/${record.reference}`)
       .set(as('coordinator'))
-      .send({ status: 'reviewing' })
+      .send({ status: 'reviewing', notify: true })
       .expect(200);
     expect(h.emulator.sentMessages(reporter)).toHaveLength(1);
 
@@ -532,7 +535,7 @@ describe('duplicates', () => {
     await request(h.app)
       .patch(`/api/cases/${older.reference}`)
       .set(as('coordinator'))
-      .send({ status: 'reviewing' })
+      .send({ status: 'reviewing', notify: true })
       .expect(200);
     expect(h.emulator.sentMessages(second)).toHaveLength(2);
   });

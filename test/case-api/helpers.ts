@@ -3,7 +3,9 @@ import type { Express } from 'express';
 import { createApp } from '../../src/app';
 import { auditModel } from '../../src/staff/audit-model';
 import { caseApiRouter } from '../../src/case-api/router';
+import { reporterUpdatesJob } from '../../src/cases/case-services';
 import { registerModels } from '../../src/models';
+import type { UpdateDelivery } from '../../src/cases/updates/delivery';
 import type { CaseInput } from '../../src/cases/case-schema';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import type { Database } from '../../src/db/connection';
@@ -29,11 +31,21 @@ export type CaseApiHarness = {
   sender: Sender;
   tokens: Record<Role, string>;
   staffIds: Record<Role, string>;
+  /** The reporters' waiting status news and its push job, as the router sees them. */
+  updates: UpdateDelivery;
   stop(): Promise<void>;
 };
 
 /** The staff routers and the case router on one app, a sender talking to the LINE emulator. */
-export async function buildCaseApiApp(database: Database, clock?: () => Date): Promise<CaseApiHarness> {
+export async function buildCaseApiApp(
+  database: Database,
+  clock?: () => Date,
+  options: {
+    coalesceMs?: number;
+    /** Staff sessions on the real clock: a test may move the case clock on by days. */
+    realStaffClock?: boolean;
+  } = {},
+): Promise<CaseApiHarness> {
   const emulator = await startLineEmulator();
   const api = new ApiRegistry();
   const connection = database.connection;
@@ -50,18 +62,21 @@ export async function buildCaseApiApp(database: Database, clock?: () => Date): P
     backoffMs: 10,
   });
   const routers = [
-    ...staffApiRouters({ connection, logger: testLogger, api, clock }, (guess) =>
-      tellAdminsOfGuessing(connection, guess),
+    ...staffApiRouters(
+      { connection, logger: testLogger, api, clock: options.realStaffClock ? undefined : clock },
+      (guess) => tellAdminsOfGuessing(connection, guess),
     ),
-    caseApiRouter({
-      connection,
-      sender,
-      logger: testLogger,
-      reportError: createErrorSink(testLogger),
-      api,
-      clock,
-    }),
   ];
+  const caseApiDeps = {
+    connection,
+    sender,
+    logger: testLogger,
+    reportError: createErrorSink(testLogger),
+    api,
+    clock,
+    coalesceMs: options.coalesceMs,
+  };
+  routers.push(caseApiRouter(caseApiDeps));
   registerModels(connection);
   staffModels(connection);
   auditModel(connection);
@@ -79,7 +94,8 @@ export async function buildCaseApiApp(database: Database, clock?: () => Date): P
     staffIds[role] = member.id;
     tokens[role] = await login(app, member.email);
   }
-  return { app, api, emulator, sender, tokens, staffIds, stop: () => emulator.stop() };
+  const updates = reporterUpdatesJob(caseApiDeps);
+  return { app, api, emulator, sender, tokens, staffIds, updates, stop: () => emulator.stop() };
 }
 
 let counter = 0;

@@ -67,7 +67,7 @@ function callsFor(user: string, token: string) {
 describe('status cards through a reply token the bot left unused', () => {
   it('replies (free) with a fresh token, and the token is spent', async () => {
     const { reporter, record, token } = await reporterWithCase(inSeconds(45));
-    await changeStatus(record.reference, { status: 'reviewing' });
+    await changeStatus(record.reference, { status: 'reviewing', notify: true });
 
     const sent = h.emulator.sentMessages(reporter);
     expect(sent).toHaveLength(1);
@@ -81,7 +81,7 @@ describe('status cards through a reply token the bot left unused', () => {
 
   it('pushes when the remembered token has expired, and drops it', async () => {
     const { reporter, record, token } = await reporterWithCase(inSeconds(-1));
-    await changeStatus(record.reference, { status: 'reviewing' });
+    await changeStatus(record.reference, { status: 'reviewing', notify: true });
 
     const sent = h.emulator.sentMessages(reporter);
     expect(sent).toHaveLength(1);
@@ -94,7 +94,7 @@ describe('status cards through a reply token the bot left unused', () => {
   it('falls back to a push with a retry key when LINE refuses the reply', async () => {
     const { reporter, record, token } = await reporterWithCase(inSeconds(45));
     h.emulator.expireReplyToken(token);
-    await changeStatus(record.reference, { status: 'reviewing' });
+    await changeStatus(record.reference, { status: 'reviewing', notify: true });
 
     const sent = h.emulator.sentMessages(reporter);
     expect(sent).toHaveLength(1);
@@ -104,7 +104,7 @@ describe('status cards through a reply token the bot left unused', () => {
 
   it('uses a token once: the first of two changes replies, the second pushes', async () => {
     const { reporter, record, token } = await reporterWithCase(inSeconds(45));
-    await changeStatus(record.reference, { status: 'reviewing' });
+    await changeStatus(record.reference, { status: 'reviewing', notify: true });
     await changeStatus(record.reference, { status: 'visit_scheduled', visitDate: '2026-12-24' });
 
     const sent = h.emulator.sentMessages(reporter);
@@ -115,7 +115,7 @@ describe('status cards through a reply token the bot left unused', () => {
     expect(pushes).toHaveLength(1);
   });
 
-  it('sends a completed card, its rating and the publication question in the one reply', async () => {
+  it('sends a completed card with its rating, and the publication question, in the one reply', async () => {
     const { reporter, record } = await reporterWithCase();
     for (const step of [
       { status: 'reviewing' },
@@ -133,20 +133,19 @@ describe('status cards through a reply token the bot left unused', () => {
     });
     await changeStatus(record.reference, { status: 'completed' });
 
-    // The card, the rating and the question about publishing the story: one reply.
-    const last = h.emulator.sentMessages(reporter).slice(-3);
+    // The card with its rating buttons, and the question about publishing the story: one reply.
+    const last = h.emulator.sentMessages(reporter).slice(-2);
     expect(last.map((m) => [m.via, m.replyToken])).toEqual([
       ['reply', token],
       ['reply', token],
-      ['reply', token],
     ]);
-    expect(JSON.stringify(last[1]!.message)).toContain(`rate:${record.reference}:5`);
-    expect(JSON.stringify(last[2]!.message)).toContain(`publish:yes:${record.reference}`);
+    expect(JSON.stringify(last[0]!.message)).toContain(`rate:${record.reference}:5`);
+    expect(JSON.stringify(last[1]!.message)).toContain(`publish:yes:${record.reference}`);
   });
 
   it('does not spend a token on a change that was already sent', async () => {
     const { reporter, record } = await reporterWithCase();
-    await changeStatus(record.reference, { status: 'reviewing' });
+    await changeStatus(record.reference, { status: 'reviewing', notify: true });
     const token = h.emulator.issueReplyToken(reporter);
     await rememberUnusedReplyToken(database.connection, {
       lineUserId: reporter,

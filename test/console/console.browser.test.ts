@@ -145,10 +145,21 @@ describeWithBrowser('staff console in a browser', () => {
     ).toBe("ไทย (the reporter's language)");
     await previewIn.selectOption('en');
     await expect(preview.textContent()).resolves.toContain('Under review');
+    // Reviewing is quiet by default: the form says the step costs nothing and reaches nobody.
+    const notify = page.getByLabel('Send the reporter a card on LINE');
+    const cost = page.getByTestId('notify-cost');
+    expect(await notify.isChecked()).toBe(false);
+    await expect(cost.textContent()).resolves.toContain('no LINE message');
+    // Ticked, it says what it costs: one message of the quota, free if the reporter writes first.
+    await notify.check();
+    await expect(cost.textContent()).resolves.toContain('1 message of the monthly LINE quota');
+    await expect(cost.textContent()).resolves.toContain('within 3 minutes');
     await shot(page, '02-case');
 
     await page.getByRole('button', { name: 'Change status and tell the reporter' }).click();
     await page.locator('.case-head [data-status=reviewing]').waitFor();
+    // The news waits for the reporter to write; the job pushes it once the window ends.
+    await harness.service.reporterUpdates.deliverDue(new Date(Date.now() + 10 * 60_000));
     const sent = await until(
       () =>
         harness.service.sandbox.emulator
@@ -176,6 +187,7 @@ describeWithBrowser('staff console in a browser', () => {
     // A visit is always told: no such choice there.
     await page.getByTestId('next-status').selectOption('visit_scheduled');
     expect(await page.getByLabel('Send the reporter a card on LINE').isVisible()).toBe(false);
+    await expect(page.getByTestId('notify-cost').textContent()).resolves.toContain('Reaches the reporter');
     await page.close();
   });
 

@@ -73,7 +73,7 @@ export async function startConsoleHarness(label: string): Promise<ConsoleHarness
   };
   const connection = service.database.connection;
   const api = new ApiRegistry();
-  const routers: Router[] = [consoleRouter()];
+  const routers: Router[] = [consoleRouter({ notifyCoalesceMinutes: parsed.config.NOTIFY_COALESCE_MINUTES })];
   if (!documented.paths['/api/cases']) {
     registerModels(connection);
     routers.push(

@@ -21,8 +21,11 @@ import { testLogger } from '../helpers/logger';
 /** The real service in sandbox mode (no LINE credentials): the emulator runs in-process. */
 export type SandboxService = Service & { sandbox: NonNullable<Service['sandbox']> };
 
-export async function startSandboxService(label: string): Promise<SandboxService> {
-  const parsed = parseConfig({});
+export async function startSandboxService(
+  label: string,
+  env: Record<string, string> = {},
+): Promise<SandboxService> {
+  const parsed = parseConfig(env);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const service = await startService({
     config: parsed.config,

@@ -10,6 +10,13 @@ import { priorityBadge, statusBadge } from './filters.js';
 
 /** Steps the reporter may go untold of (the API refuses the rest): see case-service.ts. */
 const QUIET_ALLOWED = ['reviewing', 'assessed', 'approved', 'in_progress'];
+
+/** Whether a step reaches the reporter unless staff say otherwise (reporter-updates/policy.ts). */
+function toldByDefault(from, to) {
+  if (from === 'completed' && to === 'reviewing') return true;
+  if (from === to) return true; // a new visit date
+  return Boolean((state.meta.toldByDefault || {})[to]);
+}
 /** Why the personal data is gone: the person asked, or the retention rules took it. */
 const ERASURE_WORDING = {
   person_request: 'case.erased',
@@ -383,14 +390,21 @@ function actions(c, run) {
       reporterLanguage || currentLanguage(),
     );
     const preview = h('div', { class: 'preview', 'aria-live': 'polite' });
-    // Each card the reporter gets may be a paid push: an intermediate step may go untold.
-    const notify = h('input', { type: 'checkbox', name: 'notify', checked: true });
+    // Each card the reporter gets may be a paid push: an intermediate step is quiet by default.
+    const notify = h('input', {
+      type: 'checkbox',
+      name: 'notify',
+      checked: toldByDefault(c.status, options[0]),
+    });
     const notifyField = h(
       'div',
       { class: 'field check' },
       h('label', {}, notify, ' ', t('case.notifyReporter')),
       h('small', { class: 'hint' }, t('case.notifyHint')),
     );
+    // What this step costs: a message of the month's LINE quota, or nothing.
+    const cost = h('p', { class: 'hint', 'data-testid': 'notify-cost', 'aria-live': 'polite' });
+    let chosen = status.value;
     const submit = h('button', { type: 'submit' }, t('case.saveStatus'));
     // A past date or a year typed wrong goes to the family as it is: say so before it is sent.
     // A live region present from the start, so a screen reader announces a warning when it appears.
@@ -401,12 +415,22 @@ function actions(c, run) {
       duplicate: field(t('case.duplicateOfField'), duplicateOf),
     };
     const update = () => {
+      // A new step starts from its own default; a tick the staff member changed stays for that step.
+      if (status.value !== chosen) {
+        chosen = status.value;
+        notify.checked = toldByDefault(c.status, status.value);
+      }
       extras.visit.hidden = status.value !== 'visit_scheduled';
       extras.reason.hidden = status.value !== 'declined';
       extras.duplicate.hidden = status.value !== 'duplicate';
       notifyField.hidden = !QUIET_ALLOWED.includes(status.value);
       const told = notifyField.hidden || notify.checked;
       preview.hidden = !told;
+      const minutes = state.meta.notifyCoalesceMinutes || 0;
+      replace(
+        cost,
+        !told ? t('case.costQuiet') : minutes > 0 ? t('case.costTold', { minutes }) : t('case.costToldNow'),
+      );
       replace(submit, t(told ? 'case.saveStatus' : 'case.saveStatusQuiet'));
       visitDate.required = !extras.visit.hidden;
       reason.required = !extras.reason.hidden;
@@ -444,7 +468,8 @@ function actions(c, run) {
             if (!extras.visit.hidden) body.visitDate = visitDate.isoValue();
             if (!extras.reason.hidden) body.reason = reason.value;
             if (!extras.duplicate.hidden) body.duplicateOf = duplicateOf.value.trim();
-            if (!notifyField.hidden && !notify.checked) body.notify = false;
+            // Said either way: the default is the server's, the box is what the staff member saw.
+            if (!notifyField.hidden) body.notify = notify.checked;
             run('status', () => api(`/api/cases/${c.reference}`, { method: 'PATCH', body }));
           },
         },
@@ -455,6 +480,7 @@ function actions(c, run) {
         extras.reason,
         extras.duplicate,
         notifyField,
+        cost,
         field(t('case.previewLanguage'), previewLanguage),
         preview,
         submit,

@@ -131,6 +131,64 @@ async function demoCard(total) {
       );
 }
 
+/**
+ * This month's LINE quota: what it went on, per case, how long the rest lasts, and a warning before
+ * status updates would be held for lack of it. The page works without it (LINE unreachable).
+ */
+async function quotaCard() {
+  const quota = await api('/api/quota').catch(() => null);
+  if (!quota)
+    return h('div', { class: 'card', 'data-testid': 'quota-card' }, t('dashboard.quotaUnavailable'));
+  const n = (value) => formatNumber(Math.round(value * 10) / 10);
+  const warning =
+    quota.level === 'warning'
+      ? h('p', { class: 'notice bad', role: 'alert' }, t('dashboard.quotaWarning'))
+      : quota.level === 'watch'
+        ? h(
+            'p',
+            { class: 'notice', role: 'status' },
+            t('dashboard.quotaWatch', { date: formatDate(quota.runsOutOn, false) }),
+          )
+        : null;
+  const title = caption(t('dashboard.quotaTitle'));
+  return h(
+    'div',
+    { class: 'quota', 'data-testid': 'quota-card' },
+    warning,
+    bars(
+      title,
+      Object.entries(quota.byKind).map(([kind, count]) => [t(`dashboard.quotaKind.${kind}`), count]),
+    ),
+    h(
+      'div',
+      { class: 'card' },
+      h(
+        'p',
+        {},
+        h(
+          'strong',
+          { 'data-testid': 'quota-used' },
+          quota.monthlyQuota === null
+            ? t('dashboard.quotaUnlimited', { used: n(quota.usedThisMonth) })
+            : t('dashboard.quotaUsed', { used: n(quota.usedThisMonth), quota: n(quota.monthlyQuota) }),
+        ),
+      ),
+      quota.statusUpdates.averagePerCase === null
+        ? null
+        : h('p', {}, t('dashboard.quotaPerCase', { n: n(quota.statusUpdates.averagePerCase) })),
+      quota.monthlyQuota === null
+        ? null
+        : h(
+            'p',
+            {},
+            quota.daysLeft === null || quota.daysLeft >= quota.daysToMonthEnd
+              ? t('dashboard.quotaLastsMonth')
+              : t('dashboard.quotaDaysLeft', { n: n(quota.daysLeft), m: n(quota.daysToMonthEnd) }),
+          ),
+    ),
+  );
+}
+
 export async function render() {
   const figures = await api('/api/dashboard?weeks=12');
   const days = (n) => (n === null ? '—' : t('dashboard.days', { n: formatNumber(n) }));
@@ -163,6 +221,7 @@ export async function render() {
         h('small', {}, t('dashboard.measured', { n: figures.measured.completion })),
       ),
     ),
+    await quotaCard(),
     h(
       'div',
       { class: 'charts' },

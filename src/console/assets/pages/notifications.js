@@ -65,6 +65,15 @@ export function wording(data) {
         text: t('notifications.reopen.text', { reference: data.reference, at: formatDate(data.at) }),
         reference: data.reference,
       };
+    case 'quota_low':
+      return {
+        title: t(`notifications.quota.${data.level === 'warning' ? 'warningTitle' : 'watchTitle'}`),
+        text: t(`notifications.quota.${data.level === 'warning' ? 'warningText' : 'watchText'}`, {
+          used: formatNumber(data.used),
+          quota: formatNumber(data.quota),
+          date: data.runsOutOn ? formatDate(data.runsOutOn, false) : '—',
+        }),
+      };
     default:
       // A kind this console does not know yet still shows, plainly.
       return { title: t('notifications.other'), text: String(data.kind ?? '') };
