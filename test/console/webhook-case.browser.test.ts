@@ -58,8 +58,12 @@ describeWithBrowser('a case reported through LINE, in the console', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, '20-case-from-line.png'), fullPage: true });
 
     await page.getByTestId('next-status').selectOption('reviewing');
+    // Reviewing is quiet by default: told here on purpose.
+    await page.locator('input[name=notify]').check();
     await page.locator('[data-testid=case-actions] button[type=submit]').first().click();
     await page.locator('.case-head [data-status=reviewing]').waitFor();
+    // The news waits for the reporter to write; the job pushes it once the window ends.
+    await harness.service.reporterUpdates.deliverDue(new Date(Date.now() + 10 * 60_000));
     const card = await until(
       () =>
         person.emulator
