@@ -15,7 +15,10 @@ export async function markCaseMedia(
   );
 }
 
-/** A case's photos and voice notes, its staff photos included, deleted at once; how many there were. */
+/**
+ * A case's photos and voice notes, its staff photos included, deleted at once, but for those in
+ * `keep` (still another case's); how many were deleted.
+ */
 export async function deleteCaseMedia(
   connection: Connection,
   record: {
@@ -24,6 +27,7 @@ export async function deleteCaseMedia(
     description?: { voiceMediaId?: string | null };
     timeline?: { mediaIds?: string[] | null }[];
   },
+  keep: ReadonlySet<string> = new Set(),
 ): Promise<number> {
   const media = mediaModels(connection);
   const mediaIds = new Set<string>(record.mediaIds ?? []);
@@ -31,6 +35,7 @@ export async function deleteCaseMedia(
   for (const entry of record.timeline ?? []) for (const id of entry.mediaIds ?? []) mediaIds.add(id);
   for (const item of await media.Media.find({ caseReference: record.reference }, { _id: 1 }).lean())
     mediaIds.add(item._id);
+  for (const id of keep) mediaIds.delete(id);
   for (const id of mediaIds) await deleteMedia(media, id);
   return mediaIds.size;
 }

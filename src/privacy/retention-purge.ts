@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { anonymiseCase, forgetCaseNotices, forgetCaseRecords, type ErasureReason } from '../cases/erase-case';
 import { deleteCaseMedia } from '../media/case-media';
+import { mediaModels } from '../media/models';
 import { forgetMessagesAbout } from '../line/models';
 
 export { anonymousTimeline, type ErasureReason } from '../cases/erase-case';
@@ -53,13 +54,56 @@ export async function eraseCasePersonalData(
   reason: ErasureReason,
   now: Date,
 ) {
-  const media = await deleteCaseMedia(connection, record);
+  const requester = reason === 'person_request' ? record.reporter.lineUserId : undefined;
+  const media = await deleteCaseMedia(
+    connection,
+    record,
+    await sharedWithLinkedCases(connection, record, requester),
+  );
   await forgetMessagesAbout(connection, record.reference);
   await forgetCaseNotices(connection, record.reference);
   await eraseCaseFeedback(connection, record.reference);
   await forgetCaseRecords(connection, record.reference);
   const erased = await anonymiseCase(connection, record, reason, now);
   return { erased, media };
+}
+
+/**
+ * A merge copies the merged case's photos onto the case it joins, so two cases hold them. Erasing
+ * one leaves the other's: another household's photos do not go because someone else asked. The
+ * person asking takes their own photos from both (the other case forgets them: see erasure.ts).
+ */
+async function sharedWithLinkedCases(
+  connection: Connection,
+  record: Pick<StoredCase, '_id' | 'reference' | 'duplicateOf'>,
+  requester: string | undefined,
+): Promise<Set<string>> {
+  const linked = await caseModel(connection)
+    .find(
+      {
+        _id: { $ne: record._id },
+        erasedAt: { $exists: false },
+        $or: [
+          { duplicateOf: record.reference },
+          ...(record.duplicateOf ? [{ reference: record.duplicateOf }] : []),
+        ],
+      },
+      { mediaIds: 1, timeline: 1 },
+    )
+    .setOptions({ strictQuery: false })
+    .lean<Pick<Case, 'mediaIds' | 'timeline'>[]>();
+  const shared = new Set(
+    linked.flatMap((item) => [
+      ...(item.mediaIds ?? []),
+      ...(item.timeline ?? []).flatMap((entry) => entry.mediaIds ?? []),
+    ]),
+  );
+  if (requester && shared.size > 0)
+    for (const own of await mediaModels(connection)
+      .Media.find({ _id: { $in: [...shared] }, userId: requester }, { _id: 1 })
+      .lean())
+      shared.delete(own._id);
+  return shared;
 }
 
 export type RetentionDeps = { connection: Connection; retention?: Partial<RetentionOptions> };
