@@ -12,6 +12,8 @@ export type ChatRecord = {
   appliedEventIds: string[];
   /** The previous holder's lease had run out: it died or stalled in the middle of this chat. */
   takenOver: boolean;
+  /** Status news waits for the person: the reply may carry it (see markNewsWaiting). */
+  newsWaiting: boolean;
 };
 
 type ChatDocument = {
@@ -21,6 +23,7 @@ type ChatDocument = {
   appliedEventIds?: string[];
   leaseOwner?: string;
   leaseUntil?: Date;
+  newsWaiting?: boolean;
 };
 
 /** How many applied event ids a chat remembers: a redelivery of an older one is refused by its record. */
@@ -42,12 +45,13 @@ export function chatStore(models: IngestionModels) {
           { $set: { leaseOwner: owner, leaseUntil: until } },
           { upsert: true, returnDocument: 'before' },
         );
-        if (!before) return { rev: 0, state: {}, appliedEventIds: [], takenOver: false };
+        if (!before) return { rev: 0, state: {}, appliedEventIds: [], takenOver: false, newsWaiting: false };
         return {
           rev: before.rev ?? 0,
           state: before.state ?? {},
           appliedEventIds: before.appliedEventIds ?? [],
           takenOver: Boolean(before.leaseOwner && before.leaseUntil),
+          newsWaiting: Boolean(before.newsWaiting),
         };
       } catch (error) {
         // The filter missed because the lease is held, and the upsert met the existing chat.
@@ -108,3 +112,19 @@ export function chatStore(models: IngestionModels) {
 }
 
 export type ChatStore = ReturnType<typeof chatStore>;
+
+/**
+ * Marks (or clears) that status news waits for a person, on their one-to-one chat, so the event path
+ * looks for news only then: read with the lease, it costs no command of its own. A chat not yet
+ * stored is left alone: its first event has no news to carry.
+ */
+export async function markNewsWaiting(
+  models: Pick<IngestionModels, 'Chat'>,
+  lineUserId: string,
+  waiting: boolean,
+): Promise<void> {
+  await models.Chat.updateOne(
+    { _id: `user:${lineUserId}` },
+    waiting ? { $set: { newsWaiting: true } } : { $unset: { newsWaiting: '' } },
+  );
+}

@@ -13,6 +13,8 @@ export type HandlerContext = {
   replyTokenExpiresAt?: Date;
   /** 1 on the first try. */
   attempt: number;
+  /** Status news waited for the chat's person when the burst began (cases/updates). */
+  newsWaiting?: boolean;
 };
 
 /**

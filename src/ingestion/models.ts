@@ -74,6 +74,8 @@ const chatSchema = new Schema(
     leaseUntil: { type: Date },
     /** When the conversation wants a reminder or an expiry tick (see TIMEOUT_EVENT_TYPE). */
     wakeAt: { type: Date, default: null },
+    /** Status news waits for this chat's person: the reply to their next message looks it up (cases/updates). */
+    newsWaiting: { type: Boolean },
     updatedAt: { type: Date },
   },
   { versionKey: false, collection: 'chats', minimize: false },

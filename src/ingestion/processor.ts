@@ -298,6 +298,7 @@ export function createProcessor(deps: ProcessorDeps) {
           ? new Date(stored.receivedAt.getTime() + replyTokenLifetimeMs)
           : undefined,
         attempt,
+        newsWaiting: chat.newsWaiting,
       };
       if (attempt > maxAttempts) {
         // Its apology comes after the answers to the events before it.

@@ -17,6 +17,8 @@ export function withWaitingUpdates(
 ): EventHandler {
   return async (context) => {
     const result = await handler(context);
+    // Looked up only when news waits (a flag read with the chat), or for a retry that may have taken it.
+    if (!context.newsWaiting && context.attempt === 1) return result;
     const { event, replyToken, replyTokenExpiresAt } = context;
     const to = event.source?.type === 'user' ? event.source.userId : undefined;
     if (!to || context.chatKey !== `user:${to}` || !replyToken || !replyTokenExpiresAt) return result;

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKey, modelOn } from '../../db/models';
+import { markNewsWaiting } from '../../ingestion/chat-store';
+import { ingestionModels, type IngestionModels } from '../../ingestion/models';
 import type { CaseState, PendingCase, PendingCases } from './pending';
 
 /**
@@ -62,20 +65,21 @@ const claimSchema = new Schema<UpdateClaimDoc>(
 );
 claimSchema.index({ doneAt: 1, at: 1 });
 
-export type UpdateModels = { Pending: Model<PendingUpdatesDoc>; Claim: Model<UpdateClaimDoc> };
+export type UpdateModels = {
+  Pending: Model<PendingUpdatesDoc>;
+  Claim: Model<UpdateClaimDoc>;
+  /** The chats, where a flag tells the event path that news waits (markNewsWaiting). */
+  Chat: IngestionModels['Chat'];
+};
 
 export function updateModels(connection: Connection): UpdateModels {
   return {
-    Pending:
-      (connection.models.ReporterUpdates as Model<PendingUpdatesDoc> | undefined) ??
-      connection.model<PendingUpdatesDoc>('ReporterUpdates', pendingSchema),
-    Claim:
-      (connection.models.ReporterUpdateClaim as Model<UpdateClaimDoc> | undefined) ??
-      connection.model<UpdateClaimDoc>('ReporterUpdateClaim', claimSchema),
+    Pending: modelOn<PendingUpdatesDoc>(connection, 'ReporterUpdates', pendingSchema),
+    Claim: modelOn<UpdateClaimDoc>(connection, 'ReporterUpdateClaim', claimSchema),
+    Chat: ingestionModels(connection).Chat,
   };
 }
 
-const isDuplicateKey = (error: unknown) => (error as { code?: number } | null)?.code === 11000;
 const path = (reference: string, field?: string) => `cases.${reference}${field ? `.${field}` : ''}`;
 
 export type RecordedChange = {
@@ -111,7 +115,7 @@ export function updateStore(models: UpdateModels) {
           $inc: { rev: 1 },
         },
       );
-      if (moved.matchedCount === 1) return;
+      if (moved.matchedCount === 1) return markNewsWaiting(models, to, true);
       try {
         await models.Pending.updateOne(
           { _id: to, [path(reference)]: { $exists: false } },
@@ -126,7 +130,7 @@ export function updateStore(models: UpdateModels) {
           },
           { upsert: true },
         );
-        return;
+        return markNewsWaiting(models, to, true);
       } catch (error) {
         // The document exists and already has this case: at this seq or newer (done), or it was
         // created by a racing change a moment ago (try the update again).
@@ -196,6 +200,8 @@ export function updateStore(models: UpdateModels) {
       return other;
     }
     await settle(claim);
+    // Taken: the reporter's next message looks for news no more (news recorded meanwhile marks it again).
+    await markNewsWaiting(models, doc._id, false);
     return claim;
   }
 
