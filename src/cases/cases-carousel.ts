@@ -14,7 +14,15 @@ export async function casesCarousel(
 ): Promise<messagingApi.Message> {
   const t = deps.i18n.getFixedT(language);
   const cases = await deps.cases.cases
-    .find(byUser(userId), { reference: 1, category: 1, status: 1, createdAt: 1, timeline: 1 })
+    .find(byUser(userId), {
+      reference: 1,
+      category: 1,
+      status: 1,
+      createdAt: 1,
+      timeline: 1,
+      reportedBy: 1,
+      'household.missing': 1,
+    })
     .sort({ createdAt: -1 })
     .limit(10)
     .lean();
@@ -54,13 +62,22 @@ export async function casesCarousel(
           })),
       ],
     },
-    ...(isOpenCase(item.status) ? { footer: caseButtons(item.reference, t) } : {}),
+    ...(isOpenCase(item.status)
+      ? {
+          footer: caseButtons(
+            item.reference,
+            t,
+            // The household questions a short report left: taken up again here.
+            item.reportedBy === 'self' && missingOf(item).length > 0,
+          ),
+        }
+      : {}),
   }));
   return { type: 'flex', altText: t('line:cases.alt'), contents: { type: 'carousel', contents: bubbles } };
 }
 
 /** What the reporter can still do with an open case; the engine starts "my cases" on `case:<ref>:<action>`. */
-function caseButtons(reference: string, t: TFunction): messagingApi.FlexBox {
+function caseButtons(reference: string, t: TFunction, householdLeft: boolean): messagingApi.FlexBox {
   const button = (action: CaseAction, key: string): messagingApi.FlexButton => {
     const label = t(key);
     return {
@@ -75,9 +92,14 @@ function caseButtons(reference: string, t: TFunction): messagingApi.FlexBox {
     layout: 'vertical',
     spacing: 'sm',
     contents: [
+      ...(householdLeft ? [button('household', 'line:cases.answer_household')] : []),
       button('photos', 'line:cases.add_photos'),
       button('note', 'line:cases.add_note'),
       button('withdraw', 'line:cases.withdraw'),
     ],
   };
 }
+
+/** The household questions a case still misses (read from a projection that may leave them out). */
+const missingOf = (item: object): string[] =>
+  (item as { household?: { missing?: string[] } }).household?.missing ?? [];
