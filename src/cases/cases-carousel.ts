@@ -3,6 +3,7 @@ import type { i18n, TFunction } from 'i18next';
 import { formatDate } from '../conversation';
 import { postbackData, type CaseAction } from '../conversation/postback';
 import { isOpenCase } from './status';
+import { PRIORITY_QUESTIONS } from './case-schema';
 import { byUser } from './case-scope';
 import type { CaseModels } from './create-case';
 
@@ -67,8 +68,12 @@ export async function casesCarousel(
           footer: caseButtons(
             item.reference,
             t,
-            // The household questions a short report left: taken up again here.
-            item.reportedBy === 'self' && missingOf(item).length > 0,
+            // The household questions a short report left that order the visits: taken up again here
+            // (a name the person preferred not to give is not asked for again and again).
+            item.reportedBy === 'self' &&
+              missingOf(item).some((question) =>
+                (PRIORITY_QUESTIONS as readonly string[]).includes(question),
+              ),
           ),
         }
       : {}),
