@@ -15,7 +15,6 @@ import {
   Person,
   startSandboxService,
   stopSandboxService,
-  tappable,
   textOf,
   type SandboxService,
 } from './harness';
