@@ -23,6 +23,7 @@ export const ENGINE_KEYS = [
   'bot:follow.hello',
   'bot:follow.welcome_back',
   'bot:followup.later',
+  'bot:followup.later_reminded',
   'bot:followup.reminder',
   'bot:handoff.ended',
   'bot:handoff.started',

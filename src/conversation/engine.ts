@@ -251,8 +251,10 @@ class Turn {
         this.discardRun();
         return this.startFlow(MENU_FLOW);
       case 'cancel':
-        // Follow-up questions are left for later: what was answered is on the case already.
-        if (run?.followUp) this.say('bot:followup.later');
+        // Follow-up questions are left for later: what was answered is on the case already. Not reminded
+        // yet, they stay open for the one reminder tomorrow; reminded already, they close.
+        if (run?.followUp && !run.followUp.reminded) return this.say('bot:followup.later');
+        if (run?.followUp) this.say('bot:followup.later_reminded');
         else if (run && hasProgress(run)) this.say('bot:cancel.done');
         else this.say('bot:cancel.nothing');
         this.discardRun();

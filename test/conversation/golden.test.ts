@@ -82,7 +82,7 @@ const scenarios: Scenario[] = [
   {
     name: 'first-report-hmn',
     description:
-      'A Hmong newcomer whose first answer is a photo: it is the problem, the kind is asked, a typed place is read back once, "LINE only" instead of a phone; the household questions skipped or left',
+      'A Hmong newcomer whose first answer is a photo: it is the problem, the kind is asked, a typed place is read back once, "LINE only" instead of a phone; household questions skipped, then "Later": one reminder the next day, "Later" again closes them',
     turns: [
       newcomer('hmn'),
       tap('a:consent:agree'),
@@ -98,6 +98,8 @@ const scenarios: Scenario[] = [
       tap('a:sensitive:decline'),
       tap('a:tenure:own'),
       tap('cmd:cancel'),
+      tick('24h'),
+      tap('cmd:cancel', '3h'),
     ],
   },
   {
