@@ -1,4 +1,5 @@
 import { areaCases } from './area-cases';
+import { householdQuestions } from './household-questions';
 import { language } from './language';
 import { menu } from './menu';
 import { myCases } from './my-cases';
@@ -15,6 +16,7 @@ export const allFlows = [
   menu,
   reportNeed,
   reportHousehold,
+  householdQuestions,
   myCases,
   myData,
   talkToStaff,

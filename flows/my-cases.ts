@@ -2,7 +2,8 @@ import type { FlowDefinition } from '../src/conversation/schema';
 
 /**
  * From the menu: the host answers `showCases` with the user's cases as cards, after this text.
- * From a card's button (`case:<reference>:<action>`): add photos or a note to that case, or withdraw it.
+ * From a card's button (`case:<reference>:<action>`): add photos or a note to that case, withdraw it, or
+ * answer the household questions left after a short report.
  * The host checks the case is the user's and still open, and says how it went.
  */
 export const myCases = {
@@ -18,6 +19,7 @@ export const myCases = {
         { when: { type: 'equals', field: 'caseAction', value: 'photos' }, next: 'photos' },
         { when: { type: 'equals', field: 'caseAction', value: 'note' }, next: 'note' },
         { when: { type: 'equals', field: 'caseAction', value: 'withdraw' }, next: 'confirm_withdraw' },
+        { when: { type: 'equals', field: 'caseAction', value: 'household' }, next: 'household' },
       ],
       otherwise: 'show',
     },
@@ -52,6 +54,8 @@ export const myCases = {
       otherwise: 'kept',
     },
     withdraw: { kind: 'effect', effect: { type: 'withdrawCase' }, next: 'done' },
+    // The household questions left after a short report, taken up again from the card.
+    household: { kind: 'end', then: 'household-questions' },
     // The host answers with the outcome (added, withdrawn, or why not).
     done: { kind: 'end' },
     kept: { kind: 'end', text: { key: 'flows:my_cases.kept' } },

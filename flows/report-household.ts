@@ -1,16 +1,26 @@
 import type { FlowDefinition } from '../src/conversation/schema';
-import { reportNeed } from './report-need';
-
-const { category, description, photos, location, household, vulnerable, tenure, phone, create } =
-  reportNeed.steps;
+import { NOTICE_VERSION } from './welcome';
+import {
+  category,
+  createCase,
+  description,
+  householdSize,
+  location,
+  phone,
+  photos,
+  sensitiveConsent,
+  tenure,
+  vulnerable,
+} from './questions';
 
 /**
- * A volunteer reporting for another household: the same questions, plus who the household head is, the
- * volunteer's relation to them, and the volunteer's word that the household was told and agreed (PDPA s.25).
+ * A volunteer reporting for another household keeps the full path (they need every answer before they
+ * leave the house): the same questions, plus who the household head is, the volunteer's relation to
+ * them, and the volunteer's word that the household was told and agreed (PDPA s.25).
  */
 export const reportHousehold = {
   id: 'report-household',
-  version: 1,
+  version: 2,
   requiresConsent: true,
   start: 'head',
   steps: {
@@ -64,12 +74,24 @@ export const reportHousehold = {
     description,
     photos,
     location,
-    household: { ...household, next: 'may_ask_sensitive' },
-    // Their health and disability need their own agreement, as well as the volunteer's sensitive consent.
+    household: { ...householdSize, next: 'may_ask_sensitive' },
+    // Their health and disability need their own agreement, as well as the volunteer's sensitive consent,
+    // asked here when the volunteer has not given it yet.
     may_ask_sensitive: {
       kind: 'branch',
       cases: [{ when: { type: 'consent', level: 'sensitive' }, next: 'household_sensitive' }],
+      otherwise: 'sensitive',
+    },
+    sensitive: sensitiveConsent,
+    sensitive_given: {
+      kind: 'branch',
+      cases: [{ when: { type: 'equals', field: 'sensitive', value: 'agree' }, next: 'record_sensitive' }],
       otherwise: 'tenure',
+    },
+    record_sensitive: {
+      kind: 'effect',
+      effect: { type: 'recordConsent', noticeVersion: NOTICE_VERSION, sensitiveField: 'sensitive' },
+      next: 'household_sensitive',
     },
     household_sensitive: {
       kind: 'ask',
@@ -103,7 +125,7 @@ export const reportHousehold = {
       ],
       next: 'create',
     },
-    create: { ...create, next: 'thanks' },
+    create: createCase,
     thanks: { kind: 'say', text: { key: 'flows:report_household.thanks' }, next: 'another' },
     another: {
       kind: 'ask',

@@ -35,7 +35,8 @@ export function buddhistDay(day: string | Date): string {
 }
 
 /** Columns holding a fixed code, written as its label in the cases vocabulary (locales/NS/cases.json). */
-type Vocabulary = 'status' | 'category' | 'priority.level' | 'reportedBy';
+type Vocabulary =
+  'status' | 'category' | 'priority.level' | 'priorityBasis' | 'reportedBy' | 'householdQuestion';
 
 type Column = {
   key: string;
@@ -43,6 +44,8 @@ type Column = {
   personal: boolean;
   value: (row: ExportRow) => string | number | null;
   vocabulary?: Vocabulary;
+  /** The cell holds several codes, space-separated: each is labelled, joined by commas. */
+  list?: true;
   /** Once the person's data is erased the cell says so in the export's language, not the stored placeholder. */
   erasable?: true;
 };
@@ -65,6 +68,22 @@ export const EXPORT_COLUMNS: Column[] = [
     vocabulary: 'priority.level',
   },
   { key: 'priority_score', hxl: '#severity+num', personal: false, value: (r) => r.priority.score },
+  // A short report's score before its household questions are answered counts what is known only.
+  {
+    key: 'priority_basis',
+    hxl: '#severity+basis',
+    personal: false,
+    value: (r) => ((r.priority.missing?.length ?? 0) > 0 ? 'partial' : 'complete'),
+    vocabulary: 'priorityBasis',
+  },
+  {
+    key: 'missing_answers',
+    hxl: '#meta+missing',
+    personal: false,
+    value: (r) => (r.household.missing?.length ? r.household.missing.join(' ') : null),
+    vocabulary: 'householdQuestion',
+    list: true,
+  },
   {
     key: 'province_code',
     hxl: '#adm1+code',
@@ -79,7 +98,12 @@ export const EXPORT_COLUMNS: Column[] = [
     personal: false,
     value: (r) => r.location.resolved.subdistrict ?? null,
   },
-  { key: 'household_size', hxl: '#affected+ind+num', personal: false, value: (r) => r.household.size },
+  {
+    key: 'household_size',
+    hxl: '#affected+ind+num',
+    personal: false,
+    value: (r) => r.household.size ?? null,
+  },
   {
     key: 'reported_by',
     hxl: '#meta+source',
@@ -178,9 +202,14 @@ const cellsOf = (columns: Column[], options: TableOptions) => (row: ExportRow) =
   columns.map((c) => {
     if (c.erasable && row.erasedAt && !options.hxl) return options.header.erased();
     const value = c.value(row);
-    return c.vocabulary && typeof value === 'string' && !options.hxl
-      ? options.header.code(c.vocabulary, value)
-      : value;
+    if (!c.vocabulary || typeof value !== 'string' || options.hxl) return value;
+    const vocabulary = c.vocabulary;
+    return c.list
+      ? value
+          .split(' ')
+          .map((code) => options.header.code(vocabulary, code))
+          .join(', ')
+      : options.header.code(vocabulary, value);
   });
 
 /**

@@ -125,11 +125,12 @@ export function caseApiRouter(deps: CaseApiDeps): Router {
         ...viewCaseItem(record, !personal),
         language: record.language,
         household: {
-          size: record.household.size,
+          size: record.household.size ?? null,
           vulnerable: record.household.vulnerable,
-          tenure: record.household.tenure,
+          tenure: record.household.tenure ?? null,
         },
         priorityFactors: record.priority.factors.map((f) => ({ key: f.key, points: f.points })),
+        priorityMissing: record.priority.missing ?? [],
         declineReason: record.declineReason ?? null,
         duplicateOf: record.duplicateOf ?? null,
         possibleDuplicateOf: record.possibleDuplicateOf.map((f) => ({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_STATUSES, CATEGORIES, PRIORITY_LEVELS } from '../cases/case-schema';
+import { CASE_STATUSES, CATEGORIES, HOUSEHOLD_QUESTIONS, PRIORITY_LEVELS } from '../cases/case-schema';
 import { objectIdSchema } from '../staff/schemas';
 import { calendarDate, patchCaseBody, referenceSchema } from '../cases/case-patch';
 
@@ -121,7 +121,17 @@ export const caseItemView = z.object({
   reference: z.string(),
   status: z.enum(CASE_STATUSES),
   category: z.enum(CATEGORIES),
-  priority: z.object({ level: z.enum(PRIORITY_LEVELS), score: z.number() }),
+  priority: z.object({
+    level: z.enum(PRIORITY_LEVELS),
+    score: z.number(),
+    /** True while the score rests on partial household answers (see `missingAnswers`). */
+    partial: z.boolean(),
+  }),
+  /**
+   * Household questions without an answer yet (size, vulnerable, tenure, headName): a short report gets
+   * its reference first and its household questions after; staff ask the rest at the visit.
+   */
+  missingAnswers: z.array(z.enum(HOUSEHOLD_QUESTIONS)),
   province: z.object({
     code: z.string().nullable(),
     name: z.string().nullable(),
@@ -155,8 +165,15 @@ export const caseItemView = z.object({
 export const caseDetailView = caseItemView.extend({
   /** The language the report was made in: the reporter's cards are previewed in it. */
   language: z.string(),
-  household: z.object({ size: z.number(), vulnerable: z.array(z.string()), tenure: z.string() }),
+  /** Null where the household question has no answer yet (it is then in `missingAnswers`). */
+  household: z.object({
+    size: z.number().nullable(),
+    vulnerable: z.array(z.string()),
+    tenure: z.string().nullable(),
+  }),
   priorityFactors: z.array(z.object({ key: z.string(), points: z.number() })),
+  /** The household answers the priority score could not count yet. */
+  priorityMissing: z.array(z.string()),
   declineReason: z.string().nullable(),
   duplicateOf: z.string().nullable(),
   possibleDuplicateOf: z.array(z.object({ reference: z.string(), reasons: z.array(z.string()) })),

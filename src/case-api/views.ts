@@ -29,7 +29,12 @@ export function viewCaseItem(record: Case, masked: boolean): CaseItemView {
     reference: record.reference,
     status: record.status,
     category: record.category,
-    priority: { level: record.priority.level, score: record.priority.score },
+    priority: {
+      level: record.priority.level,
+      score: record.priority.score,
+      partial: (record.priority.missing?.length ?? 0) > 0,
+    },
+    missingAnswers: record.household.missing ?? [],
     province: {
       code: resolved.provinceCode ?? null,
       name: resolved.province ?? null,

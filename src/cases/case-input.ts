@@ -1,5 +1,14 @@
 import type { AnswerValue, DescribePlace, Effect } from '../conversation';
-import { CATEGORIES, TENURES, VULNERABLE_MEMBERS, type CaseInput } from './case-schema';
+import {
+  CATEGORIES,
+  HOUSEHOLD_QUESTIONS,
+  TENURES,
+  VULNERABLE_MEMBERS,
+  type CaseInput,
+  type HouseholdQuestion,
+  type Tenure,
+  type VulnerableMember,
+} from './case-schema';
 import type { AddressDirectory } from '../geo/address-directory';
 import { resolvePlace } from '../geo/resolve-place';
 import { consentId } from '../conversation/effects';
@@ -14,13 +23,7 @@ const VULNERABLE_ALIASES: Record<string, string> = { under5: 'child_under_5' };
 export function caseInputFrom(effect: CreateCase, lineUserId: string): CaseInput {
   const a = effect.answers;
   const category = pick(CATEGORIES, CATEGORY_ALIASES[str(a.category)] ?? str(a.category)) ?? 'other';
-  const vulnerable = arr(a.vulnerable)
-    .map((value) => VULNERABLE_ALIASES[value] ?? value)
-    .filter((value): value is (typeof VULNERABLE_MEMBERS)[number] =>
-      (VULNERABLE_MEMBERS as readonly string[]).includes(value),
-    );
-  const tenure = pick(TENURES, str(a.tenure)) ?? 'not_sure';
-  const size = typeof a.householdSize === 'number' ? a.householdSize : Number(a.householdSize) || 1;
+  const answered = householdAnswers(a);
   const phone = str(a.phone) || undefined;
   const byVolunteer = effect.flowId === 'report-household';
   const description = a.description as { text?: string; mediaId?: string } | undefined;
@@ -41,11 +44,10 @@ export function caseInputFrom(effect: CreateCase, lineUserId: string): CaseInput
         }
       : {}),
     household: {
-      ...(str(a.headName) ? { headName: str(a.headName) } : {}),
-      size: Math.min(Math.max(Math.round(size), 1), 50),
-      vulnerable,
-      tenure,
+      ...answered,
+      vulnerable: answered.vulnerable ?? [],
       ...(phone ? { phone } : {}),
+      missing: missingQuestions(answered),
     },
     category,
     description: description?.mediaId
@@ -54,6 +56,40 @@ export function caseInputFrom(effect: CreateCase, lineUserId: string): CaseInput
     mediaIds: arr(a.photos),
     location: locationFrom(a.location),
   };
+}
+
+/** The household answers given so far, in the case model's names; a question not answered is absent. */
+export type HouseholdAnswers = {
+  size?: number;
+  vulnerable?: VulnerableMember[];
+  tenure?: Tenure;
+  headName?: string;
+};
+
+export function householdAnswers(a: Record<string, AnswerValue>): HouseholdAnswers {
+  const size = typeof a.householdSize === 'number' ? a.householdSize : Number(str(a.householdSize));
+  const tenure = pick(TENURES, str(a.tenure));
+  const headName = str(a.headName).trim();
+  return {
+    ...(Number.isFinite(size) && size >= 1 ? { size: Math.min(Math.round(size), 50) } : {}),
+    // Asked only with sensitive consent: no answer is not "nobody vulnerable".
+    ...(Array.isArray(a.vulnerable)
+      ? {
+          vulnerable: arr(a.vulnerable)
+            .map((value) => VULNERABLE_ALIASES[value] ?? value)
+            .filter((value): value is VulnerableMember =>
+              (VULNERABLE_MEMBERS as readonly string[]).includes(value),
+            ),
+        }
+      : {}),
+    ...(tenure ? { tenure } : {}),
+    ...(headName ? { headName: headName.slice(0, 200) } : {}),
+  };
+}
+
+/** The household questions without an answer. */
+export function missingQuestions(answered: HouseholdAnswers): HouseholdQuestion[] {
+  return HOUSEHOLD_QUESTIONS.filter((question) => answered[question] === undefined);
 }
 
 function locationFrom(value: AnswerValue | undefined): CaseInput['location'] {

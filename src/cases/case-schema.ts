@@ -21,6 +21,13 @@ export const VULNERABLE_MEMBERS = [
   'pregnant',
 ] as const;
 export const TENURES = ['own', 'rent', 'public_land', 'not_sure'] as const;
+/**
+ * The household questions a short report asks after its reference (skippable): those without an answer
+ * are the case's `household.missing`, for staff to see and ask at the visit.
+ */
+export const HOUSEHOLD_QUESTIONS = ['size', 'vulnerable', 'tenure', 'headName'] as const;
+/** The household questions the priority score rests on: with one missing, the score is partial. */
+export const PRIORITY_QUESTIONS = ['size', 'vulnerable', 'tenure'] as const;
 export const CASE_STATUSES = [
   'new',
   'reviewing',
@@ -47,6 +54,7 @@ export const TIMELINE_KINDS = [
   'withdrawn',
   'rated',
   'reopened',
+  'household_answered',
 ] as const;
 
 const id = z.string().trim().min(1).max(200);
@@ -95,14 +103,20 @@ export const resolvedPlaceSchema = z.object({
 
 export const householdSchema = z.object({
   headName: name.optional(),
-  size: z.number().int().min(1).max(50),
+  /** Absent until the household questions after a short report are answered. */
+  size: z.number().int().min(1).max(50).optional(),
   vulnerable: z
     .array(z.enum(VULNERABLE_MEMBERS))
     .max(VULNERABLE_MEMBERS.length)
     .refine((list) => new Set(list).size === list.length, { error: 'each vulnerable group at most once' })
     .default([]),
-  tenure: z.enum(TENURES),
+  tenure: z.enum(TENURES).optional(),
   phone: z.string().trim().min(1).max(30).optional(),
+  /** Household questions not answered (yet): skipped, left for later, or sensitive data not consented. */
+  missing: z
+    .array(z.enum(HOUSEHOLD_QUESTIONS))
+    .refine((list) => new Set(list).size === list.length, { error: 'each question at most once' })
+    .default([]),
 });
 
 export const volunteerSchema = z.object({
@@ -162,6 +176,8 @@ export const prioritySchema = z.object({
   score: z.number().int().min(0),
   level: z.enum(PRIORITY_LEVELS),
   factors: z.array(priorityFactorSchema),
+  /** The household answers the score could not count (not given yet): the score is partial. */
+  missing: z.array(z.enum(PRIORITY_QUESTIONS)).optional(),
 });
 export type Priority = z.infer<typeof prioritySchema>;
 
@@ -196,7 +212,11 @@ export const caseSchema = z.object({
   reporter: z.object({ lineUserId: id }),
   reportedBy: z.enum(['self', 'volunteer']),
   volunteer: volunteerSchema.optional(),
-  household: householdSchema.extend({ vulnerable: z.array(z.enum(VULNERABLE_MEMBERS)) }),
+  household: householdSchema.extend({
+    vulnerable: z.array(z.enum(VULNERABLE_MEMBERS)),
+    /** Absent on cases made before short reports: every question was asked then. */
+    missing: z.array(z.enum(HOUSEHOLD_QUESTIONS)).optional(),
+  }),
   category: z.enum(CATEGORIES),
   description: z.object({ text: z.string().optional(), voiceMediaId: z.string().optional() }),
   mediaIds: z.array(z.string()),
@@ -236,3 +256,4 @@ export type CaseCategory = (typeof CATEGORIES)[number];
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export type VulnerableMember = (typeof VULNERABLE_MEMBERS)[number];
 export type Tenure = (typeof TENURES)[number];
+export type HouseholdQuestion = (typeof HOUSEHOLD_QUESTIONS)[number];

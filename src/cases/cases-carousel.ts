@@ -3,6 +3,7 @@ import type { i18n, TFunction } from 'i18next';
 import { formatDate } from '../conversation';
 import { postbackData, type CaseAction } from '../conversation/postback';
 import { isOpenCase } from './status';
+import { PRIORITY_QUESTIONS } from './case-schema';
 import { byUser } from './case-scope';
 import type { CaseModels } from './create-case';
 
@@ -14,7 +15,15 @@ export async function casesCarousel(
 ): Promise<messagingApi.Message> {
   const t = deps.i18n.getFixedT(language);
   const cases = await deps.cases.cases
-    .find(byUser(userId), { reference: 1, category: 1, status: 1, createdAt: 1, timeline: 1 })
+    .find(byUser(userId), {
+      reference: 1,
+      category: 1,
+      status: 1,
+      createdAt: 1,
+      timeline: 1,
+      reportedBy: 1,
+      'household.missing': 1,
+    })
     .sort({ createdAt: -1 })
     .limit(10)
     .lean();
@@ -54,13 +63,26 @@ export async function casesCarousel(
           })),
       ],
     },
-    ...(isOpenCase(item.status) ? { footer: caseButtons(item.reference, t) } : {}),
+    ...(isOpenCase(item.status)
+      ? {
+          footer: caseButtons(
+            item.reference,
+            t,
+            // The household questions a short report left that order the visits: taken up again here
+            // (a name the person preferred not to give is not asked for again and again).
+            item.reportedBy === 'self' &&
+              missingOf(item).some((question) =>
+                (PRIORITY_QUESTIONS as readonly string[]).includes(question),
+              ),
+          ),
+        }
+      : {}),
   }));
   return { type: 'flex', altText: t('line:cases.alt'), contents: { type: 'carousel', contents: bubbles } };
 }
 
 /** What the reporter can still do with an open case; the engine starts "my cases" on `case:<ref>:<action>`. */
-function caseButtons(reference: string, t: TFunction): messagingApi.FlexBox {
+function caseButtons(reference: string, t: TFunction, householdLeft: boolean): messagingApi.FlexBox {
   const button = (action: CaseAction, key: string): messagingApi.FlexButton => {
     const label = t(key);
     return {
@@ -75,9 +97,14 @@ function caseButtons(reference: string, t: TFunction): messagingApi.FlexBox {
     layout: 'vertical',
     spacing: 'sm',
     contents: [
+      ...(householdLeft ? [button('household', 'line:cases.answer_household')] : []),
       button('photos', 'line:cases.add_photos'),
       button('note', 'line:cases.add_note'),
       button('withdraw', 'line:cases.withdraw'),
     ],
   };
 }
+
+/** The household questions a case still misses (read from a projection that may leave them out). */
+const missingOf = (item: object): string[] =>
+  (item as { household?: { missing?: string[] } }).household?.missing ?? [];

@@ -12,6 +12,7 @@ import type { Case } from './case-schema';
 import { addToCase, withdrawCase, type CaseActionOutcome } from './case-actions';
 import { caseInputFrom } from './case-input';
 import { createCase, type CaseModels } from './create-case';
+import { applyHouseholdAnswers } from './household-answers';
 
 export type CaseEffectDeps = {
   i18n: i18n;
@@ -25,7 +26,7 @@ export type CaseEffectDeps = {
 /** A report becomes a case; a reporter adds to, withdraws or lists their cases. */
 export function caseEffects(
   deps: CaseEffectDeps,
-): Pick<EffectHandlers, 'createCase' | 'addToCase' | 'withdrawCase' | 'showCases'> {
+): Pick<EffectHandlers, 'createCase' | 'addToCase' | 'withdrawCase' | 'showCases' | 'updateCase'> {
   return {
     async createCase(effect, { userId, at, t, language }) {
       const created = await createCase(deps.cases, caseInputFrom(effect, userId), () => at);
@@ -58,6 +59,18 @@ export function caseEffects(
         for (const mediaId of [...effect.mediaIds, ...voice]) await deleteMedia(deps.media, mediaId);
       }
       return { messages: caseActionAnswer(outcome, effect.reference, t, language) };
+    },
+
+    // Household answers after the reference: the conversation goes on to the next question whatever
+    // happens here, so nothing is said; a closed or erased case simply takes no more answers.
+    async updateCase(effect, { userId, at }) {
+      const outcome = await applyHouseholdAnswers(deps.cases, userId, {
+        case: effect.case,
+        answers: effect.answers,
+        at,
+      });
+      if (outcome.kind === 'not_found' || outcome.kind === 'closed')
+        deps.logger.info({ outcome: outcome.kind }, 'household answers for a case that takes none');
     },
 
     async withdrawCase(effect, { userId, t, language }) {

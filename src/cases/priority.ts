@@ -1,4 +1,11 @@
-import type { CaseCategory, Priority, Tenure, VulnerableMember } from './case-schema';
+import {
+  PRIORITY_QUESTIONS,
+  type CaseCategory,
+  type HouseholdQuestion,
+  type Priority,
+  type Tenure,
+  type VulnerableMember,
+} from './case-schema';
 
 /**
  * The vulnerability score: transparent on purpose, so staff, partners and the people reporting can
@@ -24,6 +31,10 @@ import type { CaseCategory, Priority, Tenure, VulnerableMember } from './case-sc
  *
  * Each vulnerable group counts once, however many members belong to it. Levels by total score:
  * urgent >= 50, high >= 30, medium >= 15, low below. The highest possible score is 94.
+ *
+ * A short report has its reference before the household questions are answered: until then the score
+ * counts what is known, and says which answers it is missing (`missing`), so it is read as partial (a
+ * lower bound), never as "no vulnerable members".
  */
 export const PRIORITY_TABLE = {
   category: {
@@ -60,7 +71,12 @@ export const PRIORITY_TABLE = {
 
 export type PriorityInput = {
   category: CaseCategory;
-  household: { size: number; vulnerable: readonly VulnerableMember[]; tenure: Tenure };
+  household: {
+    size?: number;
+    vulnerable: readonly VulnerableMember[];
+    tenure?: Tenure;
+    missing?: readonly HouseholdQuestion[];
+  };
 };
 
 /** Pure: the score, its level and every factor that contributed, each with a reason to show. */
@@ -74,11 +90,17 @@ export function computePriority(input: PriorityInput): Priority {
   for (const member of new Set(input.household.vulnerable)) {
     add(`member_${member}`, PRIORITY_TABLE.vulnerable[member]);
   }
-  const size = PRIORITY_TABLE.householdSize.find((row) => input.household.size >= row.atLeast);
-  if (size) add(size.key, size.points);
-  add(`tenure_${input.household.tenure}`, PRIORITY_TABLE.tenure[input.household.tenure]);
+  const { size, tenure } = input.household;
+  const sizeRow =
+    size === undefined ? undefined : PRIORITY_TABLE.householdSize.find((row) => size >= row.atLeast);
+  if (sizeRow) add(sizeRow.key, sizeRow.points);
+  if (tenure) add(`tenure_${tenure}`, PRIORITY_TABLE.tenure[tenure]);
 
   const score = factors.reduce((sum, factor) => sum + factor.points, 0);
   const level = PRIORITY_TABLE.levels.find((row) => score >= row.atLeast)?.level ?? 'low';
-  return { score, level, factors };
+  const unanswered = new Set<string>(input.household.missing ?? []);
+  if (size === undefined) unanswered.add('size');
+  if (tenure === undefined) unanswered.add('tenure');
+  const missing = PRIORITY_QUESTIONS.filter((question) => unanswered.has(question));
+  return { score, level, factors, ...(missing.length > 0 ? { missing } : {}) };
 }

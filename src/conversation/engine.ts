@@ -33,10 +33,12 @@ import {
   selectionMessage,
   summaryMessage,
   text,
+  WELCOME_FLOW,
   type DescribePlace,
   type Voice,
 } from './speech';
 import { normalise } from './text';
+import { followUpAnswers, followUpDue, followUpTimeoutAt } from './follow-up';
 
 export type Clock = { now(): Date };
 /** Fresh ids (the host derives them from the event, so a redelivered event makes the same ids). */
@@ -52,8 +54,7 @@ export type Engine = {
 export type StepResult = { state: ConversationState; effects: Effect[] };
 
 /** Flows the engine itself starts. */
-export const WELCOME_FLOW = 'welcome';
-export { MENU_FLOW } from './speech';
+export { MENU_FLOW, WELCOME_FLOW } from './speech';
 export const REPORT_FLOW = 'report-need';
 export const MY_CASES_FLOW = 'my-cases';
 
@@ -95,6 +96,7 @@ export function step(
 export function nextTimeoutAt(state: ConversationState): Date | null {
   const at = (iso: string | null, ms: number) => (iso ? new Date(Date.parse(iso) + ms) : null);
   if (state.handoff) return at(state.handoff.since, TIMING.handoffTimeoutMs);
+  if (state.run?.followUp) return followUpTimeoutAt(state, state.run);
   if (state.run && hasProgress(state.run)) {
     return state.reminderSentAt
       ? at(state.reminderSentAt, TIMING.expireAfterReminderMs)
@@ -106,8 +108,12 @@ export function nextTimeoutAt(state: ConversationState): Date | null {
   return null;
 }
 
-/** A run with nothing to lose (a menu on screen, a first question) is never reminded, resumed or expired. */
+/**
+ * A run with nothing to lose (a menu on screen, a first question, follow-up questions whose answers are
+ * saved as given) is never resumed or expired as unconfirmed.
+ */
 function hasProgress(run: Run): boolean {
+  if (run.followUp) return false;
   return (
     Object.keys(run.answers).length > 0 ||
     (run.draft?.photos.length ?? 0) > 0 ||
@@ -120,6 +126,8 @@ class Turn {
   private readonly out: OutMessage[] = [];
   private readonly effects: Effect[] = [];
   private readonly nowIso: string;
+  /** The intake id of a case this turn's report made: handed to a follow-up flow that takes `caseIntake`. */
+  private madeCase: string | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -183,7 +191,7 @@ class Turn {
       tapped?.kind === 'command' ? tapped.command : typed !== null ? commandOf(lexicon, typed) : null;
     if (command) return this.onCommand(command);
     if (tapped?.kind === 'language') return this.setLanguage(tapped.language);
-    if (!run && typed !== null && lexicon.languageNames.has(normalise(typed))) {
+    if (typed !== null && lexicon.languageNames.has(normalise(typed)) && (!run || this.offersLanguage(run))) {
       return this.setLanguage(lexicon.languageNames.get(normalise(typed))!);
     }
     if (tapped?.kind === 'case') {
@@ -210,6 +218,12 @@ class Turn {
     this.startFlow(MENU_FLOW);
   }
 
+  /** The question on screen offers the other languages ("English" typed there switches to it). */
+  private offersLanguage(run: Run): boolean {
+    const current = this.engine.flows[run.flowId]?.steps[run.stepId];
+    return current?.kind === 'ask' && current.offerLanguage === true && !this.s.languageChosen;
+  }
+
   private onFollow(profileLanguage: string | undefined): void {
     this.s.language ??= this.languageFromProfile(profileLanguage);
     this.discardRun();
@@ -217,7 +231,9 @@ class Turn {
       this.say('bot:follow.welcome_back');
       return this.startFlow(MENU_FLOW);
     }
-    this.startFlow(WELCOME_FLOW, {}, { askLanguage: true });
+    // The language is the LINE profile's: the consent question offers the others once, no question first.
+    this.say('bot:follow.hello');
+    this.startFlow(WELCOME_FLOW);
   }
 
   private languageFromProfile(profileLanguage: string | undefined): string {
@@ -235,7 +251,11 @@ class Turn {
         this.discardRun();
         return this.startFlow(MENU_FLOW);
       case 'cancel':
-        if (run && hasProgress(run)) this.say('bot:cancel.done');
+        // Follow-up questions are left for later: what was answered is on the case already. Not reminded
+        // yet, they stay open for the one reminder tomorrow; reminded already, they close.
+        if (run?.followUp && !run.followUp.reminded) return this.say('bot:followup.later');
+        if (run?.followUp) this.say('bot:followup.later_reminded');
+        else if (run && hasProgress(run)) this.say('bot:cancel.done');
         else this.say('bot:cancel.nothing');
         this.discardRun();
         return this.startFlow(MENU_FLOW);
@@ -264,6 +284,7 @@ class Turn {
       this.say('bot:handoff.timeout');
       return;
     }
+    if (this.s.run?.followUp) return this.followUpTimeout(this.s.run);
     if (this.s.run && hasProgress(this.s.run)) {
       if (!this.s.reminderSentAt) {
         if (since(this.s.lastActivityAt) < TIMING.reminderAfterMs) return;
@@ -289,6 +310,26 @@ class Turn {
     ) {
       this.discardPendingMedia();
     }
+  }
+
+  /** One reminder for follow-up questions left unanswered, then they close without a word (no push). */
+  private followUpTimeout(run: Run): void {
+    const due = followUpDue(this.s, run, this.now);
+    if (due === 'close') {
+      this.s.run = null;
+      return;
+    }
+    if (due !== 'remind' || !run.followUp) return;
+    run.followUp.reminded = true;
+    this.s.reminderSentAt = this.nowIso;
+    this.out.push({
+      kind: 'text',
+      text: text('bot:followup.reminder'),
+      quickReplies: [
+        reply('bot:reply.continue', postbackData.resume('continue'), '▶️'),
+        reply('bot:reply.later', postbackData.command('cancel'), '⏰'),
+      ],
+    });
   }
 
   // ---------- outside a flow ----------
@@ -407,32 +448,36 @@ class Turn {
     return true;
   }
 
-  private startFlow(
-    flowId: string,
-    prefill: Record<string, AnswerValue> = {},
-    { askLanguage = false } = {},
-  ): void {
+  /**
+   * "My roof leaks when it rains" told as the problem picks the roof: the first trigger whose words are in
+   * the text answers the questions it prefills, when they are this flow's and the person did not answer
+   * them themselves (words told again after "back" may name another kind).
+   */
+  private fillByWords(run: Run, flow: Flow, typed: string): void {
+    const normalised = normalise(typed);
+    const open = (field: string) => !(field in run.answers) || run.prefilled.includes(field);
+    for (const trigger of this.engine.lexicon.triggers) {
+      const fields = Object.entries(trigger.prefill).filter(
+        ([field]) => askFor(flow, field) !== undefined && open(field),
+      );
+      if (fields.length === 0 || !trigger.words.some((word) => normalised.includes(word))) continue;
+      for (const [field, value] of fields) {
+        run.answers[field] = value;
+        if (!run.prefilled.includes(field)) run.prefilled.push(field);
+      }
+      return;
+    }
+  }
+
+  private startFlow(flowId: string, prefill: Record<string, AnswerValue> = {}): void {
     const flow = this.engine.flows[flowId] ?? this.engine.flows[MENU_FLOW];
     if (!flow) throw new Error(`no flow ${flowId} and no ${MENU_FLOW} flow`);
-    if (
-      flow.id === WELCOME_FLOW &&
-      !askLanguage &&
-      this.s.language !== null &&
-      this.s.languageChosen &&
-      !('language' in prefill)
-    ) {
-      // A language the person chose is not asked again (consenting after declining goes on in it);
-      // one only guessed from their LINE profile is, before they read the notice in it.
-      return this.startFlow(WELCOME_FLOW, { language: this.s.language, ...prefill }, { askLanguage });
-    }
-    if (flow.requiresConsent && !this.s.consent) {
-      this.say('bot:consent.needed');
-      return this.startFlow(WELCOME_FLOW);
-    }
     if (flow.requiresConsent && !this.consentIsCurrent()) {
-      // The notice changed since the user agreed: show it again, in their language, before anything new.
-      this.say('bot:consent.renew');
-      return this.startFlow(WELCOME_FLOW, { language: this.language() });
+      // No consent, or one to an older notice: ask for it, in the person's language, then go on with what
+      // they wanted (the words they typed are not kept before consent).
+      this.say(this.s.consent ? 'bot:consent.renew' : 'bot:consent.needed');
+      this.s.afterConsent = flow.id;
+      return this.startFlow(WELCOME_FLOW);
     }
     this.s.resumePrompt = false;
     this.s.run = {
@@ -447,6 +492,7 @@ class Turn {
       draft: null,
       failures: 0,
       startedAt: this.nowIso,
+      ...(flow.followUp ? { followUp: { reminded: false } } : {}),
     };
     this.advance(flow.start);
   }
@@ -459,6 +505,28 @@ class Turn {
     );
     const version = notice?.effect.type === 'recordConsent' ? notice.effect.noticeVersion : undefined;
     return this.s.consent !== null && (version === undefined || this.s.consent.noticeVersion === version);
+  }
+
+  /**
+   * The flow an ending flow continues with, and the answers it hands on: those the next flow takes as
+   * `inputs`, and `caseIntake` when this turn's report made a case. After consent, the flow that asked
+   * for it comes first.
+   */
+  private continueWith(flow: Flow, run: Run, then: string | undefined): void {
+    if (flow.id === WELCOME_FLOW) {
+      if (this.s.consent && this.s.afterConsent) then = this.s.afterConsent;
+      delete this.s.afterConsent;
+    }
+    if (!then) return;
+    const next = this.engine.flows[then];
+    const given: Record<string, AnswerValue> = {
+      ...run.answers,
+      ...(this.madeCase ? { caseIntake: this.madeCase } : {}),
+    };
+    const handed = Object.fromEntries(
+      (next?.inputs ?? []).filter((field) => field in given).map((field) => [field, given[field]!]),
+    );
+    this.startFlow(then, handed);
   }
 
   private restartRun(): void {
@@ -519,8 +587,7 @@ class Turn {
         case 'end':
           if (current.text) this.say(current.text.key, current.text.params);
           this.s.run = null;
-          if (current.then) this.startFlow(current.then);
-          return;
+          return this.continueWith(flow, run, current.then);
       }
     }
     throw new Error(`flow ${this.s.run?.flowId} runs more than 100 steps without waiting`);
@@ -555,6 +622,7 @@ class Turn {
           answers: { ...run.answers },
           consent: this.s.consent,
         });
+        this.madeCase = run.id;
         // Handed over: nothing left in the run to edit, remind about, or discard as unconfirmed.
         run.answers = {};
         run.history = [];
@@ -565,7 +633,7 @@ class Turn {
         this.effects.push({ type: 'handoff', since: at });
         return;
       case 'recordConsent': {
-        const sensitive = run.answers[effect.sensitiveField] === 'agree';
+        const sensitive = effect.sensitiveField ? run.answers[effect.sensitiveField] === 'agree' : false;
         this.s.consent = { noticeVersion: effect.noticeVersion, at, sensitive };
         this.effects.push({
           type: 'recordConsent',
@@ -617,6 +685,20 @@ class Turn {
           language: this.language(),
         });
         return;
+      case 'updateCase': {
+        const intake = run.answers.caseIntake;
+        this.effects.push({
+          type: 'updateCase',
+          case:
+            typeof intake === 'string'
+              ? { intakeId: intake }
+              : { reference: String(run.answers.caseReference) },
+          at,
+          language: this.language(),
+          answers: followUpAnswers(run, flow),
+        });
+        return;
+      }
       case 'host':
         this.effects.push({
           type: 'host',
@@ -663,6 +745,14 @@ class Turn {
       return confirmed ? this.advance(current.next) : this.fail(text('bot:reask.summary'));
     }
 
+    if (input.kind === 'image' && current.orPhoto) {
+      // A photo first is the problem shown, not told: kept for the photos question, this one left empty.
+      this.keepMedia(input);
+      if (input.imageSet && input.imageSet.index < input.imageSet.total) return;
+      delete run.answers[current.store];
+      this.say('bot:photos.as_problem');
+      return this.finishAsk(current, run);
+    }
     const hasType = (type: string) =>
       Object.values(flow.steps).some((s) => s.kind === 'ask' && s.answer.type === type);
     const mediaForLater =
@@ -713,6 +803,7 @@ class Turn {
           return this.prompt(current, run);
         }
         run.answers[current.store] = parsed.value;
+        if (current.fillsByWords && input.kind === 'text') this.fillByWords(run, flow, input.text);
         // The language question speaks the new language from its very next message.
         if (current.answer.type === 'language') {
           this.s.language = String(parsed.value);
@@ -842,7 +933,13 @@ class Turn {
 
   private voice(): Voice {
     const { lexicon, defaultLanguage, describePlace } = this.engine;
-    return { lexicon, defaultLanguage, describePlace, language: this.language() };
+    return {
+      lexicon,
+      defaultLanguage,
+      describePlace,
+      language: this.language(),
+      languageChosen: this.s.languageChosen,
+    };
   }
 
   private language(): string {

@@ -56,6 +56,17 @@ export type Effect =
       note?: { text: string } | { voiceMediaId: string };
     }
   | { type: 'withdrawCase'; reference: string; at: string; language: string }
+  /**
+   * Follow-up answers for a case that exists: found by the intake that made it, or by its reference. Carries
+   * every answer so far (not only the last), so a retry or a lost event changes nothing.
+   */
+  | {
+      type: 'updateCase';
+      case: { intakeId: string } | { reference: string };
+      at: string;
+      language: string;
+      answers: Record<string, AnswerValue>;
+    }
   /** A flow's `host` effect: `runId` is stable for the run, so the host can act on it at most once. */
   | { type: 'host'; action: string; runId: string; language: string; answers: Record<string, AnswerValue> }
   /** Media received but never confirmed (cancelled or expired): the host deletes what it downloaded. */

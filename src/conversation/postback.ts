@@ -22,7 +22,7 @@ export type Postback =
   /** Sent by LINE with a rich menu switch: the menu is changed by LINE itself. */
   | { kind: 'richMenuSwitch'; menu: string };
 
-export const CASE_ACTIONS = ['photos', 'note', 'withdraw'] as const;
+export const CASE_ACTIONS = ['photos', 'note', 'withdraw', 'household'] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
 const REFERENCE = 'NL-\\d{4}-\\d{6,}';

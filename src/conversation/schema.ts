@@ -61,8 +61,15 @@ export type Condition = z.infer<typeof conditionSchema>;
 export const flowEffectSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('createCase') }),
   z.object({ type: z.literal('handoff') }),
-  /** `sensitiveField` holds the answer to the separate sensitive-data question ("agree" to consent). */
-  z.object({ type: z.literal('recordConsent'), noticeVersion: z.string().min(1), sensitiveField: fieldName }),
+  /**
+   * `sensitiveField` holds the answer to the separate sensitive-data question ("agree" to consent); without
+   * it the consent covers no sensitive data (asked later, when a sensitive question comes).
+   */
+  z.object({
+    type: z.literal('recordConsent'),
+    noticeVersion: z.string().min(1),
+    sensitiveField: fieldName.optional(),
+  }),
   z.object({ type: z.literal('withdrawConsent') }),
   z.object({ type: z.literal('deleteMyData') }),
   z.object({ type: z.literal('showCases') }),
@@ -70,6 +77,11 @@ export const flowEffectSchema = z.discriminatedUnion('type', [
   /** Photos or a note (the answer stored in `field`) for the case the flow was started for (`caseReference`). */
   z.object({ type: z.literal('addToCase'), field: fieldName }),
   z.object({ type: z.literal('withdrawCase') }),
+  /**
+   * A follow-up flow's answers so far, for the case that exists already: the one this conversation's report
+   * just made (`caseIntake`) or the one a card's button named (`caseReference`).
+   */
+  z.object({ type: z.literal('updateCase') }),
   /** Work for a feature outside the engine (e.g. `volunteer.register`): the host gets the answers so far. */
   z.object({ type: z.literal('host'), action: z.string().regex(/^[a-z][a-zA-Z0-9.]{0,63}$/) }),
 ]);
@@ -85,6 +97,20 @@ export const stepSchema = z.discriminatedUnion('kind', [
     /** Shown beside the answer on the summary card. */
     label: keySchema.optional(),
     optional: z.boolean().optional(),
+    /** The label of the skip button, when skipping means something of its own ("use my LINE only"). */
+    skipLabel: keySchema.optional(),
+    /** Until the person picks a language, the other languages are offered on this question (once). */
+    offerLanguage: z.boolean().optional(),
+    /**
+     * A photo answers this question too: it is kept for the flow's photos question and this one is left
+     * unanswered ("whatever the person sends first is the problem").
+     */
+    orPhoto: z.boolean().optional(),
+    /**
+     * The answer's words may answer other questions too, through the flow's triggers ("my roof leaks
+     * when it rains" picks the roof): those questions are then skipped.
+     */
+    fillsByWords: z.boolean().optional(),
     next: stepId,
   }),
   z.object({
@@ -125,8 +151,17 @@ export const flowSchema = z.object({
   requiresConsent: z.boolean(),
   start: stepId,
   triggers: z.array(triggerSchema).optional(),
-  /** Answers a button can start the flow with (e.g. `case:<reference>:<action>`), treated as stored. */
+  /**
+   * Answers a button can start the flow with (e.g. `case:<reference>:<action>`), or that the flow before
+   * it hands on when it ends with `then` (its answer of the same name; `caseIntake`: the case it made).
+   */
   inputs: z.array(fieldName).optional(),
+  /**
+   * Questions after the case exists (the household questions after the reference): nothing is lost by
+   * leaving them, so no "continue or start over?"; "Later" instead of "Cancel"; one reminder the next day,
+   * then the questions close without a word.
+   */
+  followUp: z.boolean().optional(),
   steps: z.record(stepId, stepSchema),
 });
 export type Flow = z.infer<typeof flowSchema>;
@@ -217,6 +252,8 @@ export const runSchema = z.object({
     .nullable(),
   failures: z.number().int(),
   startedAt: z.string(),
+  /** A follow-up flow's run (see `flowSchema.followUp`): whether its one reminder was sent. */
+  followUp: z.object({ reminded: z.boolean() }).optional(),
 });
 export type Run = z.infer<typeof runSchema>;
 
@@ -234,6 +271,8 @@ export const stateSchema = z.object({
   lastActivityAt: z.string().nullable(),
   reminderSentAt: z.string().nullable(),
   handoff: z.object({ since: z.string() }).nullable(),
+  /** The flow that asked for consent first: it starts once the person agrees. */
+  afterConsent: z.string().optional(),
 });
 export type ConversationState = z.infer<typeof stateSchema>;
 

@@ -21,10 +21,13 @@ export type Voice = {
   defaultLanguage: string;
   describePlace?: DescribePlace;
   language: string;
+  /** The person picked the language (not only LINE's profile): the other languages are not offered. */
+  languageChosen?: boolean;
 };
 
 /** Flows the engine itself starts. */
 export const MENU_FLOW = 'menu';
+export const WELCOME_FLOW = 'welcome';
 
 export const text = (key: string, params?: TextRef['params']): TextRef =>
   params ? { key, params } : { key };
@@ -169,12 +172,31 @@ export function repliesFor(voice: Voice, current: StepOf<'ask'>, run: Run): Quic
     default:
       break;
   }
+  if (current.orPhoto)
+    replies.push(
+      { label: { key: 'bot:reply.gallery' }, emoji: '🖼️', action: { type: 'cameraRoll' } },
+      { label: { key: 'bot:reply.camera' }, emoji: '📷', action: { type: 'camera' } },
+    );
   const done = spec.type === 'photos' && draft.photos.length > 0;
-  if (current.optional && !done) replies.push(reply('bot:reply.skip', answer(SKIP), '⏭️'));
+  if (current.optional && !done)
+    replies.push(reply(current.skipLabel ?? 'bot:reply.skip', answer(SKIP), current.skipLabel ? '💬' : '⏭️'));
+  if (current.offerLanguage && !voice.languageChosen) {
+    // Taken from the LINE profile, offered once to change: a tap here switches and the offer goes.
+    const { languages, ownNames } = voice.lexicon;
+    for (const code of languages.filter((l) => l !== voice.language))
+      replies.push({
+        label: { literal: ownNames[code] ?? code },
+        action: { type: 'postback', data: postbackData.language(code) },
+        emoji: '🌐',
+      });
+  }
   if (run.history.length > 0 || run.returnTo)
     replies.push(reply('bot:reply.back', postbackData.command('back'), '↩️'));
-  // The menu itself has nothing to cancel.
-  if (run.flowId !== MENU_FLOW) replies.push(reply('bot:reply.cancel', postbackData.command('cancel'), '✖️'));
+  // The menu has nothing to cancel, nor has the consent question ("I do not agree" is its way out);
+  // follow-up questions are left for later, not cancelled.
+  if (run.followUp) replies.push(reply('bot:reply.later', postbackData.command('cancel'), '⏰'));
+  else if (run.flowId !== MENU_FLOW && run.flowId !== WELCOME_FLOW)
+    replies.push(reply('bot:reply.cancel', postbackData.command('cancel'), '✖️'));
   return replies;
 }
 

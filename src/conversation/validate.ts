@@ -25,6 +25,7 @@ function keysOf(flow: Flow): string[] {
     if (step.kind === 'ask') {
       keys.push(step.text.key);
       if (step.label) keys.push(step.label);
+      if (step.skipLabel) keys.push(step.skipLabel);
       if (step.answer.type === 'choice') keys.push(...step.answer.options.map((o) => o.label));
     }
   }
@@ -114,8 +115,15 @@ function checkGraph(flow: Flow, flowIds: Set<string>): string[] {
     }
     if (step.kind === 'branch')
       for (const c of step.cases) if (c.when.type !== 'consent') mustBeStored(c.when.field, id);
-    if (step.kind === 'effect' && step.effect.type === 'recordConsent')
+    if (step.kind === 'effect' && step.effect.type === 'recordConsent' && step.effect.sensitiveField)
       mustBeStored(step.effect.sensitiveField, id);
+    if (step.kind === 'effect' && step.effect.type === 'updateCase') {
+      const names = flow.inputs ?? [];
+      if (!flow.followUp || !names.includes('caseIntake') || !names.includes('caseReference'))
+        problems.push(
+          `${where}: step "${id}" updates a case, so the flow must be a follow-up taking caseIntake and caseReference`,
+        );
+    }
     if (step.kind === 'effect' && step.effect.type === 'addToCase') mustBeStored(step.effect.field, id);
     if (step.kind === 'effect' && step.effect.type === 'createCase' && !flow.requiresConsent) {
       problems.push(`${where}: step "${id}" creates a case but the flow does not require consent`);

@@ -32,7 +32,7 @@ const CONSENTS_IN_COPY = 10;
 /** One report as the chat copy shows it: what it says about the person and their household. */
 export type CaseCopy = Pick<Case, 'reference' | 'status' | 'category' | 'reportedBy' | 'createdAt'> & {
   description?: string;
-  household: Pick<Case['household'], 'headName' | 'size' | 'phone' | 'vulnerable' | 'tenure'>;
+  household: Pick<Case['household'], 'headName' | 'size' | 'phone' | 'vulnerable' | 'tenure' | 'missing'>;
   location: Pick<Case['location'], 'lat' | 'lng' | 'typedAddress' | 'shared'> & {
     resolved?: Partial<Case['location']['resolved']>;
   };
@@ -236,15 +236,17 @@ function caseBlock(item: CaseCopy, t: TFunction, language: string): string {
     }),
     line('case_household', {
       name: given(household.headName),
-      size: household.size,
+      size: household.size ?? line('not_given'),
       phone: given(household.phone),
     }),
     line('case_needs', {
       members:
         household.vulnerable.length > 0
           ? household.vulnerable.map((member) => t(`cases:vulnerable.${member}`)).join(', ')
-          : line('none'),
-      tenure: t(`cases:tenure.${household.tenure}`),
+          : household.missing?.includes('vulnerable')
+            ? line('not_given')
+            : line('none'),
+      tenure: household.tenure ? t(`cases:tenure.${household.tenure}`) : line('not_given'),
     }),
     line('case_place', {
       place: given(place),

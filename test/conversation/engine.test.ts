@@ -112,7 +112,7 @@ describe('engine', () => {
       clock,
       fixedIds(),
     );
-    expect(keys(report)).toEqual(['bot:consent.needed', 'flows:welcome.language']);
+    expect(keys(report)).toEqual(['bot:consent.needed', 'flows:welcome.consent']);
     expect(report.state.run?.flowId).toBe('welcome');
   });
 
@@ -140,8 +140,10 @@ describe('engine', () => {
       { kind: 'postback', data: 'a:photos:__skip' },
       { kind: 'text', text: 'Ban Nong, Khao Kho, Phetchabun' },
       { kind: 'text', text: 'yes' },
+      { kind: 'postback', data: 'a:phone:__skip' },
+      { kind: 'postback', data: 'a:summary:confirm' },
     );
-    expect(conversation.state.run?.stepId).toBe('household');
+    expect(conversation.state.run).toMatchObject({ flowId: 'household-questions', stepId: 'size' });
     expect(keys(conversation.send({ kind: 'sticker' }))).toEqual([
       'bot:reask.number_kind',
       'flows:report_need.household.ask',
@@ -150,9 +152,6 @@ describe('engine', () => {
       'bot:reask.number_range',
       'flows:report_need.household.ask',
     ]);
-    const third = conversation.send({ kind: 'image', mediaId: 'x' });
-    // A photo is not a wrong answer: it is kept for the report.
-    expect(keys(third)).toEqual(['bot:media.kept_for_later', 'flows:report_need.household.ask']);
     const stuck = conversation.send({ kind: 'text', text: 'many' });
     expect(keys(stuck)).toEqual(['bot:reask.number_kind', 'bot:stuck.text']);
     expect(replies(stuck)).toEqual(['cmd:help', 'cmd:staff', 'cmd:cancel']);
@@ -163,7 +162,7 @@ describe('engine', () => {
     const conversation = new Conversation(consentedState('en'));
     conversation.send({ kind: 'text', text: 'roof' });
     const result = conversation.send({ kind: 'postback', data: 'a:category:walls' });
-    expect(keys(result)).toEqual(['bot:reask.stale', 'flows:report_need.description.ask']);
+    expect(keys(result)).toEqual(['bot:reask.stale', 'flows:report_need.problem.ask']);
     expect(result.state.run?.answers.category).toBe('roof');
   });
 
@@ -187,7 +186,7 @@ describe('engine', () => {
     const switched = conversation.send({ kind: 'postback', data: 'lang:hmn' });
     expect(switched.state.language).toBe('hmn');
     // The flow goes on where it was, in the new language.
-    expect(keys(switched)).toEqual(['bot:language.changed', 'flows:report_need.description.ask']);
+    expect(keys(switched)).toEqual(['bot:language.changed', 'flows:report_need.problem.ask']);
   });
 
   it('cancelling discards unconfirmed photos and voice messages', () => {
@@ -211,8 +210,8 @@ describe('engine', () => {
       resources,
     );
     const result = step(newer, conversation.state, { kind: 'text', text: 'ฝนรั่ว' }, clock, fixedIds('n'));
-    expect(keys(result)).toEqual(['bot:flow.changed', 'flows:report_need.category.ask']);
-    expect(result.state.run).toMatchObject({ flowId: 'report-need', version: 3, answers: {} });
+    expect(keys(result)).toEqual(['bot:flow.changed', 'flows:report_need.problem.ask']);
+    expect(result.state.run).toMatchObject({ flowId: 'report-need', version: 4, answers: {} });
   });
 
   it('creates the case once, with the intake id made when the report started', () => {
@@ -221,13 +220,9 @@ describe('engine', () => {
     const intakeId = start.state.run!.id;
     atStep(
       conversation,
-      { kind: 'text', text: '3' },
       { kind: 'text', text: 'The floor has holes' },
       { kind: 'text', text: 'done' },
       { kind: 'location', lat: 16.6, lng: 101.0 },
-      { kind: 'text', text: '3' },
-      { kind: 'text', text: 'Somchai Jaidee' },
-      { kind: 'postback', data: 'a:tenure:rent' },
       { kind: 'text', text: '02 123 4567' },
     );
     const done = conversation.send({ kind: 'text', text: 'confirm' });
@@ -237,18 +232,32 @@ describe('engine', () => {
         type: 'createCase',
         intakeId,
         flowId: 'report-need',
-        flowVersion: 2,
+        flowVersion: 3,
         language: 'en',
         consent: { noticeVersion: '2025-01', at: START, sensitive: false },
         answers: {
+          // Read from the words of the problem: no question about it.
           category: 'floor',
           description: { text: 'The floor has holes' },
           location: { lat: 16.6, lng: 101.0 },
-          householdSize: 3,
-          headName: 'Somchai Jaidee',
-          tenure: 'rent',
           phone: '021234567',
         },
+      },
+    ]);
+    // The household questions follow, and their answers go to the case this report made.
+    expect(done.state.run).toMatchObject({
+      flowId: 'household-questions',
+      answers: { caseIntake: intakeId },
+      followUp: { reminded: false },
+    });
+    const size = conversation.send({ kind: 'text', text: '3' });
+    expect(size.effects.filter((e) => e.type === 'updateCase')).toEqual([
+      {
+        type: 'updateCase',
+        case: { intakeId },
+        at: conversation.now.toISOString(),
+        language: 'en',
+        answers: { householdSize: 3 },
       },
     ]);
   });
@@ -288,16 +297,13 @@ describe('engine', () => {
       { kind: 'postback', data: 'a:photos:__skip' },
       { kind: 'text', text: 'Ban Mai, Chiang Rai' },
       { kind: 'postback', data: 'a:location:yes' },
-      { kind: 'text', text: '2' },
-      { kind: 'postback', data: 'a:head_name:__skip' },
-      { kind: 'postback', data: 'a:tenure:own' },
       { kind: 'postback', data: 'a:phone:__skip' },
     );
     expect(conversation.state.run?.stepId).toBe('summary');
-    conversation.send({ kind: 'postback', data: 'edit:householdSize' });
+    conversation.send({ kind: 'postback', data: 'edit:location' });
     const back = conversation.send({ kind: 'text', text: 'back' });
     expect(keys(back)).toEqual(['summary']);
-    expect(back.state.run?.answers.householdSize).toBe(2);
+    expect(back.state.run?.answers.location).toEqual({ typed: 'Ban Mai, Chiang Rai' });
   });
 
   it('never sends more than five messages in one turn for any input at any step of the report', () => {
@@ -354,14 +360,16 @@ describe('my cases and a changed notice', () => {
     expect(malformed.state.run?.flowId).not.toBe('my-cases');
   });
 
-  it('asks consent again, without asking the language, when the consent is for an older notice', () => {
+  it('asks consent again, in the same language, when the consent is for an older notice', () => {
     const state = {
       ...consentedState('th'),
       consent: { noticeVersion: '2024-01', at: START, sensitive: true },
     };
     const result = new Conversation(state).send({ kind: 'postback', data: 'flow:report-need' });
-    expect(keys(result)).toEqual(
-      expect.arrayContaining(['bot:consent.renew', 'flows:welcome.notice', 'flows:welcome.consent']),
+    expect(keys(result)).toEqual(['bot:consent.renew', 'flows:welcome.consent']);
+    // The whole notice is one tap away; the person's language is not offered again once chosen.
+    expect(replies(result)).toEqual(
+      expect.arrayContaining(['a:consent:agree', 'a:consent:notice', 'a:consent:decline']),
     );
     expect(result.state.run).toMatchObject({ flowId: 'welcome', stepId: 'consent' });
     expect(result.effects.some((effect) => effect.type === 'createCase')).toBe(false);

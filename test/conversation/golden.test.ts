@@ -31,11 +31,81 @@ const place: Turn = {
 };
 const tick = (after: string): Turn => ({ input: { kind: 'timeout' }, after });
 
+const newcomer = (profileLanguage: string): Turn => ({ input: { kind: 'follow', profileLanguage } });
+
 const scenarios: Scenario[] = [
+  {
+    name: 'first-report-th',
+    description:
+      'A Thai newcomer: add friend, agree, a sentence, two photos at once, done, a shared location, a phone, confirm: the reference at the 8th turn; then the household questions, sensitive consent asked when its question comes',
+    turns: [
+      newcomer('th'),
+      tap('a:consent:agree'),
+      text('หลังคารั่ว ฝนตกน้ำไหลเข้าห้องนอน'),
+      photo('m-1', { id: 'set-1', index: 1, total: 2 }),
+      photo('m-2', { id: 'set-1', index: 2, total: 2 }),
+      tap('a:photos:__done'),
+      place,
+      text('๐๘๑-๒๓๔-๕๖๗๘'),
+      tap('a:summary:confirm'),
+      text('๕'),
+      tap('a:sensitive:agree'),
+      tap('a:vulnerable:elderly'),
+      tap('a:vulnerable:__done'),
+      tap('a:tenure:public_land'),
+      text('นางสมศรี ใจดี'),
+    ],
+  },
+  {
+    name: 'first-report-en',
+    description:
+      'An English newcomer reports in 8 turns, leaves the household questions for later; reminded once the next day, answers one, leaves again: no second reminder, the questions close without a word',
+    turns: [
+      newcomer('en-GB'),
+      tap('a:consent:agree'),
+      text('My roof leaks when it rains and the bedroom gets wet'),
+      photo('m-1', { id: 'set-1', index: 1, total: 2 }),
+      photo('m-2', { id: 'set-1', index: 2, total: 2 }),
+      tap('a:photos:__done'),
+      place,
+      text('081 234 5678'),
+      tap('a:summary:confirm'),
+      tick('23h'),
+      tick('1h'),
+      tap('resume:continue', '2h'),
+      text('5'),
+      tick('24h'),
+      tick('1h'),
+      text('hello', '1h'),
+    ],
+  },
+  {
+    name: 'first-report-hmn',
+    description:
+      'A Hmong newcomer whose first answer is a photo: it is the problem, the kind is asked, a typed place is read back once, "LINE only" instead of a phone; household questions skipped, then "Later": one reminder the next day, "Later" again closes them',
+    turns: [
+      newcomer('hmn'),
+      tap('a:consent:agree'),
+      photo('m-1'),
+      tap('a:category:roof'),
+      photo('m-2'),
+      tap('a:photos:__done'),
+      text('Zos Xyoob Ntoo, Khek Noi, Khao Kho, Phetchabun'),
+      tap('a:location:yes'),
+      tap('a:phone:__skip'),
+      tap('a:summary:confirm'),
+      tap('a:size:__skip'),
+      tap('a:sensitive:decline'),
+      tap('a:tenure:own'),
+      tap('cmd:cancel'),
+      tick('24h'),
+      tap('cmd:cancel', '3h'),
+    ],
+  },
   {
     name: 'report-th-words-describe',
     description:
-      'A Thai resident types the problem at the menu: it picks the roof and is the description; a typed address is shown back as understood, retyped, then confirmed',
+      'A Thai resident types the problem at the menu: it picks the roof and is the description; a typed address is shown back as understood, retyped, then confirmed; after the reference, the household questions',
     state: consentedState('th'),
     turns: [
       text('หลังคารั่ว ฝนตกน้ำเข้าบ้านทุกครั้ง'),
@@ -44,8 +114,9 @@ const scenarios: Scenario[] = [
       tap('a:location:no'),
       text('บ้านเข็กน้อย เข็กน้อย เขาค้อ เพชรบูรณ์'),
       tap('a:location:yes'),
+      tap('a:phone:__skip'),
+      tap('a:summary:confirm'),
       text('4'),
-      tap('a:head_name:__skip'),
       tap('a:vulnerable:elderly'),
       tap('a:vulnerable:disabled'),
       tap('a:vulnerable:elderly'),
@@ -72,10 +143,9 @@ const scenarios: Scenario[] = [
   {
     name: 'welcome-th-decline-then-consent',
     description:
-      'A Thai user declines, then taps "give consent" in the limited menu: the notice and consent follow in Thai, with no language question',
+      'A Thai user declines, then taps "give consent" in the limited menu: consent is asked again in Thai, then what the problem is',
     turns: [
       { input: { kind: 'follow', profileLanguage: 'th' } },
-      tap('a:language:th'),
       tap('a:consent:decline'),
       tap('a:limited:consent'),
       tap('a:consent:agree'),
@@ -83,21 +153,20 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'welcome-th-consent',
-    description: 'A new Thai user follows, keeps Thai, agrees to both consents and reaches the menu',
+    description:
+      'A new Thai user follows: one consent question in Thai, with the notice a tap away; reads it, agrees, and is asked what the problem is (no sensitive consent yet)',
     turns: [
       { input: { kind: 'follow', profileLanguage: 'th' } },
-      tap('a:language:th'),
+      tap('a:consent:notice'),
       tap('a:consent:agree'),
-      tap('a:sensitive:agree'),
     ],
   },
   {
     name: 'welcome-en-decline',
     description:
-      'An English profile: English is preselected; the user declines and gets information and a phone number only',
+      'An English profile: the consent question is in English, Thai and Hmong offered; the user declines and gets information and a phone number only',
     turns: [
       { input: { kind: 'follow', profileLanguage: 'en-US' } },
-      tap('a:language:en'),
       tap('a:consent:decline'),
       tap('a:limited:phone'),
       text('roof leaking'),
@@ -105,18 +174,14 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'welcome-hmn-no-sensitive',
-    description: 'A Hmong user agrees to the notice but not to sensitive data',
-    turns: [
-      { input: { kind: 'follow', profileLanguage: 'hmn' } },
-      text('Hmoob'),
-      text('1'),
-      tap('a:sensitive:decline'),
-    ],
+    description:
+      'A Hmong user whose LINE is in Thai types "Hmoob" at the consent question: it is asked again in Hmong, without the offer; agreed by typing 1, no sensitive data is asked at the welcome',
+    turns: [{ input: { kind: 'follow', profileLanguage: 'th' } }, text('Hmoob'), text('1')],
   },
   {
     name: 'report-th-happy',
     description:
-      'Thai resident: free text picks the roof, two photos sent at once, shared location, Thai digits',
+      'Thai resident: free text picks the roof, two photos sent at once, shared location, Thai digits; the household questions after the reference',
     state: consentedState('th'),
     turns: [
       text('หลังคารั่วครับ'),
@@ -125,50 +190,53 @@ const scenarios: Scenario[] = [
       photo('m-2', { id: 'set-1', index: 2, total: 2 }),
       tap('a:photos:__done'),
       place,
+      text('๐๘๑-๒๓๔-๕๖๗๘'),
+      tap('a:summary:confirm'),
       text('๕'),
-      text('นายสมชาย แซ่ลี'),
       tap('a:vulnerable:elderly'),
       tap('a:vulnerable:under5'),
       tap('a:vulnerable:__done'),
       tap('a:tenure:own'),
-      text('๐๘๑-๒๓๔-๕๖๗๘'),
-      tap('a:summary:confirm'),
+      text('นายสมชาย แซ่ลี'),
     ],
   },
   {
     name: 'report-en-wrong-inputs-back-edit',
     description:
-      'English: wrong kinds and values, three failures, back, skip, typed place, and an edit from the summary',
+      'English: wrong kinds and values, three failures, back, skip, typed place, an edit from the summary, then wrong values in the household questions',
     state: consentedState('en'),
     turns: [
       tap('cmd:menu'),
       tap('a:full:report'),
       { input: { kind: 'sticker' } },
+      text('It cracked badly after the rain'),
       text('banana'),
       text('carrots'),
+      { input: { kind: 'sticker' } },
       tap('a:category:walls'),
       { input: { kind: 'audio', mediaId: 'v-1' } },
       text('back'),
-      text('The wall cracked after the rain'),
+      tap('a:category:walls'),
       tap('a:photos:__skip'),
       text('Ban Khek Noi, Khek Noi, Khao Kho, Phetchabun'),
       tap('a:location:yes'),
-      text('forty'),
-      text('40'),
-      text('6'),
-      tap('a:head_name:__skip'),
-      tap('a:vulnerable:none'),
-      tap('a:tenure:public_land'),
       text('12345'),
       text('skip'),
       tap('edit:location'),
       place,
       tap('a:summary:confirm'),
+      text('forty'),
+      text('40'),
+      text('6'),
+      tap('a:vulnerable:none'),
+      tap('a:tenure:public_land'),
+      tap('a:head_name:__skip'),
     ],
   },
   {
     name: 'report-hmn-happy',
-    description: 'Hmong resident without sensitive consent: the vulnerable-members question is not asked',
+    description:
+      'Hmong resident without sensitive consent: asked for it when the vulnerable-members question comes, declines, and that question is not asked',
     state: consentedState('hmn', false),
     turns: [
       text('lub ru tsev xau'),
@@ -176,11 +244,12 @@ const scenarios: Scenario[] = [
       photo('m-1'),
       text('tiav lawm'),
       place,
-      text('7'),
-      text('Txiv Tsav Vaj'),
-      tap('a:tenure:not_sure'),
       text('+66 81 234 5678'),
       text('pom zoo'),
+      text('7'),
+      tap('a:sensitive:decline'),
+      tap('a:tenure:not_sure'),
+      text('Txiv Tsav Vaj'),
     ],
   },
   {
@@ -220,10 +289,10 @@ const scenarios: Scenario[] = [
     state: consentedState('th'),
     turns: [
       tap('flow:report-need'),
-      tap('a:category:water'),
-      text('บ่อน้ำแห้ง', '3d'),
-      tap('resume:continue'),
       text('บ่อน้ำแห้ง ไม่มีน้ำใช้'),
+      tap('a:photos:__skip', '3d'),
+      tap('resume:continue'),
+      tap('a:photos:__skip'),
       text('สวัสดี', '5h'),
       tap('resume:restart'),
     ],
@@ -253,10 +322,10 @@ const scenarios: Scenario[] = [
       photo('m-2', { id: 'set-7', index: 2, total: 2 }),
       place,
       tap('flow:report-need'),
-      tap('a:category:disaster'),
       text('น้ำท่วมบ้าน'),
       tap('a:photos:__done'),
-      text('4'),
+      tap('a:phone:__skip'),
+      tap('a:summary:confirm'),
     ],
   },
   {
@@ -307,9 +376,9 @@ const scenarios: Scenario[] = [
   {
     name: 're-consent-en',
     description:
-      'The notice changed since the user agreed: it is shown again and consent asked before a new report',
+      'The notice changed since the user agreed: consent is asked again (the notice a tap away) before the report goes on',
     state: { ...consentedState('en'), consent: { noticeVersion: '2024-06', at: START, sensitive: true } },
-    turns: [text('roof leaking'), tap('a:consent:agree'), tap('a:sensitive:agree'), text('roof leaking')],
+    turns: [text('roof leaking'), tap('a:consent:agree'), text('The rain comes through the roof')],
   },
 ];
 

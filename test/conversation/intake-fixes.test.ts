@@ -47,7 +47,7 @@ describe('the words that start a report', () => {
     expect(result.state.run?.stepId).toBe('description');
   });
 
-  it('picks the category and keeps the description when the problem is typed at the category question', () => {
+  it('picks the category from the problem told at the first question, and asks it when the words do not say', () => {
     const conversation = new Conversation(consentedState('en'));
     conversation.send(tap('flow:report-need'));
     const result = conversation.send(text('the toilet is blocked and the pit is full'));
@@ -56,11 +56,19 @@ describe('the words that start a report', () => {
       description: { text: 'the toilet is blocked and the pit is full' },
     });
     expect(result.state.run?.stepId).toBe('photos');
-    // Back from the photos returns to the category, which was the question answered.
+    // Back from the photos returns to the problem, which was the question answered.
     expect(keys(conversation.send(text('back')))).toEqual([
       'bot:back.change',
-      'flows:report_need.category.ask',
+      'flows:report_need.problem.ask',
     ]);
+    // Told again, the words name another kind of problem.
+    const retold = conversation.send(text('the wall cracked after the rain'));
+    expect(retold.state.run?.answers.category).toBe('walls');
+    const other = new Conversation(consentedState('en'));
+    other.send(tap('flow:report-need'));
+    const unnamed = other.send(text('the rain comes in everywhere at night'));
+    expect(unnamed.state.run?.answers.category).toBeUndefined();
+    expect(keys(unnamed)).toEqual(['flows:report_need.category.ask']);
   });
 
   it('does the same for a volunteer reporting for a household, and asks when only the category is named', () => {
@@ -81,37 +89,65 @@ describe('the words that start a report', () => {
   });
 });
 
-describe('consent after declining', () => {
-  it('goes on in the chosen language without asking it again', () => {
+describe('the first contact', () => {
+  it('is one question, consent, in the LINE profile language, with the notice and the other languages a tap away', () => {
+    const result = new Conversation().send({ kind: 'follow', profileLanguage: 'en' });
+    expect(keys(result)).toEqual(['bot:follow.hello', 'flows:welcome.consent']);
+    expect(result.state.language).toBe('en');
+    expect(replies(result)).toEqual([
+      'a:consent:agree',
+      'a:consent:notice',
+      'a:consent:decline',
+      'lang:th',
+      'lang:hmn',
+    ]);
+    const notice = new Conversation(result.state).send(tap('a:consent:notice'));
+    expect(keys(notice)).toEqual(['flows:welcome.notice', 'flows:welcome.consent']);
+  });
+
+  it('offers the other languages once: after a change the consent is asked again in it, without the offer', () => {
     const conversation = new Conversation();
-    talk(
-      conversation,
-      { kind: 'follow', profileLanguage: 'th' },
-      tap('a:language:hmn'),
-      tap('a:consent:decline'),
-    );
+    conversation.send({ kind: 'follow', profileLanguage: 'th' });
+    // A Hmong speaker whose LINE is set to Thai types the language's name, or taps it.
+    const switched = conversation.send(text('Hmoob'));
+    expect(switched.state.language).toBe('hmn');
+    expect(keys(switched)).toEqual(['bot:language.changed', 'flows:welcome.consent']);
+    expect(replies(switched).some((data) => data.startsWith('lang:'))).toBe(false);
+  });
+
+  it('takes consent without sensitive data, then asks what the problem is', () => {
+    const conversation = new Conversation();
+    conversation.send({ kind: 'follow', profileLanguage: 'hmn' });
+    const agreed = conversation.send(tap('a:consent:agree'));
+    expect(agreed.state.consent).toMatchObject({ noticeVersion: '2025-01', sensitive: false });
+    expect(keys(agreed)).toEqual(['flows:welcome.thanks', 'flows:report_need.problem.ask']);
+    expect(agreed.state.run).toMatchObject({ flowId: 'report-need', stepId: 'description' });
+  });
+
+  it('goes on, once agreed, with what the person asked for first', () => {
+    const conversation = new Conversation();
+    conversation.send({ kind: 'follow', profileLanguage: 'en' });
+    const asked = conversation.send(tap('flow:report-household'));
+    expect(keys(asked)).toEqual(['bot:consent.needed', 'flows:welcome.consent']);
+    const agreed = conversation.send(tap('a:consent:agree'));
+    expect(agreed.state.run?.flowId).toBe('report-household');
+    expect(agreed.state.afterConsent).toBeUndefined();
+  });
+});
+
+describe('consent after declining', () => {
+  it('goes on in the chosen language without offering it again', () => {
+    const conversation = new Conversation();
+    talk(conversation, { kind: 'follow', profileLanguage: 'th' }, tap('lang:hmn'), tap('a:consent:decline'));
     const again = conversation.send(tap('a:limited:consent'));
-    expect(keys(again)).toEqual(['flows:welcome.notice', 'flows:welcome.consent']);
+    expect(keys(again)).toEqual(['flows:welcome.consent']);
     expect(again.state.language).toBe('hmn');
-    const agreed = talk(conversation, tap('a:consent:agree'), tap('a:sensitive:agree'));
-    expect(agreed.state.consent).toMatchObject({ sensitive: true });
+    expect(replies(again).some((data) => data.startsWith('lang:'))).toBe(false);
+    const agreed = conversation.send(tap('a:consent:agree'));
+    expect(agreed.state.consent).toMatchObject({ sensitive: false });
     expect(agreed.effects).toContainEqual(
       expect.objectContaining({ type: 'recordConsent', language: 'hmn' }),
     );
-  });
-
-  it('asks the language before the notice when it was only guessed from the LINE profile', () => {
-    // A Hmong speaker whose LINE is set to Thai types a problem instead of answering the language.
-    const conversation = new Conversation();
-    conversation.send({ kind: 'follow', profileLanguage: 'th' });
-    const typed = conversation.send(text('lub ru tsev xau thaum los nag, dej nkag tsev'));
-    expect(keys(typed)).toContain('flows:welcome.language');
-    expect(keys(typed)).not.toContain('flows:welcome.notice');
-  });
-
-  it('still asks the language on the first contact', () => {
-    const result = new Conversation().send({ kind: 'follow', profileLanguage: 'en' });
-    expect(keys(result)).toEqual(['flows:welcome.language']);
   });
 });
 
@@ -124,8 +160,9 @@ describe('a multiple choice', () => {
       text('rain comes in'),
       tap('a:photos:__skip'),
       { kind: 'location', lat: 16.64, lng: 101.01 },
+      tap('a:phone:__skip'),
+      tap('a:summary:confirm'),
       text('4'),
-      tap('a:head_name:__skip'),
     );
     const first = conversation.send(tap('a:vulnerable:elderly'));
     expect(keys(first)).toEqual(['bot:choice.selected']);
@@ -149,7 +186,7 @@ describe('a multiple choice', () => {
 });
 
 describe('the household head', () => {
-  it('is asked of a resident, may be skipped, and is on the summary and the case', () => {
+  it('is asked of a resident after the reference, may be skipped, and goes to the case', () => {
     const conversation = new Conversation(consentedState('th', false));
     const asked = talk(
       conversation,
@@ -157,23 +194,24 @@ describe('the household head', () => {
       text('น้ำเข้าบ้าน'),
       tap('a:photos:__skip'),
       { kind: 'location', lat: 16.64, lng: 101.01 },
+      text('0812345678'),
+      tap('a:summary:confirm'),
       text('3'),
+      // Sensitive data is asked for when its question comes: declined, the question is skipped.
+      tap('a:sensitive:decline'),
+      tap('a:tenure:own'),
     );
     expect(keys(asked)).toEqual(['flows:report_need.head_name.ask']);
     expect(replies(asked)).toContain('a:head_name:__skip');
-    const summary = talk(conversation, text('นายสมชาย แซ่ลี'), tap('a:tenure:own'), text('0812345678'));
-    const card = sent(summary).at(-1);
-    if (card?.kind !== 'summary') throw new Error('expected the summary');
-    const row = (field: string) => card.rows.find((r) => r.field === field)?.value;
-    expect(row('headName')).toEqual({ kind: 'text', text: 'นายสมชาย แซ่ลี' });
-    expect(row('phone')).toEqual({ kind: 'text', text: '081-234-5678' });
-    const created = conversation.send(tap('a:summary:confirm'));
-    expect(created.effects).toContainEqual(
+    const named = conversation.send(text('นายสมชาย แซ่ลี'));
+    expect(named.effects).toContainEqual(
       expect.objectContaining({
-        type: 'createCase',
-        answers: expect.objectContaining({ headName: 'นายสมชาย แซ่ลี' }),
+        type: 'updateCase',
+        answers: expect.objectContaining({ householdSize: 3, tenure: 'own', headName: 'นายสมชาย แซ่ลี' }),
       }),
     );
+    expect(keys(named)).toEqual(['flows:household_questions.done']);
+    expect(named.state.run).toBeNull();
   });
 
   it('must be given by a volunteer reporting for a household', () => {
@@ -214,7 +252,7 @@ describe('a typed address', () => {
     expect(shown.state.run?.answers.location).toBeUndefined();
     const kept = conversation.send(text('ใช่'));
     expect(kept.state.run?.answers.location).toEqual({ typed: 'บ้านเข็กน้อย เข็กน้อย เขาค้อ เพชรบูรณ์' });
-    expect(keys(kept)).toEqual(['flows:report_need.household.ask']);
+    expect(keys(kept)).toEqual(['flows:report_need.phone.ask']);
   });
 
   it('can be typed again, or replaced by a shared location that needs no check', () => {
@@ -225,7 +263,7 @@ describe('a typed address', () => {
     conversation.send(text('บ้านนา'));
     const shared = conversation.send({ kind: 'location', lat: 16.64, lng: 101.01 });
     expect(shared.state.run?.answers.location).toEqual({ lat: 16.64, lng: 101.01 });
-    expect(keys(shared)).toEqual(['flows:report_need.household.ask']);
+    expect(keys(shared)).toEqual(['flows:report_need.phone.ask']);
   });
 
   it('says when no place is recognised, and echoes the text when the engine has no directory', () => {
@@ -238,15 +276,7 @@ describe('a typed address', () => {
 
   it('edited from the summary is checked again before the summary returns', () => {
     const conversation = atLocation(places);
-    talk(
-      conversation,
-      { kind: 'location', lat: 16.64, lng: 101.01 },
-      text('3'),
-      tap('a:head_name:__skip'),
-      tap('a:vulnerable:none'),
-      tap('a:tenure:own'),
-      tap('a:phone:__skip'),
-    );
+    talk(conversation, { kind: 'location', lat: 16.64, lng: 101.01 }, tap('a:phone:__skip'));
     conversation.send(tap('edit:location'));
     expect(keys(conversation.send(text('เข็กน้อย เขาค้อ เพชรบูรณ์')))).toEqual(['bot:place.understood']);
     const back = conversation.send(tap('a:location:yes'));
@@ -257,15 +287,7 @@ describe('a typed address', () => {
   it('is shown in the summary as typed, with the places it was confirmed as', () => {
     const conversation = atLocation(places);
     conversation.send(text('หมู่ 5 บ้านป่าคา ขาค้อ เพชบูรณ์'));
-    const summary = talk(
-      conversation,
-      tap('a:location:yes'),
-      text('3'),
-      tap('a:head_name:__skip'),
-      tap('a:vulnerable:none'),
-      tap('a:tenure:own'),
-      tap('a:phone:__skip'),
-    );
+    const summary = talk(conversation, tap('a:location:yes'), tap('a:phone:__skip'));
     const card = sent(summary).at(-1);
     if (card?.kind !== 'summary') throw new Error('expected the summary');
     expect(card.rows.find((row) => row.field === 'location')?.value).toEqual({

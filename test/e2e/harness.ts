@@ -252,7 +252,10 @@ export function pngPhoto(rgb: [number, number, number] = [200, 80, 40]): Buffer 
 
 export const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
-/** A new LINE user who follows, picks `language` and agrees to everything: the menu is on screen. */
+/**
+ * A new LINE user whose profile is in `language`, who follows and agrees (the consent to sensitive data
+ * is asked later, when its question comes), then opens the menu: the menu is on screen.
+ */
 export async function consentedPerson(
   service: SandboxService,
   language: 'th' | 'en' | 'hmn',
@@ -262,8 +265,24 @@ export async function consentedPerson(
   service.sandbox.emulator.addUser({ userId, displayName, language });
   const person = new Person(service, userId);
   await person.follow();
-  await person.tap(`a:language:${language}`);
   await person.tap('a:consent:agree');
-  await person.tap('a:sensitive:agree');
+  await person.say('menu');
   return person;
+}
+
+/** The household questions after a report's reference, answered; `sensitive` when first asked for it. */
+export async function answerHousehold(
+  person: Person,
+  answers: { size: string; vulnerable: string[]; tenure: string; headName?: string },
+): Promise<void> {
+  await person.say(answers.size);
+  if (tappable(person.last()).data.includes('a:sensitive:agree')) await person.tap('a:sensitive:agree');
+  if (answers.vulnerable.length === 0) await person.tap('a:vulnerable:none');
+  else {
+    for (const member of answers.vulnerable) await person.tap(`a:vulnerable:${member}`);
+    await person.tap('a:vulnerable:__done');
+  }
+  await person.tap(`a:tenure:${answers.tenure}`);
+  if (answers.headName) await person.say(answers.headName);
+  else await person.tap('a:head_name:__skip');
 }

@@ -5,6 +5,7 @@ import { loadResources } from '../../src/i18n';
 import { buildEvent } from '../../src/line-emulator/webhook-client';
 import { mediaModels } from '../../src/media/models';
 import {
+  answerHousehold,
   consentedPerson,
   jpegPhoto,
   type Person,
@@ -22,17 +23,13 @@ const casesText = (language: string) =>
 /** A roof report with one photo, from the menu to the created case; returns its reference. */
 async function report(person: Person, service: SandboxService): Promise<string> {
   await person.tap('a:full:report');
-  await person.tap('a:category:roof');
   await person.say('Rain comes through the roof');
   await person.sendPhotos([{ data: jpegPhoto(51), contentType: 'image/jpeg' }]);
   await person.tap('a:photos:__done');
   await person.shareLocation(16.65, 101.13);
-  await person.say('4');
-  await person.tap('a:head_name:__skip');
-  await person.tap('a:vulnerable:none');
-  await person.tap('a:tenure:rent');
   await person.tap('a:phone:__skip');
   await person.tap('a:summary:confirm');
+  await answerHousehold(person, { size: '4', vulnerable: [], tenure: 'rent' });
   const created = await caseModels(service.database.connection)
     .cases.findOne({ 'reporter.lineUserId': person.userId })
     .lean();

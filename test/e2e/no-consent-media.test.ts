@@ -33,7 +33,6 @@ describe('photos, files and places sent before consent', () => {
     service!.sandbox.emulator.addUser({ userId, displayName: 'Declines', language });
     const person = new Person(service!, userId);
     await person.follow();
-    await person.tap(`a:language:${language}`);
     await person.tap('a:consent:decline');
     return person;
   }

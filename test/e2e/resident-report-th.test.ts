@@ -23,32 +23,26 @@ describe('a Thai resident reports a leaking roof through the signed webhook', ()
     service = undefined;
   });
 
-  it('follows, consents, reports with two photos sent at once, and the case holds everything', async () => {
+  it('follows, consents, reports with two photos sent at once, answers the household questions, and the case holds everything', async () => {
     service = await startSandboxService('e2eresidentth');
     const emulator = service.sandbox.emulator;
     const userId = newUserId();
     emulator.addUser({ userId, displayName: 'สมศรี', language: 'th' });
     const person = new Person(service, userId);
 
-    // Welcome: the language is offered, Thai preselected from the profile.
+    // Welcome: one consent question in the profile's Thai, the notice a tap away, the other languages
+    // offered once.
     const welcome = await person.follow();
-    expect(welcome.length).toBeGreaterThan(0);
-    expect(textOf(person.last()!)).toContain('NeedLine');
+    expect(welcome.map(textOf).join('\n')).toContain('NeedLine');
     expect(tappable(person.last()).data).toEqual(
-      expect.arrayContaining(['a:language:th', 'a:language:en', 'a:language:hmn']),
+      expect.arrayContaining(['a:consent:agree', 'a:consent:notice', 'lang:en', 'lang:hmn']),
     );
-
-    // The PDPA notice, then consent, then the separate consent for sensitive data.
-    const notice = await person.tap('a:language:th');
+    const notice = await person.tap('a:consent:notice');
     expect(notice.map(textOf).join('\n')).toContain('2025-01');
     await person.tap('a:consent:agree');
-    expect(tappable(person.last()).data).toContain('a:sensitive:agree');
-    await person.tap('a:sensitive:agree');
 
-    // The menu: report a need.
-    await person.tap('a:full:report');
-    await person.tap('a:category:roof');
-    expect(textOf(person.last()!)).toContain('เกิดอะไรขึ้น');
+    // What the problem is, at once: the words name the roof, so no category question.
+    expect(textOf(person.last()!)).toContain('บ้านมีปัญหาอะไร');
     await person.say('ฝนตกหนักแล้วหลังคารั่ว น้ำไหลเข้าห้องนอน');
     expect(tappable(person.last()).types).toEqual(expect.arrayContaining(['cameraRoll', 'camera']));
 
@@ -66,24 +60,26 @@ describe('a Thai resident reports a leaking roof through the signed webhook', ()
     // As LINE's app writes a shared location's address, from its map service.
     const address = '89 หมู่ 5 ตำบล ทุ่งสมอ อำเภอเขาค้อ เพชรบูรณ์ 67280 ประเทศไทย';
     await person.shareLocation(16.65, 101.13, address);
-    expect(textOf(person.last()!)).toContain('กี่คน');
-    await person.say('๕');
-    expect(textOf(person.last()!)).toContain('หัวหน้าครัวเรือน');
-    await person.say('นางสมศรี ใจดี');
-
-    await person.tap('a:vulnerable:elderly');
-    await person.tap('a:vulnerable:under5');
-    await person.tap('a:vulnerable:__done');
-    await person.tap('a:tenure:own');
+    expect(tappable(person.last()).data).toContain('a:phone:__skip');
     await person.say('๐๘๑-๒๓๔-๕๖๗๘');
 
     // The summary card, with a confirm button.
     const summary = person.last()!;
     expect(summary.message.type).toBe('flex');
     expect(textOf(summary)).toContain('ฝนตกหนักแล้วหลังคารั่ว');
-    expect(textOf(summary)).toContain('นางสมศรี ใจดี');
     expect(textOf(summary)).toContain('081-234-5678');
     const confirmed = await person.tap('a:summary:confirm');
+
+    // After the reference, the household questions: sensitive consent asked when its question comes.
+    expect(textOf(person.last()!)).toContain('กี่คน');
+    await person.say('๕');
+    await person.tap('a:sensitive:agree');
+    await person.tap('a:vulnerable:elderly');
+    await person.tap('a:vulnerable:under5');
+    await person.tap('a:vulnerable:__done');
+    await person.tap('a:tenure:own');
+    expect(textOf(person.last()!)).toContain('หัวหน้าครัวเรือน');
+    await person.say('นางสมศรี ใจดี');
 
     // The case in the database, with everything given.
     const { cases } = caseModels(service.database.connection);
@@ -101,6 +97,13 @@ describe('a Thai resident reports a leaking roof through the signed webhook', ()
     expect([...created.household.vulnerable].sort()).toEqual(['child_under_5', 'elderly']);
     expect(created.household.tenure).toBe('own');
     expect(created.household.phone).toBe('0812345678');
+    // Every household answer given: nothing missing, the score complete, the answers in the timeline.
+    expect(created.household.missing).toEqual([]);
+    expect(created.priority.missing).toBeUndefined();
+    expect(created.priority.factors.map((f) => f.key)).toEqual(
+      expect.arrayContaining(['member_elderly', 'member_child_under_5', 'household_4_5']),
+    );
+    expect(created.timeline.filter((entry) => entry.kind === 'household_answered').length).toBeGreaterThan(0);
     expect(created.location.lat).toBeCloseTo(16.65, 6);
     expect(created.location.lng).toBeCloseTo(101.13, 6);
     expect(created.location.resolved?.provinceEn).toBe('Phetchabun');
@@ -134,10 +137,14 @@ describe('a Thai resident reports a leaking roof through the signed webhook', ()
     // The large photo needed more than one chunk.
     expect((await media.Media.findById(expectedMediaIds[0]).lean())?.chunkCount).toBeGreaterThan(1);
 
-    // The consent the case rests on.
-    const consents = await consentModel(service.database.connection).find({ lineUserId: userId }).lean();
-    expect(consents).toHaveLength(1);
-    expect(consents[0]).toMatchObject({ noticeVersion: '2025-01', sensitive: true, language: 'th' });
+    // The consent the case rests on; the consent to sensitive data came later, with its question.
+    const consents = await consentModel(service.database.connection)
+      .find({ lineUserId: userId })
+      .sort({ givenAt: 1 })
+      .lean();
+    expect(consents).toHaveLength(2);
+    expect(consents[0]).toMatchObject({ noticeVersion: '2025-01', sensitive: false, language: 'th' });
+    expect(consents[1]).toMatchObject({ noticeVersion: '2025-01', sensitive: true, language: 'th' });
     expect(created.consentId).toBe(consents[0]!._id);
 
     // The reference on a card.

@@ -29,11 +29,14 @@ describe('an English-speaking volunteer reports for a household through the sign
     const person = new Person(service, userId);
 
     await person.follow();
-    expect(tappable(person.last()).data).toContain('a:language:en');
-    await person.tap('a:language:en');
+    // One question, in the profile's English: the notice and the other languages a tap away.
+    expect(tappable(person.last()).data).toEqual(
+      expect.arrayContaining(['a:consent:agree', 'a:consent:notice', 'lang:th', 'lang:hmn']),
+    );
     expect(textOf(person.last()!)).toMatch(/agree/i);
     await person.tap('a:consent:agree');
-    await person.tap('a:sensitive:agree');
+    // A volunteer leaves the resident's first question for the menu.
+    await person.say('menu');
     expect(textOf(person.last()!)).toBe('What would you like to do?');
 
     // Report for a household: who, the relation, and that the household was told and agreed.
@@ -56,7 +59,10 @@ describe('an English-speaking volunteer reports for a household through the sign
     await person.shareLocation(16.65, 101.13);
     expect(textOf(person.last()!)).toContain('How many people');
     await person.say('6');
-    // The household's own agreement to share health and disability.
+    // Volunteers keep the full path: the volunteer's own consent to sensitive data, asked when the
+    // question comes, then the household's own agreement to share health and disability.
+    expect(textOf(person.last()!)).toContain('sensitive data');
+    await person.tap('a:sensitive:agree');
     await person.tap('a:household_sensitive:yes');
     await person.tap('a:vulnerable:disabled');
     await person.tap('a:vulnerable:__done');
@@ -84,6 +90,7 @@ describe('an English-speaking volunteer reports for a household through the sign
         vulnerable: ['disabled'],
         tenure: 'public_land',
         phone: '0891234567',
+        missing: [],
       },
       status: 'new',
     });
@@ -101,8 +108,13 @@ describe('an English-speaking volunteer reports for a household through the sign
         sha256: sha256(photos[index]!.data),
       });
     }
-    const consent = await consentModel(service.database.connection).findOne({ lineUserId: userId }).lean();
-    expect(created.consentId).toBe(consent?._id);
+    // Two records: the consent to collect, then the one with sensitive data, which the case rests on.
+    const consents = await consentModel(service.database.connection)
+      .find({ lineUserId: userId })
+      .sort({ givenAt: 1 })
+      .lean();
+    expect(consents.map((consent) => consent.sensitive)).toEqual([false, true]);
+    expect(created.consentId).toBe(consents[1]?._id);
 
     // The reference on a card, then "report another household?" without starting over.
     expect(

@@ -37,6 +37,7 @@ const VOCAB = {
   dupReason: 'vocab.duplicateReason',
   priority: 'vocab.priority.level',
   factor: 'vocab.priority.factor',
+  question: 'vocab.householdQuestion',
 };
 
 /** A label for a fixed value (status, category...), falling back to the value. */

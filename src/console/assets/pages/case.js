@@ -94,12 +94,17 @@ export async function render({ params, toast, errorText }) {
           dl([
             [t('case.headName'), masked(c, c.personal && c.personal.headName)],
             [t('case.phone'), masked(c, c.personal && phoneLink(c.personal.phone))],
-            [t('case.size'), String(c.household.size)],
+            [t('case.size'), answered(c, 'size', () => String(c.household.size))],
             [
               t('case.vulnerable'),
-              c.household.vulnerable.map((v) => label('vulnerable', v)).join(', ') || '—',
+              answered(
+                c,
+                'vulnerable',
+                () => c.household.vulnerable.map((v) => label('vulnerable', v)).join(', ') || '—',
+              ),
             ],
-            [t('case.tenure'), label('tenure', c.household.tenure)],
+            [t('case.tenure'), answered(c, 'tenure', () => label('tenure', c.household.tenure))],
+            [t('case.missingAnswers'), c.missingAnswers.map((q) => label('question', q)).join(', ') || '—'],
             c.personal && c.personal.volunteerLineUserId
               ? [t('case.reportedBy'), t('case.byVolunteer')]
               : null,
@@ -112,6 +117,15 @@ export async function render({ params, toast, errorText }) {
             { class: 'description' },
             c.erasedAt ? t('case.erasedText') : masked(c, c.personal && c.personal.description),
           ),
+          c.priority.partial
+            ? h(
+                'p',
+                { class: 'hint' },
+                t('case.priorityPartial', {
+                  missing: c.priorityMissing.map((q) => label('question', q)).join(', '),
+                }),
+              )
+            : null,
           c.priorityFactors.length > 0
             ? h(
                 'ul',
@@ -264,6 +278,11 @@ function feedbackList(c) {
       ),
     ),
   );
+}
+
+/** A household answer, or "not answered yet" while it is among the case's missing answers. */
+function answered(c, question, show) {
+  return c.missingAnswers.includes(question) ? t('case.notAnswered') : show();
 }
 
 function timeline(c) {

@@ -98,9 +98,12 @@ export function filterForm(onApply) {
 export const statusBadge = (status) =>
   h('span', { class: `badge status-${status}`, 'data-status': status }, label('status', status));
 
+/** A score resting on partial household answers says so: it may rise once they are given. */
 export const priorityBadge = (priority) =>
   h(
     'span',
     { class: `badge priority-${priority.level}`, title: `${t('case.score')}: ${priority.score}` },
-    label('priority', priority.level),
+    priority.partial
+      ? `${label('priority', priority.level)} (${t('case.partial')})`
+      : label('priority', priority.level),
   );
