@@ -303,7 +303,19 @@ function timeline(c) {
           ? // A status change kept internal is one the reporter was not sent a card for.
             ` · ${entry.kind === 'status_changed' && entry.visibility === 'internal' ? t('case.notTold') : label('visibility', entry.visibility)}`
           : null,
-        entry.text ? h('p', { class: 'note' }, entry.text) : null,
+        entry.text
+          ? h(
+              'p',
+              { class: 'note' },
+              // Which household questions were answered: stored as codes, shown as the questions.
+              entry.kind === 'household_answered'
+                ? entry.text
+                    .split(', ')
+                    .map((q) => label('question', q))
+                    .join(', ')
+                : entry.text,
+            )
+          : null,
       ),
     ),
   );
