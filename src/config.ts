@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DEFAULT_COALESCE_MINUTES } from './cases/updates/policy';
 
 /** LINE's SDK builds URLs with `new URL('/v2/...', base)`, silently dropping any path in the base. */
 const lineOrigin = (fallback: string) =>
@@ -26,6 +25,9 @@ const days = (fallback: number) =>
 
 /** What express's `trust proxy` takes: off, a number of hops, or the proxies' addresses. */
 export type TrustProxy = false | number | string;
+
+/** How long a reporter's status news waits for a free reply or more news (NOTIFY_COALESCE_MINUTES). */
+export const DEFAULT_COALESCE_MINUTES = 3;
 
 export const envSchema = z.object({
   PORT: z.coerce

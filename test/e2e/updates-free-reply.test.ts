@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { caseModels, createCase } from '../../src/cases/create-case';
 import { buildEvent } from '../../src/line-emulator/webhook-client';
-import { DEFAULT_COALESCE_MINUTES } from '../../src/cases/updates/policy';
+import { DEFAULT_COALESCE_MINUTES } from '../../src/config';
 import {
   consentedPerson,
   type Person,

@@ -28,6 +28,3 @@ export function toldByDefault(step: Step): boolean {
   if (step.from === 'completed' && step.to === 'reviewing') return true;
   return TOLD_BY_DEFAULT[step.to];
 }
-
-/** The coalescing window when the configuration does not say (NOTIFY_COALESCE_MINUTES). */
-export const DEFAULT_COALESCE_MINUTES = 3;

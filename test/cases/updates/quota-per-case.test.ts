@@ -7,7 +7,7 @@ import type { SentMessage } from '../../../src/line-emulator';
 import { createUpdateDelivery } from '../../../src/cases/updates/delivery';
 import { updateModels } from '../../../src/cases/updates/store';
 import { createI18n } from '../../../src/i18n';
-import { DEFAULT_COALESCE_MINUTES } from '../../../src/cases/updates/policy';
+import { DEFAULT_COALESCE_MINUTES } from '../../../src/config';
 import { dropTestDatabase, openTestDatabase, testDatabaseServer } from '../../helpers/db';
 import { manualClock } from '../../staff/helpers';
 import { addCase, bearer, buildCaseApiApp, lineUserId, type CaseApiHarness } from '../../case-api/helpers';
