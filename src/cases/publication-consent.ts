@@ -3,6 +3,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { i18n, TFunction } from 'i18next';
 import type { Connection } from 'mongoose';
 import { caseModel } from './case-model';
+import { postbackData, readPostback } from '../conversation/postback';
 import { clip } from '../conversation/render';
 import { publicationConsentModel } from './publication-consent-model';
 
@@ -14,9 +15,8 @@ import { publicationConsentModel } from './publication-consent-model';
  */
 
 const NS = 'publication';
-const POSTBACK = /^publish:(yes|no|withdraw):(NL-\d{4}-\d{6,})$/;
 
-export const isPublicationPostback = (data: string) => POSTBACK.test(data);
+export const isPublicationPostback = (data: string) => readPostback(data)?.kind === 'publish';
 
 const flexText = (value: string, extra: Partial<messagingApi.FlexText> = {}): messagingApi.FlexText => ({
   type: 'text',
@@ -56,8 +56,8 @@ export function publicationCard(t: TFunction, language: string, reference: strin
         type: 'box',
         layout: 'vertical',
         contents: [
-          button(t('ask.yes', vars), `publish:yes:${reference}`, t('ask.yesChosen', vars), true),
-          button(t('ask.no', vars), `publish:no:${reference}`, t('ask.noChosen', vars), false),
+          button(t('ask.yes', vars), postbackData.publish('yes', reference), t('ask.yesChosen', vars), true),
+          button(t('ask.no', vars), postbackData.publish('no', reference), t('ask.noChosen', vars), false),
         ],
       },
     },
@@ -124,7 +124,9 @@ export async function handlePublicationPostback(
   at: Date,
 ): Promise<messagingApi.Message[]> {
   const t = deps.i18n.getFixedT(language, NS);
-  const [, answer, reference] = POSTBACK.exec(data) ?? [];
+  const postback = readPostback(data);
+  const { answer, reference } =
+    postback?.kind === 'publish' ? postback : { answer: undefined, reference: undefined };
   const consents = publicationConsentModel(deps.connection);
   const consent = reference ? await consents.findById(reference).lean() : null;
   const record = consent
@@ -171,7 +173,7 @@ function withdrawOffer(t: TFunction, reference: string, body: string): messaging
         contents: [
           button(
             t('answer.withdraw', { reference }),
-            `publish:withdraw:${reference}`,
+            postbackData.publish('withdraw', reference),
             t('answer.withdrawChosen'),
             false,
           ),

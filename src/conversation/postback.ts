@@ -19,11 +19,16 @@ export type Postback =
   | { kind: 'rate'; reference: string; stars: number }
   | { kind: 'rateComment'; reference: string }
   | { kind: 'reopen'; reference: string }
+  /** The household's answer to "may we show your home's story?" (cases/publication-consent.ts). */
+  | { kind: 'publish'; answer: PublishAnswer; reference: string }
   /** Sent by LINE with a rich menu switch: the menu is changed by LINE itself. */
   | { kind: 'richMenuSwitch'; menu: string };
 
 export const CASE_ACTIONS = ['photos', 'note', 'withdraw', 'household'] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+export const PUBLISH_ANSWERS = ['yes', 'no', 'withdraw'] as const;
+export type PublishAnswer = (typeof PUBLISH_ANSWERS)[number];
 
 const REFERENCE = 'NL-\\d{4}-\\d{6,}';
 const PATTERNS: [RegExp, (match: RegExpExecArray) => Postback | undefined][] = [
@@ -43,6 +48,10 @@ const PATTERNS: [RegExp, (match: RegExpExecArray) => Postback | undefined][] = [
   ],
   [new RegExp(`^rate-comment:(${REFERENCE})$`), (m) => ({ kind: 'rateComment', reference: m[1]! })],
   [new RegExp(`^reopen:(${REFERENCE})$`), (m) => ({ kind: 'reopen', reference: m[1]! })],
+  [
+    new RegExp(`^publish:(${PUBLISH_ANSWERS.join('|')}):(${REFERENCE})$`),
+    (m) => ({ kind: 'publish', answer: m[1] as PublishAnswer, reference: m[2]! }),
+  ],
   [/^richmenu:switch:([a-z-]+)$/, (m) => ({ kind: 'richMenuSwitch', menu: m[1]! })],
 ];
 
@@ -71,5 +80,6 @@ export const postbackData = {
   rate: (reference: string, stars: number) => `rate:${reference}:${stars}`,
   rateComment: (reference: string) => `rate-comment:${reference}`,
   reopen: (reference: string) => `reopen:${reference}`,
+  publish: (answer: PublishAnswer, reference: string) => `publish:${answer}:${reference}`,
   richMenuSwitch: (menu: string) => `richmenu:switch:${menu}`,
 };

@@ -21,6 +21,11 @@ describe('postback data', () => {
     expect(readPostback(postbackData.rate(ref, 4))).toEqual({ kind: 'rate', reference: ref, stars: 4 });
     expect(readPostback(postbackData.rateComment(ref))).toEqual({ kind: 'rateComment', reference: ref });
     expect(readPostback(postbackData.reopen(ref))).toEqual({ kind: 'reopen', reference: ref });
+    expect(readPostback(postbackData.publish('withdraw', ref))).toEqual({
+      kind: 'publish',
+      answer: 'withdraw',
+      reference: ref,
+    });
     expect(readPostback(postbackData.richMenuSwitch('resident'))).toEqual({
       kind: 'richMenuSwitch',
       menu: 'resident',
@@ -32,6 +37,12 @@ describe('postback data', () => {
     expect(readPostback('cmd:launch')).toBeUndefined();
     expect(readPostback('rate:NL-2026-000123:9')).toBeUndefined();
     expect(readPostback('case:NL-2026-000123:delete')).toBeUndefined();
+    expect(readPostback('publish:yes:NL-2026-000123')).toEqual({
+      kind: 'publish',
+      answer: 'yes',
+      reference: 'NL-2026-000123',
+    });
+    expect(readPostback('publish:maybe:NL-2026-000123')).toBeUndefined();
     expect(readPostback('')).toBeUndefined();
   });
 });
