@@ -62,6 +62,7 @@ import { buildRichMenuDefinitions, deployRichMenus, loadRichMenuImages } from '.
 import { handoffRouter } from './handoffs/router';
 import { publicRouter } from './public/router';
 import { demoRouter } from './demo/router';
+import { campaignRouter } from './campaigns/router';
 
 export type Service = {
   url: string;
@@ -282,6 +283,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     handoffRouter({ connection, logger, api: apiRegistry, models, sender, processor }),
     caseApiRouter(caseApiDeps),
     volunteerRouter({ connection, logger, api: apiRegistry, lineApi: api, sender, i18n }),
+    campaignRouter({ connection, logger, api: apiRegistry }),
     notificationsRouter,
     quotaRouter({ connection, logger, api: apiRegistry, lineApi: api }),
     broadcasts,
