@@ -1,4 +1,5 @@
 import { areaCases } from './area-cases';
+import { householdSurvey } from './household-survey';
 import { language } from './language';
 import { menu } from './menu';
 import { myCases } from './my-cases';
@@ -21,4 +22,5 @@ export const allFlows = [
   language,
   areaCases,
   volunteerRegister,
+  householdSurvey,
 ];
