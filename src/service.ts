@@ -287,7 +287,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     handoffRouter({ connection, logger, api: apiRegistry, models, sender, processor }),
     caseApiRouter(caseApiDeps),
     volunteerRouter({ connection, logger, api: apiRegistry, lineApi: api, sender, i18n }),
-    campaignRouter({ connection, logger, api: apiRegistry }),
+    campaignRouter({ connection, logger, api: apiRegistry, flows: engine.flows, i18n }),
     notificationsRouter,
     quotaRouter({ connection, logger, api: apiRegistry, lineApi: api }),
     broadcasts,

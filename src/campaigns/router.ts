@@ -1,16 +1,22 @@
 import express, { Router, type Request } from 'express';
+import type { i18n } from 'i18next';
+import type { Flow } from '../conversation';
 import { z } from 'zod';
 import { apiRoute } from '../staff/api-route';
 import { staffContext, type StaffContext, type StaffDeps } from '../staff/context';
 import { staffOf } from '../staff/middleware';
 import { can } from '../staff/permissions';
-import { createCampaigns, presentCampaign, volunteerNames, type Campaigns } from './campaigns';
+import { createCampaigns, presentCampaign, volunteerNames } from './campaigns';
 import type { CampaignDoc } from './model';
 import { campaignIdParams, campaignView, createCampaignBody, updateCampaignBody } from './schemas';
 import { campaignScope } from './scope';
 import { resultRoutes } from './result-routes';
 
-export type CampaignRouterDeps = StaffDeps;
+export type CampaignRouterDeps = StaffDeps & {
+  /** The engine's flows: the export's columns are the survey flow's questions. */
+  flows: Record<string, Flow>;
+  i18n: i18n;
+};
 
 const TAGS = ['campaigns'];
 
@@ -117,7 +123,7 @@ export function campaignRouter(deps: CampaignRouterDeps): Router {
     },
   );
 
-  resultRoutes(router, context, deps, campaigns as Campaigns);
+  resultRoutes(router, context, deps, campaigns);
   return router;
 }
 

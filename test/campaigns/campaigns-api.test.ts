@@ -3,6 +3,8 @@ import type { Express } from 'express';
 import type { ApiRegistry } from '../../src/http/openapi';
 import { campaignRouter } from '../../src/campaigns/router';
 import { campaignModels } from '../../src/campaigns/model';
+import { createI18n } from '../../src/i18n';
+import { engine } from '../conversation/harness';
 import type { Database } from '../../src/db/connection';
 import { volunteerModels } from '../../src/volunteers';
 import { auditModel } from '../../src/staff/audit-model';
@@ -34,7 +36,9 @@ beforeAll(async () => {
   database = await openTestDatabase('campaigns');
   campaignModels(database.connection);
   volunteerModels(database.connection);
-  ({ app, api } = await buildStaffApp(database, { routers: (deps) => [campaignRouter(deps)] }));
+  ({ app, api } = await buildStaffApp(database, {
+    routers: (deps) => [campaignRouter({ ...deps, flows: engine.flows, i18n: createI18n('th') })],
+  }));
   const { Volunteer } = volunteerModels(database.connection);
   const volunteer = (id: string, status: 'active' | 'pending') => ({
     _id: id,

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { campaignModels, type SurveyDoc } from '../../src/campaigns';
 import { caseModels } from '../../src/cases/create-case';
@@ -167,5 +168,81 @@ describe('a baseline survey campaign in Khao Kho', () => {
       category: 'toilet',
       household: { headName: 'Pa Yang', vulnerable: ['disabled'], tenure: 'public_land' },
     });
+  });
+
+  it('shows exactly that in coverage, indicators, the map and the export', async () => {
+    const get = (path: string) =>
+      request(service.url).get(path).set('Authorization', `Bearer ${token}`).expect(200);
+    const { body } = await get(`/api/campaigns/${campaignId}/results`);
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    expect(body.coverage).toEqual({
+      target: 5,
+      surveyed: 4,
+      declined: 1,
+      flagged: 1,
+      urgentCases: 1,
+      byVillage: [
+        { villageId: 'v1', name: 'Ban Khek Noi', target: 3, surveyed: 3, declined: 0 },
+        { villageId: 'v2', name: 'Ban Mon Ya', target: 2, surveyed: 1, declined: 1 },
+      ],
+      byVolunteer: [
+        { volunteerId: 'vol-anna', surveyed: 2, declined: 1 },
+        { volunteerId: 'vol-nou', surveyed: 2, declined: 0 },
+      ],
+      byDay: [{ day: today, surveyed: 4, declined: 1 }],
+    });
+    expect(body.indicators).toEqual({
+      withoutToilet: { count: 2, of: 4, share: 0.5 },
+      withoutTenureDocument: { count: 3, of: 4, share: 0.75 },
+      withVulnerableMember: { count: 2, of: 4, share: 0.5 },
+      exposedToFloods: { count: 1, of: 4, share: 0.25 },
+    });
+
+    const map = await get(`/api/campaigns/${campaignId}/households`);
+    expect(map.body.items).toHaveLength(4);
+    expect(map.body.items.find((h: { headName: string }) => h.headName === 'Pa Yang')).toMatchObject({
+      lat: 16.66,
+      lng: 101.14,
+      villageId: 'v2',
+      caseReference: expect.stringMatching(/^NL-/),
+    });
+
+    const csv = await get(`/api/campaigns/${campaignId}/export?format=csv&lang=en`);
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines).toHaveLength(6);
+    const [header, hxl] = lines as [string, string];
+    expect(header.split(',')).toEqual(
+      expect.arrayContaining(['Household head', 'Roof', 'Roof state', 'Toilet', 'Exposure', 'Place (lat)']),
+    );
+    expect(hxl.split(',')).toEqual(
+      expect.arrayContaining([
+        '#meta+id',
+        '#contact+name+head',
+        '#indicator+roof_condition',
+        '#geo+lat',
+        '#geo+lon',
+      ]),
+    );
+    expect(header.split(',')).toHaveLength(hxl.split(',').length);
+    expect(lines[4]).toMatch(/,Pa Yang,.*,(landslide flood|flood landslide),/);
+
+    const xlsx = await request(service.url)
+      .get(`/api/campaigns/${campaignId}/export?format=xlsx`)
+      .set('Authorization', `Bearer ${token}`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('surveys')!;
+    expect(sheet.rowCount).toBe(6);
+    expect(sheet.getRow(1).getCell(2).value).toBe('หมู่บ้าน');
   });
 });
