@@ -27,6 +27,7 @@ export const areaInput = z.object({
     .optional(),
 });
 
+/** At most 12: the volunteer picks the village from LINE quick replies (13 with "menu"). */
 const villagesInput = z
   .array(
     z.object({
@@ -38,7 +39,7 @@ const villagesInput = z
       target,
     }),
   )
-  .max(50)
+  .max(12)
   .refine((list) => new Set(list.map((v) => v.name.toLowerCase())).size === list.length, {
     error: 'each village once',
   });
