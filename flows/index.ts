@@ -1,5 +1,6 @@
 import { areaCases } from './area-cases';
 import { householdQuestions } from './household-questions';
+import { householdSurvey } from './household-survey';
 import { language } from './language';
 import { menu } from './menu';
 import { myCases } from './my-cases';
@@ -23,4 +24,5 @@ export const allFlows = [
   language,
   areaCases,
   volunteerRegister,
+  householdSurvey,
 ];

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { broadcastModels } from './broadcasts/models';
+import { campaignModels } from './campaigns/model';
 import { caseApiModels } from './cases/case-records';
 import { caseModels } from './cases/create-case';
 import { updateModels } from './cases/updates/store';
@@ -40,4 +41,5 @@ export function registerModels(connection: Connection): void {
   staffNotificationModel(connection);
   caseEscalationModel(connection);
   jobTickModel(connection);
+  campaignModels(connection);
 }

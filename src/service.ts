@@ -62,6 +62,7 @@ import { buildRichMenuDefinitions, deployRichMenus, loadRichMenuImages } from '.
 import { handoffRouter } from './handoffs/router';
 import { publicRouter } from './public/router';
 import { demoRouter } from './demo/router';
+import { campaignRouter, performSurveyEffect, surveyChatHook } from './campaigns';
 
 export type Service = {
   url: string;
@@ -232,10 +233,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       }),
       ...handoffEffects(handoffs),
       ...mediaEffects(media),
-      host: async (effect, { userId }) => ({
-        messages: await performVolunteerEffect(volunteerDeps, effect, userId),
+      host: async (effect, { userId, at }) => ({
+        messages: effect.action.startsWith('survey.')
+          ? await performSurveyEffect({ connection, i18n, engine, cases, logger }, effect, userId, at)
+          : await performVolunteerEffect(volunteerDeps, effect, userId),
       }),
     },
+    // Survey campaigns: "Survey a household", pause and resume around the engine.
+    hooks: [surveyChatHook({ connection, i18n, engine })],
   });
   const handler = withWaitingUpdates(botHandler, reporterUpdates);
   // Measured by the webhook, read by the processor: both see the lag of this instance's deliveries.
@@ -282,6 +287,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     handoffRouter({ connection, logger, api: apiRegistry, models, sender, processor }),
     caseApiRouter(caseApiDeps),
     volunteerRouter({ connection, logger, api: apiRegistry, lineApi: api, sender, i18n }),
+    campaignRouter({ connection, logger, api: apiRegistry, flows: engine.flows, i18n }),
     notificationsRouter,
     quotaRouter({ connection, logger, api: apiRegistry, lineApi: api }),
     broadcasts,

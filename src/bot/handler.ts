@@ -38,6 +38,26 @@ export type BotDeps = {
   defaultLocale: string;
   /** Who performs each effect of the engine: the features (see effects.ts). */
   effects: EffectHandlers;
+  /** Features that own some postbacks around the engine (survey campaigns): see `ChatHook`. */
+  hooks?: ChatHook[];
+};
+
+/**
+ * A feature that answers some inputs itself, before the engine, and may hand the engine a changed state
+ * and an input to go on with (a survey paused into the database, or restored from it); and may add to
+ * the engine's answer (a "pause" quick reply). `before` must be cheap for inputs it does not own.
+ */
+export type ChatHook = {
+  before(
+    input: Input,
+    state: ConversationState,
+    context: { userId: string; eventId: string; at: Date; language: string },
+  ): Promise<{ state: ConversationState; messages: messagingApi.Message[]; input?: Input } | undefined>;
+  after?(
+    state: ConversationState,
+    messages: messagingApi.Message[],
+    language: string,
+  ): messagingApi.Message[];
 };
 
 /**
@@ -171,11 +191,34 @@ export function createBotHandler(deps: BotDeps): EventHandler {
         outbox: [reply(context, userId, 'conversation', feedback.messages)],
       };
 
+    let engineState = state;
+    for (const hook of deps.hooks ?? []) {
+      const taken = await hook.before(input, engineState, {
+        userId,
+        eventId: context.eventId,
+        at: new Date(context.event.timestamp),
+        language: state.language ?? deps.defaultLocale,
+      });
+      if (!taken) continue;
+      extra.push(...taken.messages);
+      engineState = taken.state;
+      if (!taken.input) {
+        const messages = [...extra];
+        return {
+          state: joinChatState(engineState as unknown as Record<string, unknown>, feedback.slot),
+          outbox: messages.length > 0 ? [reply(context, userId, 'conversation', messages)] : [],
+          wakeAt: nextTimeoutAt(engineState),
+        };
+      }
+      input = taken.input;
+      break;
+    }
+
     // The event's own time and id make the engine's output the same on every retry.
     let counter = 0;
     const result = step(
       deps.engine,
-      state,
+      engineState,
       input,
       { now: () => new Date(context.event.timestamp) },
       { next: () => `${context.eventId}-${counter++}` },
@@ -215,7 +258,9 @@ export function createBotHandler(deps: BotDeps): EventHandler {
     }
 
     // The engine puts quick replies on its last message; cards we add go before it so they stay last.
-    const messages = reorderForQuickReplies(extra);
+    let messages = reorderForQuickReplies(extra);
+    for (const hook of deps.hooks ?? [])
+      if (hook.after) messages = hook.after(result.state, messages, language);
     return {
       state: joinChatState(result.state as unknown as Record<string, unknown>, feedback.slot),
       outbox:

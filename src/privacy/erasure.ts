@@ -8,6 +8,7 @@ import { eraseFeedback } from '../feedback/feedback';
 import type { Case } from '../cases/case-schema';
 import { deleteMedia } from '../media/media-store';
 import { eraseVolunteerData } from '../volunteers/erase';
+import { forgetVolunteerInSurveys } from '../campaigns/erase';
 import { isOpenCase } from '../cases/status';
 import { eraseCasePersonalData } from './retention-purge';
 import type { CaseModels } from '../cases/create-case';
@@ -50,7 +51,9 @@ export async function eraseUserData(
     if (isOpenCase(item.status)) await tellStaffOfErasure(deps.cases.connection, item, new Date());
   }
   // What they sent that no case of theirs holds (photos sent before a report, a report abandoned).
-  const householdMedia = new Set(forHouseholds.flatMap(caseMediaIds));
+  // Surveys they made stay with the households too (src/campaigns/erase.ts).
+  const surveys = await forgetVolunteerInSurveys(deps.models.LineUser.db, userId);
+  const householdMedia = new Set([...forHouseholds.flatMap(caseMediaIds), ...surveys.keptMedia]);
   for (const item of await deps.media.Media.find({ userId }, { _id: 1 }).lean()) {
     if (householdMedia.has(item._id)) continue;
     await deleteMedia(deps.media, item._id);

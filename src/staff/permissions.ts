@@ -24,6 +24,11 @@ export const PERMISSIONS = {
   'dashboard.read': ALL,
   'broadcasts.send': MANAGERS,
   'volunteers.manage': MANAGERS,
+  /** Campaigns, their coverage and indicators (no personal data), within the staff member's provinces. */
+  'campaigns.read': ALL,
+  'campaigns.manage': MANAGERS,
+  /** Survey answers (names, phones, exact places): exports and the households on the map. */
+  'campaigns.readPersonal': CASE_STAFF,
   'staff.manage': ['admin'],
   'tokens.manage': ['admin'],
   'audit.read': ['admin'],

@@ -1,0 +1,5 @@
+export { campaignModels, isRunning, type CampaignDoc, type SurveyDoc } from './model';
+export { campaignRouter, type CampaignRouterDeps } from './router';
+export { surveyChatHook, surveyPostback, type SurveyChatDeps } from './survey-chat';
+export { performSurveyEffect, type SurveyEffectDeps } from './survey-effects';
+export { forgetVolunteerInSurveys } from './erase';

@@ -1,0 +1,172 @@
+import type { Request, Router } from 'express';
+import type { i18n } from 'i18next';
+import { z } from 'zod';
+import type { Flow } from '../conversation';
+import { apiRoute } from '../staff/api-route';
+import type { StaffContext, StaffDeps } from '../staff/context';
+import { staffOf } from '../staff/middleware';
+import type { Campaigns } from './campaigns';
+import { campaignModels, type SurveyDoc } from './model';
+import { coverageOf, finishedSurveys, indicatorsOf } from './results';
+import { campaignIdParams } from './schemas';
+import { campaignScope } from './scope';
+import { surveyColumns, writeSurveyCsv, writeSurveyXlsx } from './survey-export';
+
+const counts = { surveyed: z.number().int(), declined: z.number().int() };
+const coverageView = z.object({
+  target: z.number().int(),
+  surveyed: z.number().int(),
+  declined: z.number().int(),
+  flagged: z.number().int(),
+  urgentCases: z.number().int(),
+  byVillage: z.array(
+    z.object({
+      villageId: z.string().nullable(),
+      name: z.string().nullable(),
+      target: z.number().int(),
+      ...counts,
+    }),
+  ),
+  byVolunteer: z.array(z.object({ volunteerId: z.string(), ...counts })),
+  byDay: z.array(z.object({ day: z.string(), ...counts })),
+});
+const indicatorView = z.object({
+  count: z.number().int(),
+  of: z.number().int(),
+  share: z.number().nullable(),
+});
+const resultsView = z.object({
+  coverage: coverageView,
+  indicators: z.object({
+    withoutToilet: indicatorView,
+    withoutTenureDocument: indicatorView,
+    withVulnerableMember: indicatorView,
+    exposedToFloods: indicatorView,
+  }),
+});
+const householdView = z.object({
+  surveyId: z.string(),
+  villageId: z.string().nullable(),
+  headName: z.string().nullable(),
+  lat: z.number(),
+  lng: z.number(),
+  surveyedOn: z.string().nullable(),
+  duplicateOf: z.string().nullable(),
+  caseReference: z.string().nullable(),
+});
+
+/**
+ * Coverage and indicators (no personal data: every role within scope), the surveys' export and the
+ * households on the map (names and exact places: case staff, audited).
+ */
+export function resultRoutes(
+  router: Router,
+  context: StaffContext,
+  deps: StaffDeps & { flows: Record<string, Flow>; i18n: i18n },
+  campaigns: Campaigns,
+): void {
+  const { Survey } = campaignModels(deps.connection);
+  const scopeOf = (req: Request) => campaignScope(staffOf(req));
+  const completed = (campaignId: string) =>
+    Survey.find({ campaignId, status: 'completed' }).sort({ completedAt: 1 }).lean<SurveyDoc[]>();
+
+  apiRoute(
+    router,
+    context,
+    {
+      method: 'get',
+      path: '/api/campaigns/:id/results',
+      summary: 'Coverage (surveyed vs target by village, volunteer and day) and indicators of a campaign',
+      tags: ['campaigns'],
+      access: 'campaigns.read',
+      schemas: { params: campaignIdParams },
+      responses: {
+        200: { description: 'Coverage and indicators', schema: resultsView },
+        404: { description: 'Not found' },
+      },
+    },
+    async (req, res, { params }) => {
+      const campaign = await campaigns.load(params.id, scopeOf(req));
+      const surveys = await finishedSurveys(deps.connection, campaign._id);
+      res.json({ coverage: coverageOf(campaign, surveys), indicators: indicatorsOf(surveys) });
+    },
+  );
+
+  apiRoute(
+    router,
+    context,
+    {
+      method: 'get',
+      path: '/api/campaigns/:id/households',
+      summary: 'The households surveyed, at their shared location, for the map',
+      tags: ['campaigns'],
+      access: 'campaigns.readPersonal',
+      schemas: { params: campaignIdParams },
+      responses: { 200: { description: 'Households', schema: z.object({ items: z.array(householdView) }) } },
+    },
+    async (req, res, { params }) => {
+      const campaign = await campaigns.load(params.id, scopeOf(req));
+      const items = (await completed(campaign._id)).flatMap((s) => {
+        const place = s.answers.location as { lat?: unknown; lng?: unknown } | undefined;
+        if (typeof place?.lat !== 'number' || typeof place.lng !== 'number') return [];
+        return [
+          {
+            surveyId: s._id,
+            villageId: s.villageId,
+            headName: typeof s.answers.headName === 'string' ? s.answers.headName : null,
+            lat: place.lat,
+            lng: place.lng,
+            surveyedOn: s.surveyedOn ?? null,
+            duplicateOf: s.duplicateOf ?? null,
+            caseReference: s.caseReference ?? null,
+          },
+        ];
+      });
+      await context.audit.personalDataRead(req, { type: 'campaign', id: campaign._id }, [
+        'survey.headName',
+        'survey.location',
+      ]);
+      res.json({ items });
+    },
+  );
+
+  apiRoute(
+    router,
+    context,
+    {
+      method: 'get',
+      path: '/api/campaigns/:id/export',
+      summary: 'Every survey of a campaign as CSV or XLSX: one column per question, an HXL hashtag row',
+      tags: ['campaigns'],
+      access: 'campaigns.readPersonal',
+      schemas: {
+        params: campaignIdParams,
+        query: z.object({
+          format: z.enum(['csv', 'xlsx']).default('csv'),
+          lang: z.enum(['th', 'en', 'hmn']).default('th'),
+        }),
+      },
+      responses: {
+        200: { description: 'The surveys', contentType: 'text/csv' },
+        404: { description: 'Not found' },
+      },
+    },
+    async (req, res, { params, query }) => {
+      const campaign = await campaigns.load(params.id, scopeOf(req));
+      const flow = deps.flows[campaign.flowId];
+      if (!flow) throw new Error(`campaign ${campaign._id} names no flow the engine has`);
+      const surveys = await completed(campaign._id);
+      await context.audit.personalDataRead(req, { type: 'campaign', id: campaign._id }, ['surveys']);
+      const columns = surveyColumns(flow, campaign, deps.i18n.getFixedT(query.lang));
+      const name = `${campaign._id}-surveys.${query.format}`;
+      res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+      if (query.format === 'csv') {
+        res.type('text/csv; charset=utf-8');
+        await writeSurveyCsv(res, columns, surveys);
+      } else {
+        res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+        await writeSurveyXlsx(res, columns, surveys);
+      }
+    },
+  );
+}

@@ -1,0 +1,114 @@
+import type { Connection } from 'mongoose';
+import { campaignModels, type CampaignDoc, type SurveyDoc } from './model';
+
+export type Coverage = {
+  target: number;
+  /** Households surveyed (completed), flagged ones included: the volunteer went on, so judged it another. */
+  surveyed: number;
+  /** Visits where the household declined: counted, nothing kept. */
+  declined: number;
+  /** Surveys flagged as maybe the same household as an earlier one, for staff to review. */
+  flagged: number;
+  urgentCases: number;
+  byVillage: {
+    villageId: string | null;
+    name: string | null;
+    target: number;
+    surveyed: number;
+    declined: number;
+  }[];
+  byVolunteer: { volunteerId: string; surveyed: number; declined: number }[];
+  byDay: { day: string; surveyed: number; declined: number }[];
+};
+
+export type Indicator = { count: number; of: number; share: number | null };
+export type Indicators = {
+  withoutToilet: Indicator;
+  withoutTenureDocument: Indicator;
+  /** Among households that agreed to tell (sensitive data). */
+  withVulnerableMember: Indicator;
+  exposedToFloods: Indicator;
+};
+
+type Counted = Pick<
+  SurveyDoc,
+  '_id' | 'villageId' | 'status' | 'volunteerId' | 'surveyedOn' | 'duplicateOf' | 'caseReference' | 'answers'
+>;
+
+export async function finishedSurveys(connection: Connection, campaignId: string): Promise<Counted[]> {
+  return campaignModels(connection)
+    .Survey.find(
+      { campaignId, status: { $in: ['completed', 'declined'] } },
+      {
+        _id: 1,
+        villageId: 1,
+        status: 1,
+        volunteerId: 1,
+        surveyedOn: 1,
+        duplicateOf: 1,
+        caseReference: 1,
+        answers: 1,
+      },
+    )
+    .lean<Counted[]>();
+}
+
+function tally<K>(surveys: Counted[], key: (s: Counted) => K) {
+  const counts = new Map<K, { surveyed: number; declined: number }>();
+  for (const s of surveys) {
+    const entry = counts.get(key(s)) ?? { surveyed: 0, declined: 0 };
+    if (s.status === 'completed') entry.surveyed++;
+    else entry.declined++;
+    counts.set(key(s), entry);
+  }
+  return counts;
+}
+
+export function coverageOf(campaign: CampaignDoc, surveys: Counted[]): Coverage {
+  const completed = surveys.filter((s) => s.status === 'completed');
+  const villages = tally(surveys, (s) => s.villageId ?? null);
+  const zero = { surveyed: 0, declined: 0 };
+  return {
+    target: campaign.target,
+    surveyed: completed.length,
+    declined: surveys.length - completed.length,
+    flagged: completed.filter((s) => s.duplicateOf).length,
+    urgentCases: completed.filter((s) => s.caseReference).length,
+    byVillage:
+      campaign.villages.length > 0
+        ? campaign.villages.map((v) => ({
+            villageId: v.id,
+            name: v.name,
+            target: v.target,
+            ...(villages.get(v.id) ?? zero),
+          }))
+        : [{ villageId: null, name: null, target: campaign.target, ...(villages.get(null) ?? zero) }],
+    byVolunteer: [...tally(surveys, (s) => s.volunteerId)]
+      .map(([volunteerId, counts]) => ({ volunteerId, ...counts }))
+      .sort((a, b) => b.surveyed - a.surveyed || a.volunteerId.localeCompare(b.volunteerId)),
+    byDay: [...tally(surveys, (s) => s.surveyedOn ?? '')]
+      .map(([day, counts]) => ({ day, ...counts }))
+      .sort((a, b) => a.day.localeCompare(b.day)),
+  };
+}
+
+const indicator = (count: number, of: number): Indicator => ({
+  count,
+  of,
+  share: of === 0 ? null : Math.round((count / of) * 1000) / 1000,
+});
+const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+
+export function indicatorsOf(surveys: Counted[]): Indicators {
+  const answers = surveys.filter((s) => s.status === 'completed').map((s) => s.answers);
+  const told = answers.filter((a) => a.sensitiveConsent === true);
+  return {
+    withoutToilet: indicator(answers.filter((a) => a.toilet === 'none').length, answers.length),
+    withoutTenureDocument: indicator(answers.filter((a) => a.landDocument === 'none').length, answers.length),
+    withVulnerableMember: indicator(told.filter((a) => list(a.vulnerable).length > 0).length, told.length),
+    exposedToFloods: indicator(
+      answers.filter((a) => list(a.exposure).includes('flood')).length,
+      answers.length,
+    ),
+  };
+}
