@@ -4,6 +4,7 @@ import type { OutgoingBatch, Sender } from '../line/sender';
 import { orderInChat, type SettleClock } from './event-order';
 import type { AckGate } from './ack-first';
 import { chatStore, type ChatRecord } from './chat-store';
+import { groupCommit } from '../db/group-commit';
 import type { IngestionModels, QueuedEventDoc } from './models';
 import type { Apology, EventHandler, HandlerContext, HandlerResult } from './event-handler';
 import type { LineEvent } from './line-event';
@@ -66,6 +67,11 @@ export function createProcessor(deps: ProcessorDeps) {
   const replyTokenLifetimeMs = deps.replyTokenLifetimeMs ?? 50_000;
 
   const store = chatStore(models);
+  /** Queue entries of every chat finished meanwhile leave in one command (see groupCommit). */
+  const unqueue = groupCommit(async (ids: string[]) => {
+    await models.QueuedEvent.collection.deleteMany({ _id: { $in: ids } } as never);
+    return ids;
+  });
   const active = new Map<string, Promise<void>>();
   /** When this instance's lease on a chat ends, as last written. */
   const heldUntil = new Map<string, number>();
@@ -216,8 +222,12 @@ export function createProcessor(deps: ProcessorDeps) {
       const burst = await applyBurst(chatKey, chat, events);
       if (burst.applied.length > 0) {
         await deps.gate?.clear(GIVE_WAY_MS);
-        // Sent before the commit: a crash re-applies the events, and their stored batches are not sent again.
-        await sender.sendAll(burst.outbox);
+        // Sent before the commit: a crash re-applies the events, and their stored batches are not sent
+        // again. Only a first try may reply before storing (see sendAll); the lease is young here, so no
+        // other instance can be applying these events.
+        await sender.sendAll(burst.outbox, {
+          firstTry: burst.applied.every(({ context }) => context.attempt === 1) && (await keepLease(chatKey)),
+        });
         released = await store.commit(chatKey, instanceId, {
           rev: chat.rev + 1,
           state: burst.state,
@@ -383,7 +393,7 @@ export function createProcessor(deps: ProcessorDeps) {
         { _id: { $in: ids } },
         { $set: { payload: '{}' }, $unset: { userId: '', replyToken: '' } },
       );
-    await models.QueuedEvent.deleteMany({ _id: { $in: ids } });
+    await unqueue(ids);
   }
 
   /**

@@ -4,6 +4,7 @@ import type { LineModels, OutboundChunk, OutboundMessageDoc } from './models';
 import type { Logger } from '../logger';
 import { classifyLineError, type LineApi } from './line-api';
 import { duplicateIndexes, isDuplicateKey } from '../db/models';
+import { groupCommit } from '../db/group-commit';
 
 /** LINE takes at most 5 message objects per call. */
 export const MESSAGES_PER_CALL = 5;
@@ -148,34 +149,52 @@ export function createSender(deps: SenderDeps) {
   }
 
   /**
-   * `send` for the messages of a burst of events, in order: all stored in one write before any call
-   * (a crash cannot make a reply token be used twice), their outcomes in one write after. A batch
-   * stored before (an event applied again after a crash) goes the ordinary way.
+   * `send` for the messages of a burst of events, in order. On an event's first try, a batch that one
+   * reply can carry is replied first and stored with its outcome after (one write for the burst): a
+   * crash before that write is a crash after a reply, which the record-first way could not tell from
+   * one before it either (both fall back to a push). From the first batch that needs more (no fresh
+   * token, more than one call, a failed reply) on, and on every retried event, batches are stored,
+   * claimed, before any call, so a push keeps its retry key and a token is never used twice.
    */
-  async function sendAll(batches: OutgoingBatch[]): Promise<void> {
+  async function sendAll(
+    batches: OutgoingBatch[],
+    { firstTry = false }: { firstTry?: boolean } = {},
+  ): Promise<void> {
     if (batches.length === 0) return;
     const at = now();
     const records = batches.map((batch) => claimedRecordOf(batch, at));
-    let storedBefore = new Set<number>();
-    try {
-      await models.OutboundMessage.collection.insertMany(records.map(({ claimed }) => claimed) as never, {
-        ordered: false,
-      });
-    } catch (error) {
-      const refused = duplicateIndexes(error, records.length);
-      if (!refused) throw error;
-      storedBefore = refused;
-    }
+    const replied: Outcome[] = [];
+    let replyFailed = false;
+    if (firstTry)
+      for (const { claimed, fresh } of records) {
+        if (!fresh || claimed.chunks.length !== 1) break;
+        const [chunk] = claimed.chunks as [OutboundChunk];
+        const answer = await tryReply(claimed.replyToken!, claimed.messages);
+        if (!answer.ok) {
+          chunk.lastError = answer.error;
+          replyFailed = true;
+          break;
+        }
+        markSent(chunk, 'reply', answer.requestId);
+        replied.push(outcomeOf(claimed, claimed.chunks, undefined));
+      }
+    const stored = records.map(({ claimed }, index) =>
+      index < replied.length ? { ...claimed, ...replied[index]!.update.$set } : claimed,
+    );
+    const refused = await store(stored);
+    for (const outcome of replied) report(outcome);
     const outcomes: Outcome[] = [];
     for (const [index, { claimed, fresh }] of records.entries()) {
-      if (storedBefore.has(index)) {
+      if (index < replied.length) continue;
+      if (refused[index]) {
         await deliver(claimed._id);
         continue;
       }
       if (claimed.status === 'sent') continue;
       delivering.add(claimed._id);
       try {
-        outcomes.push(await attempt(claimed, fresh));
+        // A reply that failed above is not tried again: its token may be spent.
+        outcomes.push(await attempt(claimed, fresh && !(replyFailed && index === replied.length)));
       } finally {
         delivering.delete(claimed._id);
       }
@@ -187,6 +206,21 @@ export function createSender(deps: SenderDeps) {
     );
     for (const outcome of outcomes) report(outcome);
   }
+
+  /**
+   * Stores records of every chat's burst sent meanwhile in one insert (see groupCommit); says, per
+   * record, whether it was stored before (an event applied again).
+   */
+  const store = groupCommit(async (docs: object[]): Promise<boolean[]> => {
+    try {
+      await models.OutboundMessage.collection.insertMany(docs as never, { ordered: false });
+      return docs.map(() => false);
+    } catch (error) {
+      const refused = duplicateIndexes(error, docs.length);
+      if (!refused) throw error;
+      return docs.map((_, index) => refused.has(index));
+    }
+  });
 
   /** Batches this process is delivering: its own claim does not let it deliver one twice at once. */
   const delivering = new Set<string>();
@@ -252,7 +286,6 @@ export function createSender(deps: SenderDeps) {
     doc: Attemptable & { _id: string; chunks: OutboundChunk[] },
     reply: boolean,
   ): Promise<Outcome> {
-    const id = doc._id;
     // Looked up only before a push: a reply answers someone who just wrote to us.
     let unfollowed: boolean | undefined;
     const hasUnfollowed = async () =>
@@ -294,6 +327,15 @@ export function createSender(deps: SenderDeps) {
       }
     }
 
+    return outcomeOf(doc, chunks, retryAt);
+  }
+
+  /** The write that stores what an attempt did to a batch: status, chunks, the claim given back. */
+  function outcomeOf(
+    doc: Pick<Attemptable, 'purpose' | 'forgetContent' | 'messages'> & { _id: string },
+    chunks: OutboundChunk[],
+    retryAt: Date | undefined,
+  ): Outcome {
     const pending = chunks.some((chunk) => chunk.status === 'pending');
     const failed = chunks.some((chunk) => chunk.status === 'failed');
     const allSkipped = chunks.every((chunk) => chunk.status === 'skipped');
@@ -301,7 +343,7 @@ export function createSender(deps: SenderDeps) {
     return {
       status,
       purpose: doc.purpose,
-      filter: { _id: id, claimOwner: deps.instanceId },
+      filter: { _id: doc._id, claimOwner: deps.instanceId },
       update: {
         $set: {
           chunks,

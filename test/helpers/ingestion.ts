@@ -38,8 +38,11 @@ export async function startInstance(options: {
     Pick<ProcessorDeps, 'leaseMs' | 'maxAttempts' | 'pollMs' | 'apology' | 'replyTokenLifetimeMs'>
   >;
   lineTimeoutMs?: number;
+  monitorCommands?: boolean;
 }): Promise<Instance> {
-  const database = await connectDatabase(options.uri, options.dbName);
+  const database = await connectDatabase(options.uri, options.dbName, {
+    monitorCommands: options.monitorCommands ?? false,
+  });
   const models = ingestionModels(database.connection);
   await database.ensureIndexes();
   const api = createLineApi({

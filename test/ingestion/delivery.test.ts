@@ -147,6 +147,77 @@ describe('processing and delivery', () => {
     expect(sent?.retryKey).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('replies first and stores the answer once, with its outcome; a failed reply falls back to a push in order', async () => {
+    const instance = await start({ dbName: uniqueDbName('replyfirst') });
+    const userId = newUserId();
+    const [first, second] = [emulator.issueReplyToken(userId), emulator.issueReplyToken(userId)];
+    emulator.injectFault({ method: 'POST', path: '/v2/bot/message/reply', status: 500 });
+    const now = Date.now();
+    const events = [
+      buildEvent.text({ userId, text: 'one', replyToken: first, timestamp: now }),
+      buildEvent.text({ userId, text: 'two', replyToken: second, timestamp: now + 1 }),
+    ];
+    await postWebhook(instance.webhookUrl, TEST_SECRET, events);
+    const sent = await emulator.waitForMessages({ userId, count: 2 });
+    // The first reply failed (its token may be spent): pushed with a retry key, before the second reply.
+    expect(sent).toMatchObject([
+      { via: 'push', message: { text: 'echo:one' } },
+      { via: 'reply', message: { text: 'echo:two' } },
+    ]);
+    const stored = await eventually(
+      () => instance.models.OutboundMessage.find({ to: userId }).sort({ _id: 1 }).lean(),
+      (docs) => docs.length === 2 && docs.every((doc) => doc.status === 'sent'),
+    );
+    expect(stored.map((doc) => doc.chunks[0]?.via).sort()).toEqual(['push', 'reply']);
+    expect(stored.every((doc) => !doc.claimOwner)).toBe(true);
+
+    // A lone event with a fresh token: replied, then stored once as sent.
+    const third = emulator.issueReplyToken(userId);
+    await postWebhook(instance.webhookUrl, TEST_SECRET, [
+      buildEvent.text({ userId, text: 'three', replyToken: third }),
+    ]);
+    await emulator.waitForMessages({ userId, count: 3 });
+    const answer = await eventually(
+      () => instance.models.OutboundMessage.findOne({ to: userId, 'messages.text': 'echo:three' }).lean(),
+      Boolean,
+    );
+    expect(answer).toMatchObject({ status: 'sent', replyAttempted: true, attempts: 1 });
+    expect(answer?.chunks).toMatchObject([{ status: 'sent', via: 'reply' }]);
+  });
+
+  it('answers an event of a known chat in seven database commands, its reply stored once after the call', async () => {
+    const instance = await start({
+      dbName: uniqueDbName('commands'),
+      monitorCommands: true,
+      processor: { pollMs: 600_000 },
+    });
+    const userId = newUserId();
+    let answers = 0;
+    const say = async (text: string) => {
+      const event = buildEvent.text({ userId, text, replyToken: emulator.issueReplyToken(userId) });
+      await postWebhook(instance.webhookUrl, TEST_SECRET, [event]);
+      // Waiting without a query of our own: every command counted is the event path's.
+      await emulator.waitForMessages({ userId, count: ++answers });
+      await instance.processor.idle();
+    };
+    await say('first');
+    const before = instance.database.commandCounts();
+    await say('second');
+    const after = instance.database.commandCounts();
+    const used: Record<string, number> = {};
+    for (const [name, n] of Object.entries(after))
+      if (n > (before[name] ?? 0)) used[name] = n - (before[name] ?? 0);
+    expect(used).toEqual({
+      'insert event_queue': 1,
+      'insert inbound_events': 1,
+      'find event_queue': 1,
+      'findAndModify chats': 1,
+      'insert outbound_messages': 1,
+      'update chats': 1,
+      'delete event_queue': 1,
+    });
+  });
+
   it('never replies twice with one token: a batch stored just before its instance died is pushed', async () => {
     const instance = await start({ dbName: uniqueDbName('crashedsend') });
     const userId = newUserId();
