@@ -109,8 +109,8 @@ export function createBotHandler(deps: BotDeps): EventHandler {
     const extra: messagingApi.Message[] = [];
     if (intent.kind === 'follow') {
       const profile = await deps.api.call(({ client }) => client.getProfile(userId)).catch(() => undefined);
-      await deps.models.LineUser.updateOne(
-        { _id: userId },
+      await deps.models.LineUser.collection.updateOne(
+        { _id: userId } as never,
         {
           $set: {
             followed: true,

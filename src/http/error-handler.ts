@@ -43,8 +43,31 @@ export function errorHandler(reportError: ErrorSink): ErrorRequestHandler {
       return;
     }
     reportError(err, { requestId: req.id, method: req.method, path: loggedPath(req.path) });
+    if (databaseUnreachable(err)) {
+      // A passing outage, not a fault of the request: LINE redelivers, people and pages try again.
+      res
+        .status(503)
+        .set('Retry-After', String(RETRY_AFTER_SECONDS))
+        .json({
+          error: { code: 'unavailable', message: 'The service is briefly unavailable.', requestId: req.id },
+        });
+      return;
+    }
     res
       .status(500)
       .json({ error: { code: 'internal', message: 'Something went wrong on our side.', requestId: req.id } });
   };
+}
+
+const RETRY_AFTER_SECONDS = 5;
+
+/** The driver's errors for a database it cannot reach (stopped, restarting, no primary yet). */
+const UNREACHABLE =
+  /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|NotPrimary|PoolCleared)Error$/;
+
+/** Also when wrapped: a bulk write that met a dead connection carries the network error inside. */
+function databaseUnreachable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const inner = (err as { errorResponse?: unknown }).errorResponse;
+  return UNREACHABLE.test(err.name) || (inner instanceof Error && UNREACHABLE.test(inner.name));
 }
