@@ -7,7 +7,7 @@
 export function groupCommit<T, R>(
   write: (items: T[]) => Promise<R[]>,
   { maxBatch = 500 }: { maxBatch?: number } = {},
-): (items: T[]) => Promise<R[]> {
+): ((items: T[]) => Promise<R[]>) & { queued: () => number } {
   type Waiting = { items: T[]; resolve: (results: R[]) => void; reject: (error: unknown) => void };
   const queue: Waiting[] = [];
   let writing = false;
@@ -39,11 +39,14 @@ export function groupCommit<T, R>(
     }
   }
 
-  return (items) => {
+  const submit = (items: T[]): Promise<R[]> => {
     if (items.length === 0) return Promise.resolve([]);
     return new Promise<R[]>((resolve, reject) => {
       queue.push({ items, resolve, reject });
       if (!writing) void drain();
     });
   };
+  /** How many items wait for the next write (those in the write in flight not counted). */
+  const queued = () => queue.reduce((sum, waiting) => sum + waiting.items.length, 0);
+  return Object.assign(submit, { queued });
 }

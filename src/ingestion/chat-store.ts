@@ -1,5 +1,7 @@
 import type { IngestionModels } from './models';
+import type { AnyBulkWriteOperation } from 'mongodb';
 import { isDuplicateKey } from '../db/models';
+import { groupCommit } from '../db/group-commit';
 
 /**
  * The chat document as the event path reads and writes it: state, revision, the ids of recently
@@ -31,6 +33,11 @@ const APPLIED_IDS_KEPT = 100;
 
 export function chatStore(models: IngestionModels) {
   const chats = models.Chat.collection as unknown as import('mongodb').Collection<ChatDocument>;
+  const commits = groupCommit(async (ops: AnyBulkWriteOperation<ChatDocument>[]): Promise<boolean[]> => {
+    const result = await chats.bulkWrite(ops, { ordered: false });
+    const all = result.matchedCount === ops.length;
+    return ops.map(() => all);
+  });
 
   return {
     /**
@@ -71,9 +78,12 @@ export function chatStore(models: IngestionModels) {
 
     /**
      * Writes what a burst of events did, and gives the lease back, in one command, only while the
-     * lease is ours: a holder that lost it (stalled past its end) changes nothing.
+     * lease is ours: a holder that lost it (stalled past its end) changes nothing. The commits of
+     * chats finished meanwhile share one command (group commit); the database tells only how many
+     * matched, so when one of them lost its lease all say false: their queue entries stay and are
+     * cleared by a later pass that finds them applied (appliedEventIds). Rare, and never wrong.
      */
-    async commit(
+    commit(
       chatKey: string,
       owner: string,
       change: {
@@ -84,21 +94,24 @@ export function chatStore(models: IngestionModels) {
         now: Date;
       },
     ): Promise<boolean> {
-      const result = await chats.updateOne(
-        { _id: chatKey, leaseOwner: owner },
+      return commits([
         {
-          $set: {
-            rev: change.rev,
-            state: change.state,
-            appliedEventIds: change.appliedEventIds.slice(-APPLIED_IDS_KEPT),
-            ...(change.wakeAt !== undefined ? { wakeAt: change.wakeAt } : {}),
-            updatedAt: change.now,
+          updateOne: {
+            filter: { _id: chatKey, leaseOwner: owner },
+            update: {
+              $set: {
+                rev: change.rev,
+                state: change.state,
+                appliedEventIds: change.appliedEventIds.slice(-APPLIED_IDS_KEPT),
+                ...(change.wakeAt !== undefined ? { wakeAt: change.wakeAt } : {}),
+                updatedAt: change.now,
+              },
+              // The outbox of an earlier version is sent before commit now: nothing to keep on the chat.
+              $unset: { leaseOwner: '', leaseUntil: '', outbox: '' },
+            },
           },
-          // The outbox of an earlier version is sent before commit now: nothing to keep on the chat.
-          $unset: { leaseOwner: '', leaseUntil: '', outbox: '' },
         },
-      );
-      return result.matchedCount === 1;
+      ]).then(([matched]) => matched!);
     },
 
     /** Gives the lease back without a change (nothing was applied). */

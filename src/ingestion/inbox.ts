@@ -1,4 +1,5 @@
 import { duplicateIndexes } from '../db/models';
+import { groupCommit } from '../db/group-commit';
 import type { IngestionModels } from './models';
 import type { SettleClock } from './event-order';
 import { chatKeyOf, eventIdOf, type LineEvent } from './line-event';
@@ -116,58 +117,22 @@ export function createEventAcceptor(
     settle,
   }: { maxBatch?: number; maxWaiting?: number; settle?: SettleClock } = {},
 ) {
-  type Waiting = {
-    events: NewEvent[];
-    resolve: (outcomes: Outcome[]) => void;
-    reject: (error: unknown) => void;
-  };
-  const queue: Waiting[] = [];
-  let writing = false;
-
-  async function writeAll(): Promise<void> {
-    writing = true;
-    try {
-      while (queue.length > 0) {
-        const batch: Waiting[] = [];
-        let size = 0;
-        while (queue.length > 0 && (batch.length === 0 || size + queue[0]!.events.length <= maxBatch)) {
-          const next = queue.shift()!;
-          batch.push(next);
-          size += next.events.length;
-        }
-        try {
-          const outcomes = await storeEvents(
-            models,
-            batch.flatMap((waiting) => waiting.events),
-            now(),
-          );
-          const storedAt = Date.now();
-          for (const waiting of batch)
-            for (const event of waiting.events)
-              if (!event.redelivered) settle?.observe(event.timestamp, storedAt);
-          let offset = 0;
-          for (const waiting of batch) {
-            waiting.resolve(outcomes.slice(offset, offset + waiting.events.length));
-            offset += waiting.events.length;
-          }
-        } catch (error) {
-          for (const waiting of batch) waiting.reject(error);
-        }
-      }
-    } finally {
-      writing = false;
-    }
-  }
+  const store = groupCommit(
+    async (events: NewEvent[]) => {
+      const outcomes = await storeEvents(models, events, now());
+      const storedAt = Date.now();
+      for (const event of events) if (!event.redelivered) settle?.observe(event.timestamp, storedAt);
+      return outcomes;
+    },
+    { maxBatch },
+  );
 
   return async function accept(lineEvents: LineEvent[]): Promise<AcceptResult | 'overloaded'> {
     const events = lineEvents.map(newEventOf);
     if (events.length === 0) return { accepted: 0, duplicates: 0, chatKeys: [] };
     // While the database stalls, requests would pile up here; LINE's redelivery brings them back.
-    if (queue.reduce((sum, waiting) => sum + waiting.events.length, 0) >= maxWaiting) return 'overloaded';
-    const outcomes = await new Promise<Outcome[]>((resolve, reject) => {
-      queue.push({ events, resolve, reject });
-      if (!writing) void writeAll();
-    });
+    if (store.queued() >= maxWaiting) return 'overloaded';
+    const outcomes = await store(events);
     const accepted = events.filter((_, index) => outcomes[index] === 'accepted');
     return {
       accepted: accepted.length,
