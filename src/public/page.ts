@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
-import { mapOutline } from './map-outline';
+import { escapeHtml } from './html';
+import { renderMap } from './page-map';
 import type { Figure, ProvinceFigures, PublicFigures } from './schemas';
 
 /**
@@ -38,14 +39,7 @@ export type PageContext = {
   demo: boolean;
 };
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+export { escapeHtml };
 
 /** Intl has no Hmong data: Hmong pages format numbers and dates as Thai does (th-TH), digits only. */
 const intlLocale = (language: PublicLanguage) => (language === 'en' ? 'en-GB' : 'th-TH');
@@ -117,38 +111,14 @@ function keyFigures(r: Render): string {
 }
 
 function map(r: Render): string {
-  const outline = mapOutline();
-  const byCode = new Map(r.figures.provinces.filter((p) => p.code).map((p) => [p.code!, p]));
-  const max = Math.max(1, ...r.figures.provinces.map((p) => p.needs.value ?? 0));
-  const fill = (p: ProvinceFigures | undefined) => {
-    if (!p || p.needs.value === 0) return 'none';
-    if (p.needs.value === null) return 'hidden';
-    return `level${Math.min(4, Math.ceil((p.needs.value / max) * 4))}`;
-  };
-  const shapes = outline.provinces
-    .map((shape) => {
-      const p = byCode.get(shape.code);
-      const title = p
-        ? `${r.name(p, 'areas.unknownProvince')}: ${stripTags(r.figure(p.needs))}`
-        : shape.nameEn;
-      return `<path class="${fill(p)}" d="${shape.path}"><title>${title}</title></path>`;
-    })
-    .join('');
-  const labels = outline.provinces
-    .flatMap((shape) => {
-      const p = byCode.get(shape.code);
-      if (!p || p.needs.value === 0) return [];
-      const label = p.needs.value === null ? `<${r.threshold}` : r.format.number(p.needs.value);
-      const [x, y] = shape.centre;
-      return [
-        `<g class="count" data-province="${shape.code}"><circle cx="${x}" cy="${y}" r="${label.length > 2 ? 11 : 9}"/><text x="${x}" y="${y}" dy="0.35em">${escapeHtml(label)}</text></g>`,
-      ];
-    })
-    .join('');
-  return `<section aria-labelledby="map-title"><h2 id="map-title">${text(r, 'map.title')}</h2>
-<figure class="map"><svg viewBox="0 0 ${outline.width} ${outline.height}" role="img" aria-labelledby="map-caption">${shapes}${labels}</svg>
-<figcaption id="map-caption">${text(r, 'map.caption')}
-<span class="legend"><i class="none"></i>${text(r, 'map.none')} <i class="hidden"></i>${text(r, 'map.small', { threshold: r.threshold })} <i class="level1"></i>… <i class="level4"></i>${escapeHtml(r.format.number(max))}</span></figcaption></figure></section>`;
+  return renderMap({
+    figures: r.figures,
+    threshold: r.threshold,
+    text: (key, options) => text(r, key, options),
+    number: r.format.number,
+    name: r.name,
+    figureText: (f) => stripTags(r.figure(f)),
+  });
 }
 
 const stripTags = (html: string) => html.replace(/<[^>]*>/g, '');
