@@ -54,17 +54,15 @@ export function focusBox(points: [x: number, y: number][], width: number, height
   };
 }
 
-function districtView(w: MapWords, points: MapPoint[], shapes: (box: Box) => string): string {
+/** `grow`: circles larger than on the country map, for a small zoomed map. */
+type View = { box: Box; attributes: string; max: number; grow?: number };
+
+function districtView(w: MapWords, points: MapPoint[], shapes: (box: Box) => string, view: View): string {
   const outline = mapOutline();
+  const { box, max } = view;
   const placed = points.map((point) => ({ point, at: outline.project(point.lat, point.lng) }));
-  const box = focusBox(
-    placed.map(({ at }) => at),
-    outline.width,
-    outline.height,
-  );
-  const scale = box.width / outline.width;
+  const scale = (box.width / outline.width) * (view.grow ?? 1);
   const size = (n: number) => Math.round(n * scale * 100) / 100;
-  const max = Math.max(1, ...points.map((p) => p.needs));
   const circles = placed
     .map(({ point, at: [x, y] }) => {
       const label = w.number(point.needs);
@@ -84,7 +82,7 @@ function districtView(w: MapWords, points: MapPoint[], shapes: (box: Box) => str
       return `<g class="point rest" data-province-rest="${point.provinceCode}"><title>${w.name(point, 'areas.unknownProvince')}: ${parts.join('; ')}</title>${circle}</g>`;
     })
     .join('');
-  return `<svg class="districts" viewBox="${box.x} ${box.y} ${box.width} ${box.height}" role="img" aria-labelledby="map-caption-districts">${shapes(box)}<g class="layer" font-size="${size(8)}">${circles}</g></svg>`;
+  return `<svg ${view.attributes} viewBox="${box.x} ${box.y} ${box.width} ${box.height}" role="img">${shapes(box)}<g class="layer" font-size="${size(8)}">${circles}</g></svg>`;
 }
 
 function provinceLayer(w: MapWords, byCode: Map<string, ProvinceFigures>): string {
@@ -101,7 +99,7 @@ function provinceLayer(w: MapWords, byCode: Map<string, ProvinceFigures>): strin
     .join('');
 }
 
-export function renderMap(w: MapWords): string {
+function mapParts(w: MapWords) {
   const outline = mapOutline();
   const provinces = w.figures.provinces;
   const byCode = new Map(provinces.filter((p) => p.code).map((p) => [p.code!, p]));
@@ -124,13 +122,54 @@ export function renderMap(w: MapWords): string {
         return `<path class="${fill(p)}" d="${shape.path}"><title>${title}</title></path>`;
       })
       .join('');
-  const whole = { x: 0, y: 0, width: outline.width, height: outline.height };
   const points = mapPoints(w.figures, publicCentres());
+  return { outline, byCode, max, shapes, points, pointMax: Math.max(1, ...points.map((p) => p.needs)) };
+}
+
+export function renderMap(w: MapWords): string {
+  const { outline, byCode, max, shapes, points, pointMax } = mapParts(w);
+  const focus = focusBox(
+    points.map((point) => outline.project(point.lat, point.lng)),
+    outline.width,
+    outline.height,
+  );
+  const districts = districtView(w, points, shapes, {
+    box: focus,
+    max: pointMax,
+    attributes: 'class="districts" aria-labelledby="map-caption-districts"',
+  });
+  const whole = { x: 0, y: 0, width: outline.width, height: outline.height };
   const shading = `<span class="legend"><i class="none"></i>${w.text('map.none')} <i class="hidden"></i>${w.text('map.small', { threshold: w.threshold })} <i class="level1"></i>… <i class="level4"></i>${escapeHtml(w.number(max))}</span>`;
   return `<section aria-labelledby="map-title" class="map-section"><h2 id="map-title">${w.text('map.title')}</h2>
 <input type="radio" name="map-view" id="map-view-districts" class="map-view" checked><label for="map-view-districts" class="map-view">${w.text('map.byDistrict')}</label><input type="radio" name="map-view" id="map-view-provinces" class="map-view"><label for="map-view-provinces" class="map-view">${w.text('map.byProvince')}</label>
-<figure class="map">${districtView(w, points, shapes)}<svg class="provinces" viewBox="0 0 ${outline.width} ${outline.height}" role="img" aria-labelledby="map-caption-provinces">${shapes(whole)}<g class="layer">${provinceLayer(w, byCode)}</g></svg>
+<figure class="map">${districts}<svg class="provinces" viewBox="0 0 ${outline.width} ${outline.height}" role="img" aria-labelledby="map-caption-provinces">${shapes(whole)}<g class="layer">${provinceLayer(w, byCode)}</g></svg>
 <figcaption><span class="caption districts" id="map-caption-districts">${w.text('map.districtCaption')}</span><span class="caption provinces" id="map-caption-provinces">${w.text('map.caption')}</span>
 <span class="legend districts"><i class="dot district"></i>${w.text('map.districtDot')} <i class="dot rest"></i>${w.text('map.restDot', { threshold: w.threshold })}</span>${shading}
 <span class="credit">${w.text('map.credit', { credit: DISTRICT_CENTRE_CREDIT })}</span></figcaption></figure></section>`;
+}
+
+/**
+ * One province's districts, zoomed on the province, for its details under the table: where the
+ * country map's circles crowd, these stand apart. Same points, same sizes as the country map.
+ */
+export function renderProvinceMap(w: MapWords, provinceCode: string, label: string): string {
+  const { outline, shapes, points, pointMax } = mapParts(w);
+  const shape = outline.provinces.find((p) => p.code === provinceCode);
+  const own = points.filter((p) => p.provinceCode === provinceCode);
+  if (!shape || own.length === 0) return '';
+  const [x0, y0, x1, y1] = shape.box;
+  const side = Math.max(x1 - x0, y1 - y0, 40) + 16;
+  const box = {
+    x: Math.round(((x0 + x1 - side) / 2) * 10) / 10,
+    y: Math.round(((y0 + y1 - side) / 2) * 10) / 10,
+    width: side,
+    height: side,
+  };
+  const svg = districtView(w, own, shapes, {
+    box,
+    max: pointMax,
+    grow: 1.5,
+    attributes: `class="province-map" aria-label="${label}" data-province-map="${provinceCode}"`,
+  });
+  return `<figure class="map province">${svg}</figure>`;
 }

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { escapeHtml } from './html';
-import { renderMap } from './page-map';
+import { renderMap, renderProvinceMap, type MapWords } from './page-map';
 import type { Figure, ProvinceFigures, PublicFigures } from './schemas';
 
 /**
@@ -38,8 +38,6 @@ export type PageContext = {
   /** The database holds generated demo data. */
   demo: boolean;
 };
-
-export { escapeHtml };
 
 /** Intl has no Hmong data: Hmong pages format numbers and dates as Thai does (th-TH), digits only. */
 const intlLocale = (language: PublicLanguage) => (language === 'en' ? 'en-GB' : 'th-TH');
@@ -110,15 +108,15 @@ function keyFigures(r: Render): string {
     .join('')}</dl></section>`;
 }
 
-function map(r: Render): string {
-  return renderMap({
+function mapWords(r: Render): MapWords {
+  return {
     figures: r.figures,
     threshold: r.threshold,
     text: (key, options) => text(r, key, options),
     number: r.format.number,
     name: r.name,
     figureText: (f) => stripTags(r.figure(f)),
-  });
+  };
 }
 
 const stripTags = (html: string) => html.replace(/<[^>]*>/g, '');
@@ -164,6 +162,7 @@ function areas(r: Render): string {
 <table class="figures">${tableHead(r, text(r, 'areas.district'))}<tbody>${p.districts
         .map((d) => areaRow(r, r.name(d, 'areas.unknownDistrict'), d, ` data-district="${d.code ?? ''}"`))
         .join('')}${remainderRow(r, text(r, 'areas.otherDistricts'), p.otherDistricts)}</tbody></table>
+${p.code ? renderProvinceMap(mapWords(r), p.code, text(r, 'map.provinceMap', { province: (r.context.language === 'th' ? p.nameTh : p.nameEn) ?? p.code })) : ''}
 <h4>${text(r, 'categories.title')}</h4>${bars(
         r,
         p.categories
@@ -276,7 +275,7 @@ export function renderPublicPage(context: PageContext, origin: string): string {
 <main>${context.demo ? `<p class="demo" data-testid="demo-banner">${text(r, 'demo')}</p>` : ''}
 <p class="note" data-testid="as-of">${text(r, 'asOf', { date: r.format.day(context.figures.asOf) })}</p>
 <p class="note privacy" data-testid="privacy">${text(r, 'privacy', { threshold: r.threshold })}</p>
-${empty ? `<p class="empty">${text(r, 'empty')}</p>` : `${keyFigures(r)}${map(r)}${areas(r)}${categories(r)}${months(r)}`}
+${empty ? `<p class="empty">${text(r, 'empty')}</p>` : `${keyFigures(r)}${renderMap(mapWords(r))}${areas(r)}${categories(r)}${months(r)}`}
 ${stories(r)}${howToReport(r)}${openData(r, origin)}</main>`;
   return documentShell(r, `${text(r, 'brand')} · ${text(r, 'title')}`, body, 'public');
 }

@@ -101,6 +101,17 @@ describeWithBrowser('the public page in a browser', () => {
       await page.getByText('อำเภอ ประเภทความต้องการ และรายเดือน').click();
       const wangPong = page.locator('tr[data-district]', { hasText: 'วังโป่ง' });
       expect(await wangPong.locator('td').first().textContent()).toBe('น้อยกว่า 5');
+      // The province's own map, zoomed: the same circles, none for Wang Pong or Chon Daen.
+      const provinceMap = page.locator('svg[data-province-map="67"]');
+      await provinceMap.waitFor();
+      expect(
+        await provinceMap
+          .locator('g.point')
+          .evaluateAll((gs) =>
+            gs.map((g) => g.getAttribute('data-district') ?? g.getAttribute('data-province-rest')),
+          ),
+      ).toEqual(['6711', '6704', '67']);
+      await provinceMap.screenshot({ path: path.join(ARTIFACTS, `map-province-67-th-${size}.png`) });
       // Nothing wider than the screen.
       expect(
         await page.evaluate(
