@@ -109,12 +109,16 @@ function mapParts(w: MapWords) {
     if (p.needs.value === null) return 'hidden';
     return `level${Math.min(4, Math.ceil((p.needs.value / max) * 4))}`;
   };
-  /** The provinces, shaded, that show in a part of the map. */
-  const shapes = (box: Box) =>
+  /** The provinces, shaded, that show in a part of the map (or only one: the page stays light). */
+  const shapes = (box: Box, only?: string) =>
     outline.provinces
       .filter(
-        ({ box: [x0, y0, x1, y1] }) =>
-          x1 >= box.x && x0 <= box.x + box.width && y1 >= box.y && y0 <= box.y + box.height,
+        ({ code, box: [x0, y0, x1, y1] }) =>
+          (only === undefined || code === only) &&
+          x1 >= box.x &&
+          x0 <= box.x + box.width &&
+          y1 >= box.y &&
+          y0 <= box.y + box.height,
       )
       .map((shape) => {
         const p = byCode.get(shape.code);
@@ -150,7 +154,8 @@ export function renderMap(w: MapWords): string {
 
 /**
  * One province's districts, zoomed on the province, for its details under the table: where the
- * country map's circles crowd, these stand apart. Same points, same sizes as the country map.
+ * country map's circles crowd, these stand apart. Same points as the country map; only the province's
+ * own outline, so each costs the page a kilobyte or two.
  */
 export function renderProvinceMap(w: MapWords, provinceCode: string, label: string): string {
   const { outline, shapes, points, pointMax } = mapParts(w);
@@ -165,7 +170,7 @@ export function renderProvinceMap(w: MapWords, provinceCode: string, label: stri
     width: side,
     height: side,
   };
-  const svg = districtView(w, own, shapes, {
+  const svg = districtView(w, own, (at) => shapes(at, provinceCode), {
     box,
     max: pointMax,
     grow: 1.5,
