@@ -4,6 +4,7 @@ import type { i18n } from 'i18next';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { loadAddressDirectory } from '../geo/address-directory';
+import { DISTRICT_CENTRE_CREDIT } from '../geo/district-centres';
 import type { ApiRegistry } from '../http/openapi';
 import { publicFigures, type PlaceName } from './aggregates';
 import { readPublicRows } from './case-rows';
@@ -168,8 +169,7 @@ export function publicRouter(deps: PublicRouterDeps): Router {
   deps.api.add({
     method: 'get',
     path: '/public/data/figures.csv',
-    summary:
-      "Open data: the public figures as one table (country, provinces, districts, kinds of need, months), with an HXL hashtag row, DOPA codes and the points of the public map (#geo+lat, #geo+lon: a shown district's seat town, a province's centre; never a home). Hidden figures are empty, with the reason in the last column. Header in the language asked (th, en, hmn).",
+    summary: `Open data: the public figures as one table (country, provinces, districts, kinds of need, months), with an HXL hashtag row, DOPA codes and the points of the public map (#geo+lat, #geo+lon: a shown district's seat town from ${DISTRICT_CENTRE_CREDIT}, a province's centre; never a home). Hidden figures are empty, with the reason in the last column. Header in the language asked (th, en, hmn).`,
     tags: ['public'],
     roles: 'public',
     schemas: { query: languageQuery },
