@@ -7,8 +7,23 @@ import raw from '../geo/data/thailand-provinces.json';
  */
 
 type Ring = number[][];
-export type ProvinceShape = { code: string; nameEn: string; path: string; centre: [x: number, y: number] };
-export type MapOutline = { width: number; height: number; provinces: ProvinceShape[] };
+export type ProvinceShape = {
+  code: string;
+  nameEn: string;
+  path: string;
+  centre: [x: number, y: number];
+  /** The same centre on the globe (centroid of the province's largest part). */
+  centreLatLng: [lat: number, lng: number];
+  /** The outline's extent on the map. */
+  box: [minX: number, minY: number, maxX: number, maxY: number];
+};
+export type MapOutline = {
+  width: number;
+  height: number;
+  provinces: ProvinceShape[];
+  /** Where a point on the globe falls on the map, in the SVG's units. */
+  project(lat: number, lng: number): [x: number, y: number];
+};
 
 const TOLERANCE_DEGREES = 0.02;
 const WIDTH = 360;
@@ -81,8 +96,11 @@ function build(): MapOutline {
   return {
     width: WIDTH,
     height: Math.ceil((maxLat - minLat) * scale),
+    project: (lat, lng) => [x(lng), y(lat)],
     provinces: provinces.map((province) => {
       const parts: string[] = [];
+      const xs: number[] = [];
+      const ys: number[] = [];
       let largest = { area: 0, x: 0, y: 0 };
       for (const rings of province.polygons) {
         const outer = rings[0];
@@ -92,12 +110,16 @@ function build(): MapOutline {
         const simple = simplify(outer, TOLERANCE_DEGREES);
         if (simple.length < 4) continue; // an islet smaller than the tolerance
         parts.push(`M${simple.map(([lng, lat]) => `${x(lng!)} ${y(lat!)}`).join('L')}Z`);
+        xs.push(...simple.map(([lng]) => x(lng!)));
+        ys.push(...simple.map(([, lat]) => y(lat!)));
       }
       return {
         code: province.code,
         nameEn: province.nameEn,
         path: parts.join(''),
         centre: [x(largest.x), y(largest.y)],
+        centreLatLng: [Math.round(largest.y * 1e3) / 1e3, Math.round(largest.x * 1e3) / 1e3],
+        box: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)],
       };
     }),
   };

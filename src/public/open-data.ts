@@ -1,4 +1,5 @@
 import { csvCell } from '../case-api/exports';
+import { mapPoints, type CentreLookup } from './map-points';
 import type { Figure, PublicFigures } from './schemas';
 
 /**
@@ -6,7 +7,8 @@ import type { Figure, PublicFigures } from './schemas';
  * province, a district, a kind of need, a month...), with HXL hashtags and DOPA P-codes so other
  * humanitarian datasets join on them. It holds exactly what the page shows: a hidden figure is an
  * empty cell with the reason in the note column, and the "other ... together" rows are what the
- * page shows as such.
+ * page shows as such. Coordinates are those of the page's map: a province's centre, a shown district's
+ * centre (its seat town), and the province's centre for its "other districts" row; never a home.
  */
 
 export const OPEN_DATA_LEVELS = [
@@ -34,6 +36,8 @@ export const COLUMNS = [
   { key: 'district_code', hxl: '#adm2+code' },
   { key: 'district_th', hxl: '#adm2+name+i_th' },
   { key: 'district_en', hxl: '#adm2+name+i_en' },
+  { key: 'lat', hxl: '#geo+lat' },
+  { key: 'lon', hxl: '#geo+lon' },
   { key: 'category', hxl: '#sector+category' },
   { key: 'month', hxl: '#date+month' },
   { key: 'needs_reported', hxl: '#affected+needs+num' },
@@ -68,23 +72,27 @@ function row(level: Level, asOf: string, where: Partial<OpenDataRow>, measures: 
   return out;
 }
 
-export function openDataRows(figures: PublicFigures): OpenDataRow[] {
+const at = (point: { lat: number; lng: number } | undefined) =>
+  point ? { lat: point.lat, lon: point.lng } : {};
+
+export function openDataRows(figures: PublicFigures, centres?: CentreLookup): OpenDataRow[] {
   const { asOf } = figures;
+  const drawn = new Map(
+    (centres ? mapPoints(figures, centres) : [])
+      .filter((point) => point.kind === 'district')
+      .map((point) => [point.districtCode, point]),
+  );
   const rows: OpenDataRow[] = [row('country', asOf, {}, figures.totals)];
   for (const p of figures.provinces) {
     const province = { province_code: p.code, province_th: p.nameTh, province_en: p.nameEn };
-    rows.push(row('province', asOf, province, p));
+    const centre = at(p.code ? centres?.province(p.code) : undefined);
+    rows.push(row('province', asOf, { ...province, ...centre }, p));
     for (const d of p.districts) {
-      rows.push(
-        row(
-          'district',
-          asOf,
-          { ...province, district_code: d.code, district_th: d.nameTh, district_en: d.nameEn },
-          d,
-        ),
-      );
+      const where = { ...province, district_code: d.code, district_th: d.nameTh, district_en: d.nameEn };
+      rows.push(row('district', asOf, { ...where, ...at(d.code ? drawn.get(d.code) : undefined) }, d));
     }
-    if (p.otherDistricts.needs) rows.push(row('other_districts', asOf, province, p.otherDistricts));
+    if (p.otherDistricts.needs)
+      rows.push(row('other_districts', asOf, { ...province, ...centre }, p.otherDistricts));
     for (const c of p.categories)
       rows.push(row('province_category', asOf, { ...province, category: c.category }, c));
     for (const m of p.months) rows.push(row('province_month', asOf, { ...province, month: m.month }, m));
@@ -96,16 +104,20 @@ export function openDataRows(figures: PublicFigures): OpenDataRow[] {
 }
 
 /** UTF-8 with BOM (Excel then reads Thai), the header in the reader's language, the HXL row, the rows. */
-export function openDataCsv(figures: PublicFigures, header: (key: string) => string): string {
+export function openDataCsv(
+  figures: PublicFigures,
+  header: (key: string) => string,
+  centres?: CentreLookup,
+): string {
   const lines = [
     COLUMNS.map((c) => csvCell(header(c.key))).join(','),
     COLUMNS.map((c) => c.hxl).join(','),
-    ...openDataRows(figures).map((r) => COLUMNS.map((c) => csvCell(r[c.key])).join(',')),
+    ...openDataRows(figures, centres).map((r) => COLUMNS.map((c) => csvCell(r[c.key])).join(',')),
   ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
 /** HXL's "JSON objects" form: one object per row, keyed by hashtag. */
-export function openDataJson(figures: PublicFigures): Record<string, Value>[] {
-  return openDataRows(figures).map((r) => Object.fromEntries(COLUMNS.map((c) => [c.hxl, r[c.key]])));
+export function openDataJson(figures: PublicFigures, centres?: CentreLookup): Record<string, Value>[] {
+  return openDataRows(figures, centres).map((r) => Object.fromEntries(COLUMNS.map((c) => [c.hxl, r[c.key]])));
 }

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
-import { mapOutline } from './map-outline';
+import { escapeHtml } from './html';
+import { renderMap, renderProvinceMap, type MapWords } from './page-map';
 import type { Figure, ProvinceFigures, PublicFigures } from './schemas';
 
 /**
@@ -37,15 +38,6 @@ export type PageContext = {
   /** The database holds generated demo data. */
   demo: boolean;
 };
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 /** Intl has no Hmong data: Hmong pages format numbers and dates as Thai does (th-TH), digits only. */
 const intlLocale = (language: PublicLanguage) => (language === 'en' ? 'en-GB' : 'th-TH');
@@ -116,39 +108,15 @@ function keyFigures(r: Render): string {
     .join('')}</dl></section>`;
 }
 
-function map(r: Render): string {
-  const outline = mapOutline();
-  const byCode = new Map(r.figures.provinces.filter((p) => p.code).map((p) => [p.code!, p]));
-  const max = Math.max(1, ...r.figures.provinces.map((p) => p.needs.value ?? 0));
-  const fill = (p: ProvinceFigures | undefined) => {
-    if (!p || p.needs.value === 0) return 'none';
-    if (p.needs.value === null) return 'hidden';
-    return `level${Math.min(4, Math.ceil((p.needs.value / max) * 4))}`;
+function mapWords(r: Render): MapWords {
+  return {
+    figures: r.figures,
+    threshold: r.threshold,
+    text: (key, options) => text(r, key, options),
+    number: r.format.number,
+    name: r.name,
+    figureText: (f) => stripTags(r.figure(f)),
   };
-  const shapes = outline.provinces
-    .map((shape) => {
-      const p = byCode.get(shape.code);
-      const title = p
-        ? `${r.name(p, 'areas.unknownProvince')}: ${stripTags(r.figure(p.needs))}`
-        : shape.nameEn;
-      return `<path class="${fill(p)}" d="${shape.path}"><title>${title}</title></path>`;
-    })
-    .join('');
-  const labels = outline.provinces
-    .flatMap((shape) => {
-      const p = byCode.get(shape.code);
-      if (!p || p.needs.value === 0) return [];
-      const label = p.needs.value === null ? `<${r.threshold}` : r.format.number(p.needs.value);
-      const [x, y] = shape.centre;
-      return [
-        `<g class="count" data-province="${shape.code}"><circle cx="${x}" cy="${y}" r="${label.length > 2 ? 11 : 9}"/><text x="${x}" y="${y}" dy="0.35em">${escapeHtml(label)}</text></g>`,
-      ];
-    })
-    .join('');
-  return `<section aria-labelledby="map-title"><h2 id="map-title">${text(r, 'map.title')}</h2>
-<figure class="map"><svg viewBox="0 0 ${outline.width} ${outline.height}" role="img" aria-labelledby="map-caption">${shapes}${labels}</svg>
-<figcaption id="map-caption">${text(r, 'map.caption')}
-<span class="legend"><i class="none"></i>${text(r, 'map.none')} <i class="hidden"></i>${text(r, 'map.small', { threshold: r.threshold })} <i class="level1"></i>… <i class="level4"></i>${escapeHtml(r.format.number(max))}</span></figcaption></figure></section>`;
 }
 
 const stripTags = (html: string) => html.replace(/<[^>]*>/g, '');
@@ -194,6 +162,7 @@ function areas(r: Render): string {
 <table class="figures">${tableHead(r, text(r, 'areas.district'))}<tbody>${p.districts
         .map((d) => areaRow(r, r.name(d, 'areas.unknownDistrict'), d, ` data-district="${d.code ?? ''}"`))
         .join('')}${remainderRow(r, text(r, 'areas.otherDistricts'), p.otherDistricts)}</tbody></table>
+${p.code ? renderProvinceMap(mapWords(r), p.code, text(r, 'map.provinceMap', { province: (r.context.language === 'th' ? p.nameTh : p.nameEn) ?? p.code })) : ''}
 <h4>${text(r, 'categories.title')}</h4>${bars(
         r,
         p.categories
@@ -306,7 +275,7 @@ export function renderPublicPage(context: PageContext, origin: string): string {
 <main>${context.demo ? `<p class="demo" data-testid="demo-banner">${text(r, 'demo')}</p>` : ''}
 <p class="note" data-testid="as-of">${text(r, 'asOf', { date: r.format.day(context.figures.asOf) })}</p>
 <p class="note privacy" data-testid="privacy">${text(r, 'privacy', { threshold: r.threshold })}</p>
-${empty ? `<p class="empty">${text(r, 'empty')}</p>` : `${keyFigures(r)}${map(r)}${areas(r)}${categories(r)}${months(r)}`}
+${empty ? `<p class="empty">${text(r, 'empty')}</p>` : `${keyFigures(r)}${renderMap(mapWords(r))}${areas(r)}${categories(r)}${months(r)}`}
 ${stories(r)}${howToReport(r)}${openData(r, origin)}</main>`;
   return documentShell(r, `${text(r, 'brand')} · ${text(r, 'title')}`, body, 'public');
 }

@@ -4,9 +4,11 @@ import type { i18n } from 'i18next';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { loadAddressDirectory } from '../geo/address-directory';
+import { DISTRICT_CENTRE_CREDIT } from '../geo/district-centres';
 import type { ApiRegistry } from '../http/openapi';
 import { publicFigures, type PlaceName } from './aggregates';
 import { readPublicRows } from './case-rows';
+import { publicCentres } from './map-centres';
 import { openDataCsv, openDataJson } from './open-data';
 import {
   PUBLIC_LANGUAGES,
@@ -167,8 +169,7 @@ export function publicRouter(deps: PublicRouterDeps): Router {
   deps.api.add({
     method: 'get',
     path: '/public/data/figures.csv',
-    summary:
-      'Open data: the public figures as one table (country, provinces, districts, kinds of need, months), with an HXL hashtag row and DOPA codes. Hidden figures are empty, with the reason in the last column. Header in the language asked (th, en, hmn).',
+    summary: `Open data: the public figures as one table (country, provinces, districts, kinds of need, months), with an HXL hashtag row, DOPA codes and the points of the public map (#geo+lat, #geo+lon: a shown district's seat town from ${DISTRICT_CENTRE_CREDIT}, a province's centre; never a home). Hidden figures are empty, with the reason in the last column. Header in the language asked (th, en, hmn).`,
     tags: ['public'],
     roles: 'public',
     schemas: { query: languageQuery },
@@ -179,7 +180,7 @@ export function publicRouter(deps: PublicRouterDeps): Router {
     shared(res)
       .type('text/csv; charset=utf-8')
       .set('content-disposition', 'attachment; filename="needline-figures.csv"')
-      .send(openDataCsv(await figures(), (key) => t(`data.columns.${key}`)));
+      .send(openDataCsv(await figures(), (key) => t(`data.columns.${key}`), publicCentres()));
   });
 
   deps.api.add({
@@ -194,7 +195,7 @@ export function publicRouter(deps: PublicRouterDeps): Router {
   router.get('/public/data/figures.json', async (_req, res) => {
     shared(res)
       .set('content-disposition', 'attachment; filename="needline-figures.json"')
-      .json(openDataJson(await figures()));
+      .json(openDataJson(await figures(), publicCentres()));
   });
 
   router.use(

@@ -95,6 +95,10 @@ describeWithBrowser('the demo in a browser', () => {
       ].every((image) => image.complete && image.naturalWidth > 0),
     );
     await shot(page, '05-public-laptop');
+    // The map of needs by district: circles at district towns over several provinces.
+    const map = page.locator('section.map-section');
+    expect(await map.locator('g.point.district').count()).toBeGreaterThan(5);
+    await map.screenshot({ path: path.join(ARTIFACTS, '06-public-map-laptop.png') });
     expect(errors).toEqual([]);
     await page.close();
   }, 180_000);
@@ -107,6 +111,9 @@ describeWithBrowser('the demo in a browser', () => {
     await page.goto(`${harness.url}/public`);
     await page.getByTestId('demo-banner').waitFor();
     await shot(page, '11-public-phone');
+    await page
+      .locator('section.map-section')
+      .screenshot({ path: path.join(ARTIFACTS, '12-public-map-phone.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

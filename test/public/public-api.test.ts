@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { publicFiguresSchema } from '../../src/public/schemas';
 import { startSandboxService, stopSandboxService, type SandboxService } from '../e2e/harness';
+import { publicCentres } from '../../src/public/map-centres';
 import { personalStrings, seedPublicCases, seedStory, type SeededCase } from './seed';
 
 describe('public page and API', () => {
@@ -74,7 +75,7 @@ describe('public page and API', () => {
       .split('\r\n');
     expect(lines[0]).toMatch(/^Level,Figures up to,Province code,/);
     expect(lines[1]).toMatch(/^#meta\+level,#date\+updated,#adm1\+code,#adm1\+name\+i_th,/);
-    expect(lines).toContainEqual(expect.stringMatching(/^country,\d{4}-\d{2}-\d{2},,,,,,,,,20,/));
+    expect(lines).toContainEqual(expect.stringMatching(/^country,\d{4}-\d{2}-\d{2},,,,,,,,,,,20,/));
     const wangPong = lines.find((line) => line.includes('Wang Pong'))!;
     expect(wangPong).toMatch(/^district,.*,67,เพชรบูรณ์,Phetchabun,\d{4},วังโป่ง,Wang Pong,,,,,,,/);
     expect(wangPong).toContain('needs_reported:small');
@@ -87,7 +88,36 @@ describe('public page and API', () => {
       '#meta+level': 'district',
       '#adm1+code': '67',
       '#affected+needs+num': 9,
+      // The map's point: Khao Kho's seat town (GeoNames), not any household's.
+      '#geo+lat': 16.658,
+      '#geo+lon': 101.022,
     });
+  });
+
+  it("puts the open data's points at district towns and province centres, never at a household", async () => {
+    const json = await request(service.url).get('/public/data/figures.json').expect(200);
+    const rows = json.body as Record<string, unknown>[];
+    const points = rows
+      .filter((r) => r['#geo+lat'] !== null)
+      .map((r) => [r['#meta+level'], r['#adm2+code'], r['#geo+lat'], r['#geo+lon']]);
+    expect(points.length).toBeGreaterThan(0);
+    // Hidden districts (Wang Pong, Chon Daen) have no point of their own.
+    for (const r of rows.filter((row) => row['#meta+suppressed']?.toString().includes('needs_reported')))
+      expect([r['#adm2+code'], r['#geo+lat'], r['#geo+lon']]).toEqual([r['#adm2+code'], null, null]);
+    // Every point is a district's seat town or a province's centre, by construction...
+    const centres = publicCentres();
+    for (const [level, district, lat, lon] of points) {
+      const centre = level === 'district' ? centres.district(district as string) : undefined;
+      const province = rows.find((r) => r['#geo+lat'] === lat && r['#meta+level'] === 'province');
+      expect(centre ?? (province && { lat: province['#geo+lat'], lng: province['#geo+lon'] })).toEqual({
+        lat,
+        lng: lon,
+      });
+    }
+    // ...so none is a household's point, even rounded as published.
+    const round = (n: number) => Math.round(n * 1e3) / 1e3;
+    const homes = new Set(seeded.map((h) => `${round(h.lat)},${round(h.lng)}`));
+    expect(points.filter(([, , lat, lon]) => homes.has(`${lat as number},${lon as number}`))).toEqual([]);
   });
 
   it('carries no personal field of any seeded case in any public response', async () => {

@@ -71,12 +71,47 @@ describeWithBrowser('the public page in a browser', () => {
       await page.getByTestId('privacy').getByText('น้อยกว่า 5', { exact: false }).waitFor();
       const needs = page.locator('[data-figure="needs"] dd');
       expect(await needs.textContent()).toBe('20');
-      // Counts sit at province centres: Phetchabun's label says 20, and there is no other point.
+      // By district first: circles at Khao Kho (9) and Lom Kao (6); Wang Pong (2) and Chon Daen (3) are
+      // never drawn alone, only together (5) at the province's centre, as the table's "other districts".
+      const map = page.locator('section.map-section');
+      const districts = map.locator('g.point.district');
+      await districts.first().waitFor();
+      expect(
+        await districts.evaluateAll((gs) =>
+          gs.map((g) => [g.getAttribute('data-district'), g.querySelector('text')?.textContent]),
+        ),
+      ).toEqual([
+        ['6711', '9'],
+        ['6704', '6'],
+      ]);
+      expect(await map.locator('g.point.rest[data-province-rest="67"] text').textContent()).toBe('5');
+      expect(await map.locator('g.point.rest').count()).toBe(1);
+      expect(await map.locator('g[data-district="6710"], g[data-district="6702"]').count()).toBe(0);
+      expect(await map.locator('svg.provinces').isVisible()).toBe(false);
+      await map.getByText('วงกลมอยู่ที่ตัวอำเภอ', { exact: false }).waitFor();
+      await map.getByText('GeoNames', { exact: false }).waitFor();
+      await map.screenshot({ path: path.join(ARTIFACTS, `map-districts-th-${size}.png`) });
+      // By province: Phetchabun's label says 20, and there is no other point.
+      await map.getByText('รายจังหวัด', { exact: true }).click();
+      await map.locator('g.count[data-province="67"]').waitFor();
+      expect(await districts.first().isVisible()).toBe(false);
       expect(await page.locator('svg g.count').count()).toBe(1);
       expect(await page.locator('svg g.count[data-province="67"] text').textContent()).toBe('20');
+      await map.screenshot({ path: path.join(ARTIFACTS, `map-provinces-th-${size}.png`) });
       await page.getByText('อำเภอ ประเภทความต้องการ และรายเดือน').click();
       const wangPong = page.locator('tr[data-district]', { hasText: 'วังโป่ง' });
       expect(await wangPong.locator('td').first().textContent()).toBe('น้อยกว่า 5');
+      // The province's own map, zoomed: the same circles, none for Wang Pong or Chon Daen.
+      const provinceMap = page.locator('svg[data-province-map="67"]');
+      await provinceMap.waitFor();
+      expect(
+        await provinceMap
+          .locator('g.point')
+          .evaluateAll((gs) =>
+            gs.map((g) => g.getAttribute('data-district') ?? g.getAttribute('data-province-rest')),
+          ),
+      ).toEqual(['6711', '6704', '67']);
+      await provinceMap.screenshot({ path: path.join(ARTIFACTS, `map-province-67-th-${size}.png`) });
       // Nothing wider than the screen.
       expect(
         await page.evaluate(
