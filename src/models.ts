@@ -16,6 +16,7 @@ import { staffNotificationModel } from './notifications/staff-notifications';
 import { consentModel } from './privacy/consents';
 import { auditModel } from './staff/audit-model';
 import { staffModels } from './staff/models';
+import { menuLinkModel } from './richmenus/menu-links';
 import { volunteerModels } from './volunteers/model';
 
 /**
@@ -42,4 +43,5 @@ export function registerModels(connection: Connection): void {
   caseEscalationModel(connection);
   jobTickModel(connection);
   campaignModels(connection);
+  menuLinkModel(connection);
 }

@@ -62,7 +62,13 @@ import { buildRichMenuDefinitions, deployRichMenus, loadRichMenuImages } from '.
 import { handoffRouter } from './handoffs/router';
 import { publicRouter } from './public/router';
 import { demoRouter } from './demo/router';
-import { campaignRouter, performSurveyEffect, surveyChatHook } from './campaigns';
+import {
+  campaignRouter,
+  performSurveyEffect,
+  reconcileMenu,
+  surveyChatHook,
+  syncCampaignMenus,
+} from './campaigns';
 
 export type Service = {
   url: string;
@@ -199,7 +205,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   }
 
   const sender = createSender({ models, api, logger, instanceId });
-  const volunteerDeps = { connection, lineApi: api, sender, i18n, logger };
+  const menuDeps = { connection, lineApi: api, logger };
+  // An approved volunteer gets the menu for today: the survey variant while a campaign of theirs runs.
+  const reconcileVolunteerMenu = (lineUserId: string) =>
+    reconcileMenu(menuDeps, lineUserId, new Date(), { force: true });
+  const volunteerDeps = {
+    connection,
+    lineApi: api,
+    sender,
+    i18n,
+    logger,
+    reconcileMenu: reconcileVolunteerMenu,
+  };
   const broadcasts = broadcastRouter({ connection, api: apiRegistry, lineApi: api, logger, instanceId });
   // Each feature performs its own effects; the bot only routes them (src/conversation/effects.ts).
   const privacyDeps = { i18n, api, models, media, cases, consents };
@@ -286,8 +303,16 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ...staffRouters,
     handoffRouter({ connection, logger, api: apiRegistry, models, sender, processor }),
     caseApiRouter(caseApiDeps),
-    volunteerRouter({ connection, logger, api: apiRegistry, lineApi: api, sender, i18n }),
-    campaignRouter({ connection, logger, api: apiRegistry, flows: engine.flows, i18n }),
+    volunteerRouter({
+      connection,
+      logger,
+      api: apiRegistry,
+      lineApi: api,
+      sender,
+      i18n,
+      reconcileMenu: reconcileVolunteerMenu,
+    }),
+    campaignRouter({ connection, logger, api: apiRegistry, flows: engine.flows, i18n, lineApi: api }),
     notificationsRouter,
     quotaRouter({ connection, logger, api: apiRegistry, lineApi: api }),
     broadcasts,
@@ -374,6 +399,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       name: 'broadcasts',
       schedule: '* * * * *',
       run: (now) => runDueBroadcasts({ connection, lineApi: api, logger, instanceId }, now),
+    },
+    {
+      name: 'campaign-menus',
+      // Campaigns start and end at Bangkok's midnight; later runs catch up with a failed link.
+      schedule: '0 0,6,12,18 * * *',
+      timezone: 'Asia/Bangkok',
+      run: (now) => syncCampaignMenus(menuDeps, now),
     },
     {
       name: 'media-retries',

@@ -3,3 +3,5 @@ export { campaignRouter, type CampaignRouterDeps } from './router';
 export { surveyChatHook, surveyPostback, type SurveyChatDeps } from './survey-chat';
 export { performSurveyEffect, type SurveyEffectDeps } from './survey-effects';
 export { forgetVolunteerInSurveys } from './erase';
+export { menuFor, type MenuSubject } from './menu-choice';
+export { reconcileMenu, reconcileMenus, syncCampaignMenus, type MenuSyncDeps } from './volunteer-menus';

@@ -68,7 +68,7 @@ async function deployOlderVolunteerMenu(): Promise<string> {
 }
 
 const volunteerMenuId = () =>
-  emulator.richMenuState().menus.find((m) => m.name.startsWith('needline-volunteer-'))!.richMenuId;
+  emulator.richMenuState().menus.find((m) => /^needline-volunteer-[0-9a-f]{8}$/.test(m.name))!.richMenuId;
 
 function capture() {
   const lines: string[] = [];
