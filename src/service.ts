@@ -156,6 +156,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       closedCaseDays: config.RETENTION_CLOSED_CASE_DAYS,
       withdrawnConsentGraceDays: config.RETENTION_WITHDRAWN_CONSENT_GRACE_DAYS,
       auditDays: config.RETENTION_AUDIT_DAYS,
+      surveyDays: config.RETENTION_SURVEY_DAYS,
     },
   });
   const notificationsRouter = staffNotificationsRouter({ connection, logger, api: apiRegistry });

@@ -11,6 +11,7 @@ import type { CampaignDoc } from './model';
 import { campaignIdParams, campaignView, createCampaignBody, updateCampaignBody } from './schemas';
 import { campaignScope } from './scope';
 import { resultRoutes } from './result-routes';
+import { surveyRoutes } from './survey-routes';
 import type { LineApi } from '../line/line-api';
 import { reconcileMenus } from './volunteer-menus';
 
@@ -139,6 +140,7 @@ export function campaignRouter(deps: CampaignRouterDeps): Router {
   );
 
   resultRoutes(router, context, deps, campaigns);
+  surveyRoutes(router, context, deps.connection, campaigns);
   return router;
 }
 
