@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { broadcastModels } from './broadcasts/models';
 import { campaignModels } from './campaigns/model';
+import { householdCodeModels } from './campaigns/household-link';
 import { caseApiModels } from './cases/case-records';
 import { caseModels } from './cases/create-case';
 import { updateModels } from './cases/updates/store';
@@ -44,4 +45,5 @@ export function registerModels(connection: Connection): void {
   jobTickModel(connection);
   campaignModels(connection);
   menuLinkModel(connection);
+  householdCodeModels(connection);
 }

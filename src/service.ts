@@ -64,6 +64,7 @@ import { publicRouter } from './public/router';
 import { demoRouter } from './demo/router';
 import {
   campaignRouter,
+  householdLinkHook,
   performSurveyEffect,
   reconcileMenu,
   surveyChatHook,
@@ -253,12 +254,21 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       ...mediaEffects(media),
       host: async (effect, { userId, at }) => ({
         messages: effect.action.startsWith('survey.')
-          ? await performSurveyEffect({ connection, i18n, engine, cases, logger }, effect, userId, at)
+          ? await performSurveyEffect(
+              { connection, i18n, engine, cases, logger, addFriendUrl: config.LINE_ADD_FRIEND_URL },
+              effect,
+              userId,
+              at,
+            )
           : await performVolunteerEffect(volunteerDeps, effect, userId),
       }),
     },
     // Survey campaigns: "Survey a household", pause and resume around the engine.
-    hooks: [surveyChatHook({ connection, i18n, engine })],
+    // A family member who has LINE follows the case a survey made for their household (by its code).
+    hooks: [
+      surveyChatHook({ connection, i18n, engine }),
+      householdLinkHook({ connection, i18n, addFriendUrl: config.LINE_ADD_FRIEND_URL }),
+    ],
   });
   const handler = withWaitingUpdates(botHandler, reporterUpdates);
   // Measured by the webhook, read by the processor: both see the lag of this instance's deliveries.

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { campaignModels, type SurveyDoc } from './model';
 import { deleteSurveyMedia } from './survey-media';
+import { householdCodeModels, purgeHouseholdCodes } from './household-link';
 
 /**
  * Deletes one survey for good: its photos, the document, and the duplicate flags other surveys of the
@@ -16,6 +17,7 @@ export async function deleteSurvey(
   // Photos first: a run cut short leaves the survey, and the next attempt finds it and goes on.
   const media = await deleteSurveyMedia(connection, survey._id);
   const { deletedCount } = await Survey.deleteOne({ _id: survey._id });
+  await householdCodeModels(connection).HouseholdCode.deleteMany({ surveyId: survey._id });
   await Survey.updateMany(
     { campaignId: survey.campaignId, duplicateOf: survey._id },
     { $unset: { duplicateOf: '' } },
@@ -55,5 +57,6 @@ export async function purgeOldSurveys(
     summary.surveys++;
     summary.media += outcome.media;
   }
+  await purgeHouseholdCodes(connection, now);
   return summary;
 }
