@@ -1,4 +1,5 @@
 import { areaCases } from './area-cases';
+import { householdNews } from './household-news';
 import { householdQuestions } from './household-questions';
 import { householdSurvey } from './household-survey';
 import { language } from './language';
@@ -25,4 +26,5 @@ export const allFlows = [
   areaCases,
   volunteerRegister,
   householdSurvey,
+  householdNews,
 ];

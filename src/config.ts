@@ -23,6 +23,8 @@ const days = (fallback: number) =>
     .min(1, { error: 'must be a whole number of days (1 or more)' })
     .default(fallback);
 
+const SURVEY_DAYS = 'must be a whole number of days from 30 to 1095 (the survey notice says at most 3 years)';
+
 /** What express's `trust proxy` takes: off, a number of hops, or the proxies' addresses. */
 export type TrustProxy = false | number | string;
 
@@ -139,6 +141,13 @@ export const envSchema = z.object({
   RETENTION_CLOSED_CASE_DAYS: days(365),
   RETENTION_WITHDRAWN_CONSENT_GRACE_DAYS: days(30),
   RETENTION_AUDIT_DAYS: days(365),
+  /** Campaign surveys: the survey notice promises at most 3 years, so no more is accepted. */
+  RETENTION_SURVEY_DAYS: z.coerce
+    .number({ error: SURVEY_DAYS })
+    .int({ error: SURVEY_DAYS })
+    .min(30, { error: SURVEY_DAYS })
+    .max(1095, { error: SURVEY_DAYS })
+    .default(1095),
   RETENTION_MEDIA_GRACE_HOURS: z.coerce
     .number({ error: 'must be a whole number of hours' })
     .int({ error: 'must be a whole number of hours' })

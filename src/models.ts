@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { broadcastModels } from './broadcasts/models';
 import { campaignModels } from './campaigns/model';
+import { householdCodeModels } from './campaigns/household-link';
 import { caseApiModels } from './cases/case-records';
 import { caseModels } from './cases/create-case';
 import { updateModels } from './cases/updates/store';
@@ -16,6 +17,7 @@ import { staffNotificationModel } from './notifications/staff-notifications';
 import { consentModel } from './privacy/consents';
 import { auditModel } from './staff/audit-model';
 import { staffModels } from './staff/models';
+import { menuLinkModel } from './richmenus/menu-links';
 import { volunteerModels } from './volunteers/model';
 
 /**
@@ -42,4 +44,6 @@ export function registerModels(connection: Connection): void {
   caseEscalationModel(connection);
   jobTickModel(connection);
   campaignModels(connection);
+  menuLinkModel(connection);
+  householdCodeModels(connection);
 }

@@ -62,7 +62,14 @@ import { buildRichMenuDefinitions, deployRichMenus, loadRichMenuImages } from '.
 import { handoffRouter } from './handoffs/router';
 import { publicRouter } from './public/router';
 import { demoRouter } from './demo/router';
-import { campaignRouter, performSurveyEffect, surveyChatHook } from './campaigns';
+import {
+  campaignRouter,
+  householdLinkHook,
+  performSurveyEffect,
+  reconcileMenu,
+  surveyChatHook,
+  syncCampaignMenus,
+} from './campaigns';
 
 export type Service = {
   url: string;
@@ -150,6 +157,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       closedCaseDays: config.RETENTION_CLOSED_CASE_DAYS,
       withdrawnConsentGraceDays: config.RETENTION_WITHDRAWN_CONSENT_GRACE_DAYS,
       auditDays: config.RETENTION_AUDIT_DAYS,
+      surveyDays: config.RETENTION_SURVEY_DAYS,
     },
   });
   const notificationsRouter = staffNotificationsRouter({ connection, logger, api: apiRegistry });
@@ -199,7 +207,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   }
 
   const sender = createSender({ models, api, logger, instanceId });
-  const volunteerDeps = { connection, lineApi: api, sender, i18n, logger };
+  const menuDeps = { connection, lineApi: api, logger };
+  // An approved volunteer gets the menu for today: the survey variant while a campaign of theirs runs.
+  const reconcileVolunteerMenu = (lineUserId: string) =>
+    reconcileMenu(menuDeps, lineUserId, new Date(), { force: true });
+  const volunteerDeps = {
+    connection,
+    lineApi: api,
+    sender,
+    i18n,
+    logger,
+    reconcileMenu: reconcileVolunteerMenu,
+  };
   const broadcasts = broadcastRouter({ connection, api: apiRegistry, lineApi: api, logger, instanceId });
   // Each feature performs its own effects; the bot only routes them (src/conversation/effects.ts).
   const privacyDeps = { i18n, api, models, media, cases, consents };
@@ -235,12 +254,21 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       ...mediaEffects(media),
       host: async (effect, { userId, at }) => ({
         messages: effect.action.startsWith('survey.')
-          ? await performSurveyEffect({ connection, i18n, engine, cases, logger }, effect, userId, at)
+          ? await performSurveyEffect(
+              { connection, i18n, engine, cases, logger, addFriendUrl: config.LINE_ADD_FRIEND_URL },
+              effect,
+              userId,
+              at,
+            )
           : await performVolunteerEffect(volunteerDeps, effect, userId),
       }),
     },
     // Survey campaigns: "Survey a household", pause and resume around the engine.
-    hooks: [surveyChatHook({ connection, i18n, engine })],
+    // A family member who has LINE follows the case a survey made for their household (by its code).
+    hooks: [
+      surveyChatHook({ connection, i18n, engine }),
+      householdLinkHook({ connection, i18n, addFriendUrl: config.LINE_ADD_FRIEND_URL }),
+    ],
   });
   const handler = withWaitingUpdates(botHandler, reporterUpdates);
   // Measured by the webhook, read by the processor: both see the lag of this instance's deliveries.
@@ -286,8 +314,16 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ...staffRouters,
     handoffRouter({ connection, logger, api: apiRegistry, models, sender, processor }),
     caseApiRouter(caseApiDeps),
-    volunteerRouter({ connection, logger, api: apiRegistry, lineApi: api, sender, i18n }),
-    campaignRouter({ connection, logger, api: apiRegistry, flows: engine.flows, i18n }),
+    volunteerRouter({
+      connection,
+      logger,
+      api: apiRegistry,
+      lineApi: api,
+      sender,
+      i18n,
+      reconcileMenu: reconcileVolunteerMenu,
+    }),
+    campaignRouter({ connection, logger, api: apiRegistry, flows: engine.flows, i18n, lineApi: api }),
     notificationsRouter,
     quotaRouter({ connection, logger, api: apiRegistry, lineApi: api }),
     broadcasts,
@@ -374,6 +410,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       name: 'broadcasts',
       schedule: '* * * * *',
       run: (now) => runDueBroadcasts({ connection, lineApi: api, logger, instanceId }, now),
+    },
+    {
+      name: 'campaign-menus',
+      // Campaigns start and end at Bangkok's midnight; later runs catch up with a failed link.
+      schedule: '0 0,6,12,18 * * *',
+      timezone: 'Asia/Bangkok',
+      run: (now) => syncCampaignMenus(menuDeps, now),
     },
     {
       name: 'media-retries',

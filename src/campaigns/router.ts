@@ -11,11 +11,16 @@ import type { CampaignDoc } from './model';
 import { campaignIdParams, campaignView, createCampaignBody, updateCampaignBody } from './schemas';
 import { campaignScope } from './scope';
 import { resultRoutes } from './result-routes';
+import { surveyRoutes } from './survey-routes';
+import type { LineApi } from '../line/line-api';
+import { reconcileMenus } from './volunteer-menus';
 
 export type CampaignRouterDeps = StaffDeps & {
   /** The engine's flows: the export's columns are the survey flow's questions. */
   flows: Record<string, Flow>;
   i18n: i18n;
+  /** LINE, to give assigned volunteers "Survey a household" on their menu at once (the job catches up). */
+  lineApi?: LineApi;
 };
 
 const TAGS = ['campaigns'];
@@ -31,6 +36,14 @@ export function campaignRouter(deps: CampaignRouterDeps): Router {
   const router = Router();
   router.use('/api/campaigns', express.json({ limit: '100kb' }));
   const scopeOf = (req: Request) => campaignScope(staffOf(req));
+  const syncMenus = async (volunteers: CampaignDoc['volunteers']) => {
+    if (deps.lineApi)
+      await reconcileMenus(
+        { connection: deps.connection, lineApi: deps.lineApi, logger: deps.logger },
+        volunteers.map((v) => v.lineUserId),
+        context.clock(),
+      );
+  };
 
   apiRoute(
     router,
@@ -67,6 +80,7 @@ export function campaignRouter(deps: CampaignRouterDeps): Router {
     },
     async (req, res, { body }) => {
       const created = await campaigns.create(body, scopeOf(req), staffOf(req).id);
+      await syncMenus(created.volunteers);
       await context.audit.recordRequest(req, 'campaign.create', { type: 'campaign', id: created._id });
       res.status(201).json(await withNames(req, context, deps, created));
     },
@@ -110,7 +124,9 @@ export function campaignRouter(deps: CampaignRouterDeps): Router {
       },
     },
     async (req, res, { params, body }) => {
+      const before = await campaigns.load(params.id, scopeOf(req));
       const updated = await campaigns.update(params.id, body, scopeOf(req));
+      await syncMenus([...before.volunteers, ...updated.volunteers]);
       await context.audit.recordRequest(
         req,
         'campaign.update',
@@ -124,6 +140,7 @@ export function campaignRouter(deps: CampaignRouterDeps): Router {
   );
 
   resultRoutes(router, context, deps, campaigns);
+  surveyRoutes(router, context, deps.connection, campaigns);
   return router;
 }
 

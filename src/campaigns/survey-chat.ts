@@ -8,7 +8,7 @@ import {
   type Input,
   type QuickReply,
 } from '../conversation';
-import { postbackData } from '../conversation/postback';
+import { postbackData, SURVEY_START } from '../conversation/postback';
 import type { OutMessage } from '../conversation/messages';
 import { normalise } from '../conversation/text';
 import { activeVolunteer } from '../volunteers';
@@ -30,7 +30,7 @@ export type SurveyChatHook = {
 
 /** The postbacks survey work uses; stable, since buttons stay in people's chats. */
 export const surveyPostback = {
-  start: 'survey:start',
+  start: SURVEY_START,
   /** Skip the paused surveys and pick where to survey a new household. */
   fresh: 'survey:new',
   campaign: (campaignId: string) => `survey:c:${campaignId}`,

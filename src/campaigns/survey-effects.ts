@@ -10,6 +10,7 @@ import { campaignModels, bangkokDay, type CampaignDoc, type SurveyDoc } from './
 import { createSurveyCase } from './survey-case';
 import { markSurveyMedia } from './survey-media';
 import { surveyPostback } from './survey-chat';
+import { answerCode, householdCodeForVolunteer, tellButtons } from './household-link-chat';
 
 export type SurveyEffectDeps = {
   connection: Connection;
@@ -17,6 +18,8 @@ export type SurveyEffectDeps = {
   engine: Engine;
   cases: CaseModels;
   logger: Logger;
+  /** The Official Account's add-friend link, for the household's message (LINE_ADD_FRIEND_URL). */
+  addFriendUrl?: string;
 };
 
 type HostEffect = Extract<Effect, { type: 'host' }>;
@@ -47,6 +50,9 @@ export async function performSurveyEffect(
   userId: string,
   at: Date,
 ): Promise<messagingApi.Message[]> {
+  // A family member's household code, asked again after their consent (flows/household-news.ts).
+  if (effect.action === 'survey.householdCode')
+    return answerCode(deps, String(effect.answers.householdCode ?? ''), userId, at, effect.language);
   const { Campaign, Survey } = campaignModels(deps.connection);
   const t = deps.i18n.getFixedT(effect.language);
   const say = (messages: Parameters<typeof renderMessages>[0]) =>
@@ -167,6 +173,8 @@ export async function performSurveyEffect(
         await Survey.updateOne({ _id: effect.runId }, { $set: { caseReference: reference } });
       }
       const next: QuickReply[] = [
+        // The household's message in the family's language (shown below in the volunteer's).
+        ...(reference ? tellButtons(effect.runId) : []),
         {
           label: { key: 'survey:host.next_household' },
           emoji: '➕',
@@ -187,12 +195,22 @@ export async function performSurveyEffect(
           action: { type: 'postback', data: postbackData.command('menu') },
         },
       ];
-      return say([
-        ...(reference
-          ? [{ kind: 'text' as const, text: { key: 'survey:host.case_made', params: { reference } } }]
-          : []),
-        { kind: 'text', text: { key: 'survey:host.stored' }, quickReplies: next },
-      ]);
+      const household = reference
+        ? [
+            ...say([{ kind: 'text', text: { key: 'survey:host.case_made', params: { reference } } }]),
+            // If the family has LINE and wants the case's news, they send this code themselves.
+            ...(await householdCodeForVolunteer(
+              deps,
+              { reference, surveyId: effect.runId, campaignId },
+              effect.language,
+              at,
+            )),
+          ]
+        : [];
+      return [
+        ...household,
+        ...say([{ kind: 'text', text: { key: 'survey:host.stored' }, quickReplies: next }]),
+      ];
     }
 
     default:

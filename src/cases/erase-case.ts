@@ -120,14 +120,21 @@ export function forgetInMergedCase(
 /** A household's case reported by a volunteer who asked to be erased: only who reported it goes. */
 export function unlinkVolunteer(models: CaseModels, id: unknown, attempts: number): Promise<void> {
   return retryOnConflict(attempts, 'a household case being unlinked', async () => {
-    const record = await models.cases.findById(id, { timeline: 1, updatedAt: 1 }).lean();
+    const record = await models.cases
+      .findById(id, { timeline: 1, updatedAt: 1, reporter: 1, volunteer: 1 })
+      .lean();
     if (!record) return undefined;
     const timeline = (record.timeline ?? []).map(({ actorId, ...entry }) =>
       entry.actor === 'staff' && actorId ? { ...entry, actorId } : entry,
     );
+    // A household member who follows the case by its household code stays its reporter.
+    const reporterWasVolunteer = record.reporter?.lineUserId === record.volunteer?.lineUserId;
     const result = await models.cases.updateOne(
       { _id: id, updatedAt: record.updatedAt },
-      { $set: { 'reporter.lineUserId': 'erased', timeline }, $unset: { volunteer: '' } },
+      {
+        $set: { ...(reporterWasVolunteer ? { 'reporter.lineUserId': 'erased' } : {}), timeline },
+        $unset: { volunteer: '' },
+      },
       { strict: false, strictQuery: false },
     );
     return result.matchedCount === 1 ? undefined : CONFLICT;

@@ -65,14 +65,15 @@ export function publicationCard(t: TFunction, language: string, reference: strin
 }
 
 /**
- * Only the person who reported for their own household is asked: a volunteer cannot agree on a
- * family's behalf to show its home.
+ * Only the household itself is asked: the person who reported for their own household, or a family
+ * member who follows a case a volunteer reported (its reporter since they sent the household code).
+ * A volunteer cannot agree on a family's behalf to show its home.
  */
 export function asksPublication(
-  record: { reporter: { lineUserId: string }; volunteer?: unknown },
+  record: { reporter: { lineUserId: string }; volunteer?: { lineUserId: string } },
   lineUserId: string,
 ): boolean {
-  return !record.volunteer && record.reporter.lineUserId === lineUserId;
+  return record.reporter.lineUserId === lineUserId && record.volunteer?.lineUserId !== lineUserId;
 }
 
 /** Records that the question was asked (once per case: asking again keeps an earlier answer). */

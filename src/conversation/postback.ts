@@ -68,6 +68,12 @@ export function readPostback(data: string): Postback | undefined {
   return undefined;
 }
 
+/**
+ * "Survey a household" (src/campaigns/survey-chat.ts reads it): on the survey variant of the volunteer's
+ * rich menu, so it lives here with the other codes the menus send.
+ */
+export const SURVEY_START = 'survey:start';
+
 /** The data of each kind of button. */
 export const postbackData = {
   command: (command: Command) => `cmd:${command}`,

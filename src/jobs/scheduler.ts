@@ -41,6 +41,8 @@ export type Job = {
   name: string;
   /** node-cron expression, e.g. '* * * * *' (every minute). */
   schedule: string;
+  /** IANA time zone the schedule is read in (default: the server's), e.g. Asia/Bangkok for its midnight. */
+  timezone?: string;
   /** Returns a summary of what it did (logged, kept in job_runs; no personal data). */
   run: (now: Date) => Promise<Record<string, unknown>>;
 };
@@ -87,15 +89,19 @@ export function createScheduler(deps: SchedulerDeps) {
     start(jobs: Job[]): void {
       for (const job of jobs) {
         tasks.push(
-          cron.schedule(job.schedule, () => {
-            // A run still going on this instance is not doubled by the next tick.
-            if (running.has(job.name)) return;
-            const minute = new Date(Math.floor(now().getTime() / 60_000) * 60_000).toISOString();
-            const run = runTick(job, `${job.name}@${minute}`)
-              .catch((error: unknown) => deps.reportError(error, { job: job.name }))
-              .finally(() => running.delete(job.name));
-            running.set(job.name, run);
-          }),
+          cron.schedule(
+            job.schedule,
+            () => {
+              // A run still going on this instance is not doubled by the next tick.
+              if (running.has(job.name)) return;
+              const minute = new Date(Math.floor(now().getTime() / 60_000) * 60_000).toISOString();
+              const run = runTick(job, `${job.name}@${minute}`)
+                .catch((error: unknown) => deps.reportError(error, { job: job.name }))
+                .finally(() => running.delete(job.name));
+              running.set(job.name, run);
+            },
+            job.timezone ? { timezone: job.timezone } : undefined,
+          ),
         );
       }
     },

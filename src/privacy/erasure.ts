@@ -9,6 +9,7 @@ import type { Case } from '../cases/case-schema';
 import { deleteMedia } from '../media/media-store';
 import { eraseVolunteerData } from '../volunteers/erase';
 import { forgetVolunteerInSurveys } from '../campaigns/erase';
+import { forgetHouseholdCodes } from '../campaigns/household-link';
 import { isOpenCase } from '../cases/status';
 import { eraseCasePersonalData } from './retention-purge';
 import type { CaseModels } from '../cases/create-case';
@@ -39,12 +40,14 @@ export async function eraseUserData(
       mediaIds: 1,
       description: 1,
       reportedBy: 1,
+      volunteer: 1,
     })
     .lean();
   // A volunteer's reports are the households' data, given for the households' sake: the volunteer
-  // is unlinked from them, the households' needs stay (photos included).
-  const forHouseholds = cases.filter((item) => item.reportedBy === 'volunteer');
-  const own = cases.filter((item) => item.reportedBy !== 'volunteer');
+  // is unlinked from them, the households' needs stay (photos included). A household member who
+  // follows the case a volunteer reported (by its household code) is its reporter: it is theirs.
+  const forHouseholds = cases.filter((item) => item.volunteer?.lineUserId === userId);
+  const own = cases.filter((item) => item.volunteer?.lineUserId !== userId);
   let media = 0;
   for (const item of own) {
     media += await eraseCase(deps.cases, item._id);
@@ -64,6 +67,7 @@ export async function eraseUserData(
   const erasedMedia = own.flatMap(caseMediaIds);
   for (const item of await deps.cases.cases.find({ 'extraReporters.lineUserId': userId }, { _id: 1 }).lean())
     await forgetInMergedCase(deps.cases, item._id, userId, erasedMedia, ERASE_ATTEMPTS);
+  await forgetHouseholdCodes(deps.models.LineUser.db, userId);
   await eraseFeedback(deps.models.LineUser.db, userId);
   await forgetLineUserInRecords(deps.models.LineUser.db, userId);
   await deps.consents.deleteMany({ lineUserId: userId });

@@ -14,6 +14,7 @@ import { caseFeedbackModel } from '../feedback/model';
 import { purgeAuditEntries } from '../staff/audit-model';
 import { purgeBroadcastClaims, purgeBroadcastRecipients } from '../broadcasts/purge';
 import { purgeSettledEscalations, purgeStaffNotifications } from '../notifications/purge';
+import { purgeOldSurveys, SURVEY_RETENTION_MAX_DAYS } from '../campaigns/survey-removal';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -24,6 +25,8 @@ export const DEFAULT_RETENTION = {
   withdrawnConsentGraceDays: 30,
   /** The audit log (staff addresses, who read whose data) is kept this long, then deleted. */
   auditDays: 365,
+  /** A campaign's survey (and its photos) is deleted this long after it was made: the notice says at most 3 years. */
+  surveyDays: SURVEY_RETENTION_MAX_DAYS,
 };
 
 export type RetentionOptions = typeof DEFAULT_RETENTION;
@@ -116,6 +119,9 @@ export type RetentionSummary = {
   media: number;
   /** Cases changed (or erased) by someone else while being purged: left for the next run. */
   skipped: number;
+  /** Campaign surveys deleted at the end of their retention, and their photos. */
+  surveys: number;
+  surveyMedia: number;
 };
 
 /**
@@ -135,6 +141,8 @@ export async function purgePersonalData(deps: RetentionDeps, now: Date): Promise
     openWithWithdrawnConsent: 0,
     media: 0,
     skipped: 0,
+    surveys: 0,
+    surveyMedia: 0,
   };
   const erase = async (record: StoredCase, reason: ErasureReason) => {
     const outcome = await eraseCasePersonalData(deps.connection, record, reason, now);
@@ -171,6 +179,9 @@ export async function purgePersonalData(deps: RetentionDeps, now: Date): Promise
     .cursor();
   for await (const record of closed) if (closedAt(record) <= cutoff) await erase(record, 'retention');
   await eraseFeedbackOfErasedCases(deps.connection);
+  const surveys = await purgeOldSurveys(deps.connection, options.surveyDays, now);
+  summary.surveys = surveys.surveys;
+  summary.surveyMedia = surveys.media;
   return summary;
 }
 

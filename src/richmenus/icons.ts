@@ -80,6 +80,22 @@ const ICONS: Record<IconName, (ctx: Ctx) => void> = {
     line(ctx, -0.38, 0.1, 0.38, 0.1);
     line(ctx, -0.38, 0.45, 0.12, 0.45);
   },
+  checklist: (ctx) => {
+    ctx.beginPath();
+    ctx.roundRect(-0.68, -0.75, 1.36, 1.65, 0.12);
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.roundRect(-0.3, -0.92, 0.6, 0.32, 0.08);
+    ctx.fill();
+    for (const y of [-0.25, 0.15, 0.55]) {
+      ctx.beginPath();
+      ctx.moveTo(-0.46, y);
+      ctx.lineTo(-0.34, y + 0.12);
+      ctx.lineTo(-0.14, y - 0.12);
+      ctx.stroke();
+      line(ctx, 0.04, y, 0.44, y);
+    }
+  },
   switch: (ctx) => {
     arrow(ctx, -0.8, 0.8, -0.35);
     arrow(ctx, 0.8, -0.8, 0.35);

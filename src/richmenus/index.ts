@@ -14,3 +14,12 @@ export {
   type DeploySummary,
 } from './deploy';
 export { linkVolunteerMenu, unlinkVolunteerMenu, richMenuIdOfAlias } from './volunteer-menu';
+export { MENU_KEYS, type MenuKey } from './layouts';
+export {
+  forgetMenuLink,
+  menuLinkModel,
+  recordedMenu,
+  showMenu,
+  usersShown,
+  type MenuLinkDoc,
+} from './menu-links';

@@ -1,8 +1,17 @@
-import { postbackData } from '../conversation/postback';
+import { postbackData, SURVEY_START } from '../conversation/postback';
 import type { messagingApi } from '@line/bot-sdk';
 
 export type IconName =
-  'house-plus' | 'folder' | 'chat' | 'globe' | 'shield' | 'household' | 'map-pin' | 'clipboard' | 'switch';
+  | 'house-plus'
+  | 'folder'
+  | 'chat'
+  | 'globe'
+  | 'shield'
+  | 'household'
+  | 'map-pin'
+  | 'clipboard'
+  | 'checklist'
+  | 'switch';
 
 export type Bounds = { x: number; y: number; width: number; height: number };
 
@@ -17,7 +26,7 @@ export type Tile = {
 };
 
 export type MenuLayout = {
-  key: 'resident' | 'volunteer';
+  key: MenuKey;
   aliasId: string;
   /** The menu every user sees unless one is linked to them. */
   isDefault: boolean;
@@ -27,7 +36,15 @@ export type MenuLayout = {
   tiles: Tile[];
 };
 
-export const ALIAS = { resident: 'needline-resident', volunteer: 'needline-volunteer' } as const;
+/** The menus a user may have: the default (resident), or one linked to them (src/richmenus/menu-links.ts). */
+export const MENU_KEYS = ['resident', 'volunteer', 'volunteer-survey'] as const;
+export type MenuKey = (typeof MENU_KEYS)[number];
+
+export const ALIAS = {
+  resident: 'needline-resident',
+  volunteer: 'needline-volunteer',
+  'volunteer-survey': 'needline-volunteer-survey',
+} as const satisfies Record<MenuKey, string>;
 
 const WIDTH = 2500;
 const HEIGHT = 1686;
@@ -38,7 +55,15 @@ const THIRD = [
   { x: 1667, width: 833 },
 ];
 
+const QUARTER = [
+  { x: 0, width: 625 },
+  { x: 625, width: 625 },
+  { x: 1250, width: 625 },
+  { x: 1875, width: 625 },
+];
+
 const cell = (column: number, row: number): Bounds => ({ ...THIRD[column]!, y: row * ROW, height: ROW });
+const quarter = (column: number, row: number): Bounds => ({ ...QUARTER[column]!, y: row * ROW, height: ROW });
 
 const postback = (data: string): messagingApi.PostbackAction => ({ type: 'postback', data });
 
@@ -50,6 +75,7 @@ const COLOR = {
   language: '#37474F',
   about: '#4A2C7A',
   area: '#005F66',
+  survey: '#8E1B5C',
 } as const;
 
 export const RESIDENT_LAYOUT: MenuLayout = {
@@ -155,4 +181,34 @@ export const VOLUNTEER_LAYOUT: MenuLayout = {
   ],
 };
 
-export const MENU_LAYOUTS: MenuLayout[] = [RESIDENT_LAYOUT, VOLUNTEER_LAYOUT];
+const tileOf = (layout: MenuLayout, label: string): Tile =>
+  layout.tiles.find((tile) => tile.label === label)!;
+
+/**
+ * The volunteer menu while they are assigned to a campaign that runs today (src/campaigns/volunteer-menus.ts
+ * links it): "Survey a household" first, then the volunteer menu's own tiles, the lower row in quarters.
+ */
+export const VOLUNTEER_SURVEY_LAYOUT: MenuLayout = {
+  key: 'volunteer-survey',
+  aliasId: ALIAS['volunteer-survey'],
+  isDefault: false,
+  size: { width: WIDTH, height: HEIGHT },
+  chatBar: 'richmenu:volunteer.chat_bar',
+  tiles: [
+    {
+      label: 'richmenu:volunteer.survey',
+      icon: 'checklist',
+      color: COLOR.survey,
+      bounds: cell(0, 0),
+      action: postback(SURVEY_START),
+    },
+    { ...tileOf(VOLUNTEER_LAYOUT, 'richmenu:volunteer.report_household'), bounds: cell(1, 0) },
+    { ...tileOf(VOLUNTEER_LAYOUT, 'richmenu:volunteer.area_cases'), bounds: cell(2, 0) },
+    { ...tileOf(VOLUNTEER_LAYOUT, 'richmenu:volunteer.my_reports'), bounds: quarter(0, 1) },
+    { ...tileOf(VOLUNTEER_LAYOUT, 'richmenu:volunteer.staff'), bounds: quarter(1, 1) },
+    { ...tileOf(VOLUNTEER_LAYOUT, 'richmenu:volunteer.language'), bounds: quarter(2, 1) },
+    { ...tileOf(VOLUNTEER_LAYOUT, 'richmenu:volunteer.to_resident'), bounds: quarter(3, 1) },
+  ],
+};
+
+export const MENU_LAYOUTS: MenuLayout[] = [RESIDENT_LAYOUT, VOLUNTEER_LAYOUT, VOLUNTEER_SURVEY_LAYOUT];

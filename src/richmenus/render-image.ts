@@ -38,8 +38,8 @@ function drawTile(ctx: SKRSContext2D, tile: Tile, labels: Labels) {
   ctx.fillRect(x, y, width, height);
 
   const maxTextWidth = width - 100;
-  const primary = fitLines(ctx, labels.primary(tile.label), maxTextWidth, 100, 72);
-  const secondary = fitLines(ctx, labels.secondary(tile.label), maxTextWidth, 60, 44);
+  const primary = fitLines(ctx, labels.primary(tile.label), maxTextWidth, 100, 56);
+  const secondary = fitLines(ctx, labels.secondary(tile.label), maxTextWidth, 60, 36);
   const iconSize = 250;
   const gap = 50;
   const primaryHeight = primary.lines.length * primary.size * 1.25;

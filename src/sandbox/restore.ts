@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { lineModels } from '../line/models';
 import type { LineApi } from '../line/line-api';
 import type { LineEmulator } from '../line-emulator/types';
-import { ALIAS, richMenuIdOfAlias } from '../richmenus';
+import { ALIAS, richMenuIdOfAlias, usersShown } from '../richmenus';
 import { activeVolunteerUserIds } from '../volunteers/area-cases';
 import { SANDBOX_USERS } from './users';
 
@@ -32,11 +32,20 @@ export async function restoreSandboxUsers(deps: {
     emulator.setBlocked(user._id, !user.followed);
   }
 
-  const volunteers = await activeVolunteerUserIds(connection);
-  if (volunteers.length > 0) {
-    const richMenuId = await richMenuIdOfAlias(lineApi, ALIAS.volunteer);
-    for (let start = 0; start < volunteers.length; start += BULK_LINK_MAX) {
-      const userIds = volunteers.slice(start, start + BULK_LINK_MAX);
+  // Each user's recorded menu (src/richmenus/menu-links.ts); approved volunteers with no record, the volunteer one.
+  const surveying = await usersShown(connection, 'volunteer-survey');
+  const resident = new Set(await usersShown(connection, 'resident'));
+  const volunteers = (await activeVolunteerUserIds(connection)).filter(
+    (id) => !surveying.includes(id) && !resident.has(id),
+  );
+  for (const [aliasId, users] of [
+    [ALIAS.volunteer, volunteers],
+    [ALIAS['volunteer-survey'], surveying],
+  ] as const) {
+    if (users.length === 0) continue;
+    const richMenuId = await richMenuIdOfAlias(lineApi, aliasId);
+    for (let start = 0; start < users.length; start += BULK_LINK_MAX) {
+      const userIds = users.slice(start, start + BULK_LINK_MAX);
       await lineApi.call(({ client }) => client.linkRichMenuIdToUsers({ richMenuId, userIds }));
     }
   }

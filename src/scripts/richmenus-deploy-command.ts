@@ -7,10 +7,22 @@ import { createLineApi } from '../line/line-api';
 import { activeVolunteerUserIds } from '../volunteers/area-cases';
 import { buildRichMenuDefinitions, loadRichMenuImages } from '../richmenus/definitions';
 import { deployRichMenus, formatDeploySummary, type DeployOptions } from '../richmenus/deploy';
+import { usersShown } from '../richmenus/menu-links';
 
-/** Who keeps each per-user menu when a deploy replaces it, read from the database. */
+/**
+ * Who keeps each per-user menu when a deploy replaces it, read from the database: the users recorded
+ * with it; for the volunteer menu also approved volunteers linked before links were recorded.
+ */
 const MENU_HOLDERS: Record<string, (connection: Connection) => Promise<string[]>> = {
-  volunteer: activeVolunteerUserIds,
+  volunteer: async (connection) => {
+    const elsewhere = new Set([
+      ...(await usersShown(connection, 'volunteer-survey')),
+      ...(await usersShown(connection, 'resident')),
+    ]);
+    const approved = (await activeVolunteerUserIds(connection)).filter((id) => !elsewhere.has(id));
+    return [...new Set([...(await usersShown(connection, 'volunteer')), ...approved])];
+  },
+  'volunteer-survey': (connection) => usersShown(connection, 'volunteer-survey'),
 };
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

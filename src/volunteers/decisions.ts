@@ -3,7 +3,7 @@ import { PublicError } from '../errors';
 import { caseModel } from '../cases/case-model';
 import type { Case } from '../cases/case-schema';
 import { FINAL_STATUSES } from '../cases/status';
-import { linkVolunteerMenu, unlinkVolunteerMenu } from '../richmenus';
+import { showMenu } from '../richmenus';
 import { caseNoticeCard } from './cards';
 import { areaCaseView } from './area-cases';
 import type { VolunteerDeps } from './deps';
@@ -99,7 +99,8 @@ export function createVolunteerDecisions(deps: VolunteerDeps) {
       await supersedeOlderActive(models, current, at);
       const volunteer = await load(id);
       if (volunteer.status === 'active') {
-        await linkVolunteerMenu(deps.lineApi, volunteer.lineUserId);
+        if (deps.reconcileMenu) await deps.reconcileMenu(volunteer.lineUserId);
+        else await showMenu(deps, volunteer.lineUserId, 'volunteer', now());
         await notify(volunteer, 'approved', [text(volunteer, 'notify.approved')]);
       }
       return { volunteer, changed: won };
@@ -133,7 +134,8 @@ export function createVolunteerDecisions(deps: VolunteerDeps) {
       );
       const volunteer = await load(id);
       if (volunteer.status === 'revoked') {
-        await unlinkVolunteerMenu(deps.lineApi, volunteer.lineUserId);
+        // Whatever was recorded (the survey menu, or a link older than the record): back to the default.
+        await showMenu(deps, volunteer.lineUserId, 'resident', now());
         await notify(volunteer, 'revoked', [text(volunteer, 'notify.revoked')]);
       }
       return { volunteer, changed: won };

@@ -12,4 +12,10 @@ export type VolunteerDeps = {
   i18n: i18n;
   logger: Logger;
   clock?: () => Date;
+  /**
+   * Gives a volunteer the menu they should have now (the survey variant while a campaign they are
+   * assigned to runs: src/campaigns/volunteer-menus.ts), from src/service.ts since campaigns sit above
+   * volunteers. Without it an approval links the plain volunteer menu.
+   */
+  reconcileMenu?: (lineUserId: string) => Promise<unknown>;
 };

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { LineApi } from '../line/line-api';
-import { unlinkVolunteerMenu } from '../richmenus';
+import { forgetMenuLink, recordedMenu, unlinkVolunteerMenu } from '../richmenus';
 import { volunteerModels, type VolunteerDoc } from './model';
 
 /** What stands in for the volunteer in the records the foundation keeps, as on erased cases. */
@@ -28,7 +28,7 @@ export function wasApproved(registration: Pick<VolunteerDoc, 'status' | 'endedAt
 
 /**
  * PDPA erasure of a volunteer: every registration (name, phone, organisation, areas), the claims on
- * their status changes (a reject reason may describe the person) and the volunteer menu. A case
+ * their status changes (a reject reason may describe the person), the volunteer menu and its record. A case
  * assignment keeps its case, staff member and date for the case history, not who was sent.
  *
  * Safe to run again after a failure: the menu is unlinked first (a failed call throws with nothing
@@ -42,8 +42,10 @@ export async function eraseVolunteerData(
   const registrations = await Volunteer.find({ lineUserId }, { _id: 1, status: 1, endedAt: 1 }).lean<
     Pick<VolunteerDoc, '_id' | 'status' | 'endedAt'>[]
   >();
-  const menuUnlinked = registrations.some(wasApproved);
+  const recorded = await recordedMenu(deps.connection, lineUserId);
+  const menuUnlinked = registrations.some(wasApproved) || (recorded !== null && recorded !== 'resident');
   if (menuUnlinked) await unlinkVolunteerMenu(deps.lineApi, lineUserId);
+  await forgetMenuLink(deps.connection, lineUserId);
 
   const ids = registrations.map((registration) => registration._id);
   const assignments = await VolunteerAssignment.updateMany(

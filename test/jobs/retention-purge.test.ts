@@ -139,6 +139,8 @@ describe('purgePersonalData', () => {
       openWithWithdrawnConsent: 0,
       media: 4,
       skipped: 0,
+      surveys: 0,
+      surveyMedia: 0,
     });
     const erased = await stored(record.reference);
     expect(erased).toMatchObject({

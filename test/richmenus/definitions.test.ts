@@ -11,6 +11,7 @@ import {
 } from '../../src/richmenus';
 import { imagePath } from '../../src/richmenus/definitions';
 import { richMenuName } from '../../src/richmenus/menu-name';
+import { SURVEY_START } from '../../src/conversation/postback';
 
 /** Flows not built yet: the engine answers with the menu until they are. */
 const PLANNED_FLOWS = ['area-cases'];
@@ -74,6 +75,7 @@ describe('rich menu definitions', () => {
 
   it('start flows the engine knows (or plans)', () => {
     const known = new Set([
+      SURVEY_START,
       ...allFlows.map((flow) => `flow:${flow.id}`),
       ...PLANNED_FLOWS.map((id) => `flow:${id}`),
     ]);
@@ -88,6 +90,12 @@ describe('rich menu definitions', () => {
       'flow:language',
       'flow:my-data',
     ]);
+    // The survey variant is the volunteer menu with "Survey a household" first.
+    const volunteer = postbackData(definitions.find((d) => d.key === 'volunteer')!);
+    expect(postbackData(definitions.find((d) => d.key === 'volunteer-survey')!)).toEqual([
+      SURVEY_START,
+      ...volunteer,
+    ]);
   });
 
   it('let volunteers switch to the resident menu, and residents never to the volunteer one', () => {
@@ -98,6 +106,7 @@ describe('rich menu definitions', () => {
           area.action?.type === 'richmenuswitch' ? [area.action.richMenuAliasId] : [],
         );
     expect(switches('volunteer')).toEqual([ALIAS.resident]);
+    expect(switches('volunteer-survey')).toEqual([ALIAS.resident]);
     expect(switches('resident')).toEqual([]);
     for (const aliasId of Object.values(ALIAS)) expect(aliasId).toMatch(RICH_MENU_LIMITS.aliasId);
   });

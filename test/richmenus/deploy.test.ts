@@ -45,28 +45,31 @@ const withVolunteerChatBar = (chatBarText: string) =>
   definitions.map((d) => (d.key === 'volunteer' ? { ...d, menu: { ...d.menu, chatBarText } } : d));
 
 const idOf = (key: string) => {
-  const menu = emulator.richMenuState().menus.find((m) => m.name.startsWith(`needline-${key}-`));
+  const name = new RegExp(`^needline-${key}-[0-9a-f]{8}$`);
+  const menu = emulator.richMenuState().menus.find((m) => name.test(m.name));
   if (!menu) throw new Error(`no ${key} menu`);
   return menu.richMenuId;
 };
 
 describe('deployRichMenus', () => {
-  it('creates both menus, their images, aliases and the default, and changes nothing when run again', async () => {
+  it('creates every menu, their images, aliases and the default, and changes nothing when run again', async () => {
     const first = await deployRichMenus(api, definitions, images);
 
     const state = emulator.richMenuState();
     expect(state.menus.map((m) => m.name).sort()).toEqual([
       expect.stringMatching(/^needline-resident-[0-9a-f]{8}$/),
       expect.stringMatching(/^needline-volunteer-[0-9a-f]{8}$/),
+      expect.stringMatching(/^needline-volunteer-survey-[0-9a-f]{8}$/),
     ]);
     expect(Object.keys(state.images).sort()).toEqual(state.menus.map((m) => m.richMenuId).sort());
     expect(state.aliases).toEqual({
       [ALIAS.resident]: idOf('resident'),
       [ALIAS.volunteer]: idOf('volunteer'),
+      [ALIAS['volunteer-survey']]: idOf('volunteer-survey'),
     });
     expect(state.defaultId).toBe(idOf('resident'));
-    expect(first.menus.map((m) => m.action)).toEqual(['created', 'created']);
-    expect(first.aliases.map((a) => a.action)).toEqual(['created', 'created']);
+    expect(first.menus.map((m) => m.action)).toEqual(['created', 'created', 'created']);
+    expect(first.aliases.map((a) => a.action)).toEqual(['created', 'created', 'created']);
     expect(first.defaultMenu).toEqual({ richMenuId: idOf('resident'), changed: true });
 
     const callsBefore = emulator.calls().length;
@@ -74,8 +77,8 @@ describe('deployRichMenus', () => {
     const secondCalls = emulator.calls().slice(callsBefore);
 
     expect(writes(secondCalls)).toEqual([]);
-    expect(second.menus.map((m) => m.action)).toEqual(['reused', 'reused']);
-    expect(second.aliases.map((a) => a.action)).toEqual(['unchanged', 'unchanged']);
+    expect(second.menus.map((m) => m.action)).toEqual(['reused', 'reused', 'reused']);
+    expect(second.aliases.map((a) => a.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
     expect(second.defaultMenu?.changed).toBe(false);
     expect(second.deleted).toEqual([]);
     expect(emulator.richMenuState()).toEqual(state);
@@ -104,13 +107,14 @@ describe('deployRichMenus', () => {
     expect(newVolunteer).not.toBe(oldVolunteer);
     expect(state.menus.find((m) => m.richMenuId === newVolunteer)?.chatBarText).toBe('อาสาสมัคร');
     expect(state.menus.map((m) => m.richMenuId).sort()).toEqual(
-      [resident, newVolunteer, foreign.richMenuId].sort(),
+      [resident, newVolunteer, idOf('volunteer-survey'), foreign.richMenuId].sort(),
     );
     expect(state.aliases[ALIAS.volunteer]).toBe(newVolunteer);
     expect(state.aliases[ALIAS.resident]).toBe(resident);
     expect(summary.aliases).toEqual([
       { aliasId: ALIAS.resident, action: 'unchanged' },
       { aliasId: ALIAS.volunteer, action: 'updated' },
+      { aliasId: ALIAS['volunteer-survey'], action: 'unchanged' },
     ]);
     expect(summary.deleted.map((d) => d.richMenuId)).toEqual([oldVolunteer]);
     expect(summary.notRelinked).toEqual(['volunteer']);
@@ -156,7 +160,7 @@ describe('deployRichMenus', () => {
       .calls()
       .slice(callsBefore)
       .filter((c) => c.method === 'POST' && c.path === '/v2/bot/richmenu');
-    expect(creates).toHaveLength(1); // the volunteer menu only
+    expect(creates).toHaveLength(2); // the volunteer menus only
     expect(emulator.richMenuState().images[richMenuId]).toBeDefined();
   });
 

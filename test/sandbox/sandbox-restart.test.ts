@@ -4,6 +4,7 @@ import { ingestionModels } from '../../src/ingestion/models';
 import { SANDBOX_USERS } from '../../src/sandbox/users';
 import { startService, type Service } from '../../src/service';
 import { volunteerModels } from '../../src/volunteers/model';
+import { menuLinkModel } from '../../src/richmenus';
 import { testDatabaseServer, uniqueDbName } from '../helpers/db';
 import { eventually } from '../helpers/ingestion';
 import { testLogger } from '../helpers/logger';
@@ -104,5 +105,24 @@ describe('sandbox after a restart', () => {
       .send({ userId: hmong!.userId, action: { type: 'follow' } })
       .expect(200);
     expect(await friendshipOf(hmong!.userId)).toBe('friend');
+  });
+
+  it('gives a volunteer surveying in a running campaign the survey menu again', async () => {
+    // As the campaign reconcile records it (src/campaigns/volunteer-menus.ts).
+    await menuLinkModel(service!.database.connection).create({
+      _id: volunteer!.userId,
+      menu: 'volunteer-survey',
+      at: new Date(),
+    });
+    await service!.processor.idle();
+    await service!.stop();
+    service = await startSandbox(dbName);
+    const menus = service.sandbox!.emulator.richMenuState();
+    expect(menus.userLinks).toEqual({ [volunteer!.userId]: menus.aliases['needline-volunteer-survey'] });
+    const { body } = await request(service.url)
+      .get(`/sandbox/api/users/${volunteer!.userId}/richmenu`)
+      .query({ lang: 'en' })
+      .expect(200);
+    expect(body.richMenu.areas[0].label).toBe('Survey a household');
   });
 });

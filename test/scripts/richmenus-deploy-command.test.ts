@@ -2,7 +2,12 @@ import type { Database } from '../../src/db/connection';
 import { createI18n } from '../../src/i18n';
 import { startLineEmulator, type LineEmulator } from '../../src/line-emulator';
 import { createLineApi, type LineApi } from '../../src/line/line-api';
-import { buildRichMenuDefinitions, deployRichMenus, loadRichMenuImages } from '../../src/richmenus';
+import {
+  buildRichMenuDefinitions,
+  deployRichMenus,
+  loadRichMenuImages,
+  menuLinkModel,
+} from '../../src/richmenus';
 import { runRichMenuDeploy } from '../../src/scripts/richmenus-deploy-command';
 import { volunteerModels, type VolunteerStatus } from '../../src/volunteers/model';
 import { dropTestDatabase, openTestDatabase, testDatabaseServer } from '../helpers/db';
@@ -68,7 +73,7 @@ async function deployOlderVolunteerMenu(): Promise<string> {
 }
 
 const volunteerMenuId = () =>
-  emulator.richMenuState().menus.find((m) => m.name.startsWith('needline-volunteer-'))!.richMenuId;
+  emulator.richMenuState().menus.find((m) => /^needline-volunteer-[0-9a-f]{8}$/.test(m.name))!.richMenuId;
 
 function capture() {
   const lines: string[] = [];
@@ -93,6 +98,54 @@ describe('npm run richmenus:deploy', () => {
     expect(emulator.richMenuState().userLinks).toEqual({ [APPROVED]: newVolunteer });
     expect(out.lines.join('\n')).toContain('relinked users: 1');
     expect(out.lines.join('\n')).not.toMatch(/not relinked/);
+  });
+
+  it('relinks each replaced per-user menu to the users recorded with it: a surveying volunteer keeps the survey menu', async () => {
+    const SURVEYING = 'U3333333333333333333333333333333c';
+    await volunteerModels(database.connection).Volunteer.create({
+      _id: 'run-surveying',
+      lineUserId: SURVEYING,
+      status: 'active',
+      name: 'นางสาวใจ ดี',
+      phone: '0812345679',
+      areas: [],
+      language: 'th',
+      registeredAt: new Date('2026-03-01T03:00:00Z'),
+    });
+    await menuLinkModel(database.connection).create({
+      _id: SURVEYING,
+      menu: 'volunteer-survey',
+      at: new Date(),
+    });
+    try {
+      const i18n = createI18n('th');
+      const definitions = buildRichMenuDefinitions(i18n.getFixedT('th'));
+      // Both volunteer menus as an older deploy left them, each user linked to theirs.
+      const older = definitions.map((d) =>
+        d.isDefault ? d : { ...d, menu: { ...d.menu, chatBarText: 'เมนูเก่า' } },
+      );
+      const summary = await deployRichMenus(api, older, loadRichMenuImages(definitions));
+      const oldId = (key: string) => summary.menus.find((m) => m.key === key)!.richMenuId;
+      await api.client.linkRichMenuIdToUser(APPROVED, oldId('volunteer'));
+      await api.client.linkRichMenuIdToUser(SURVEYING, oldId('volunteer-survey'));
+
+      const out = capture();
+      const code = await runRichMenuDeploy({ ...lineEnv(), MONGODB_URI: testDatabaseServer().uri }, out.io, {
+        dbName: database.connection.name,
+      });
+
+      expect(out.errors).toEqual([]);
+      expect(code).toBe(0);
+      const state = emulator.richMenuState();
+      expect(state.userLinks).toEqual({
+        [APPROVED]: state.aliases['needline-volunteer'],
+        [SURVEYING]: state.aliases['needline-volunteer-survey'],
+      });
+      expect(out.lines.join('\n')).toContain('relinked users: 2');
+    } finally {
+      await volunteerModels(database.connection).Volunteer.deleteOne({ _id: 'run-surveying' });
+      await menuLinkModel(database.connection).deleteOne({ _id: SURVEYING });
+    }
   });
 
   it('deploys as before without MONGODB_URI and says in one line why volunteers were not relinked', async () => {
