@@ -4,6 +4,7 @@ import { PublicError } from '../errors';
 import { loadAddressDirectory } from '../geo/address-directory';
 import { volunteerModels, type VolunteerDoc } from '../volunteers';
 import {
+  bangkokDay,
   campaignModels,
   isRunning,
   type CampaignArea,
@@ -160,6 +161,15 @@ export async function volunteerNames(connection: Connection, ids: string[]): Pro
   return new Map(found.map((v) => [v._id, v.name]));
 }
 
+/** Upcoming, running or ended: from its dates alone. */
+export function campaignStatus(
+  campaign: Pick<CampaignDoc, 'startsOn' | 'endsOn'>,
+  now: Date,
+): CampaignView['status'] {
+  if (isRunning(campaign, now)) return 'running';
+  return bangkokDay(now) < campaign.startsOn ? 'upcoming' : 'ended';
+}
+
 export function presentCampaign(campaign: CampaignDoc, now: Date, names?: Map<string, string>): CampaignView {
   return {
     id: campaign._id,
@@ -171,6 +181,7 @@ export function presentCampaign(campaign: CampaignDoc, now: Date, names?: Map<st
     endsOn: campaign.endsOn,
     flowId: campaign.flowId,
     running: isRunning(campaign, now),
+    status: campaignStatus(campaign, now),
     volunteers: campaign.volunteers.map((v) => ({
       volunteerId: v.volunteerId,
       name: names?.get(v.volunteerId) ?? null,

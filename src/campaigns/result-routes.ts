@@ -1,13 +1,14 @@
 import type { Request, Router } from 'express';
 import type { i18n } from 'i18next';
 import { z } from 'zod';
+import { CASE_STATUSES } from '../cases/case-schema';
 import type { Flow } from '../conversation';
 import { apiRoute } from '../staff/api-route';
 import type { StaffContext, StaffDeps } from '../staff/context';
 import { staffOf } from '../staff/middleware';
 import type { Campaigns } from './campaigns';
 import { campaignModels, type SurveyDoc } from './model';
-import { coverageOf, finishedSurveys, indicatorsOf } from './results';
+import { coverageOf, finishedSurveys, indicatorsOf, surveyCases } from './results';
 import { campaignIdParams } from './schemas';
 import { campaignScope } from './scope';
 import { surveyColumns, writeSurveyCsv, writeSurveyXlsx } from './survey-export';
@@ -25,6 +26,8 @@ const coverageView = z.object({
       name: z.string().nullable(),
       target: z.number().int(),
       ...counts,
+      /** Surveys flagged as maybe a household already surveyed in the village. */
+      flagged: z.number().int(),
     }),
   ),
   byVolunteer: z.array(z.object({ volunteerId: z.string(), ...counts })),
@@ -43,6 +46,15 @@ const resultsView = z.object({
     withVulnerableMember: indicatorView,
     exposedToFloods: indicatorView,
   }),
+  /** The cases urgent needs became (references and status only), for staff to follow them up. */
+  cases: z.array(
+    z.object({
+      reference: z.string(),
+      villageId: z.string().nullable(),
+      surveyedOn: z.string().nullable(),
+      status: z.enum(CASE_STATUSES).nullable(),
+    }),
+  ),
 });
 const householdView = z.object({
   surveyId: z.string(),
@@ -76,7 +88,8 @@ export function resultRoutes(
     {
       method: 'get',
       path: '/api/campaigns/:id/results',
-      summary: 'Coverage (surveyed vs target by village, volunteer and day) and indicators of a campaign',
+      summary:
+        'Coverage (surveyed vs target by village, volunteer and day), indicators and the cases made of a campaign',
       tags: ['campaigns'],
       access: 'campaigns.read',
       schemas: { params: campaignIdParams },
@@ -88,7 +101,11 @@ export function resultRoutes(
     async (req, res, { params }) => {
       const campaign = await campaigns.load(params.id, scopeOf(req));
       const surveys = await finishedSurveys(deps.connection, campaign._id);
-      res.json({ coverage: coverageOf(campaign, surveys), indicators: indicatorsOf(surveys) });
+      res.json({
+        coverage: coverageOf(campaign, surveys),
+        indicators: indicatorsOf(surveys),
+        cases: await surveyCases(deps.connection, surveys),
+      });
     },
   );
 

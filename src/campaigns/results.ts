@@ -1,4 +1,6 @@
 import type { Connection } from 'mongoose';
+import type { CaseStatus } from '../cases/case-schema';
+import { caseModels } from '../cases/create-case';
 import { campaignModels, type CampaignDoc, type SurveyDoc } from './model';
 
 export type Coverage = {
@@ -16,6 +18,7 @@ export type Coverage = {
     target: number;
     surveyed: number;
     declined: number;
+    flagged: number;
   }[];
   byVolunteer: { volunteerId: string; surveyed: number; declined: number }[];
   byDay: { day: string; surveyed: number; declined: number }[];
@@ -67,6 +70,9 @@ function tally<K>(surveys: Counted[], key: (s: Counted) => K) {
 export function coverageOf(campaign: CampaignDoc, surveys: Counted[]): Coverage {
   const completed = surveys.filter((s) => s.status === 'completed');
   const villages = tally(surveys, (s) => s.villageId ?? null);
+  const flaggedIn = new Map<string | null, number>();
+  for (const s of completed)
+    if (s.duplicateOf) flaggedIn.set(s.villageId ?? null, (flaggedIn.get(s.villageId ?? null) ?? 0) + 1);
   const zero = { surveyed: 0, declined: 0 };
   return {
     target: campaign.target,
@@ -81,8 +87,17 @@ export function coverageOf(campaign: CampaignDoc, surveys: Counted[]): Coverage 
             name: v.name,
             target: v.target,
             ...(villages.get(v.id) ?? zero),
+            flagged: flaggedIn.get(v.id) ?? 0,
           }))
-        : [{ villageId: null, name: null, target: campaign.target, ...(villages.get(null) ?? zero) }],
+        : [
+            {
+              villageId: null,
+              name: null,
+              target: campaign.target,
+              ...(villages.get(null) ?? zero),
+              flagged: flaggedIn.get(null) ?? 0,
+            },
+          ],
     byVolunteer: [...tally(surveys, (s) => s.volunteerId)]
       .map(([volunteerId, counts]) => ({ volunteerId, ...counts }))
       .sort((a, b) => b.surveyed - a.surveyed || a.volunteerId.localeCompare(b.volunteerId)),
@@ -111,4 +126,62 @@ export function indicatorsOf(surveys: Counted[]): Indicators {
       answers.length,
     ),
   };
+}
+
+/** A case made from a survey (an urgent need), with where it stands now; null once it is gone. */
+export type SurveyCase = {
+  reference: string;
+  villageId: string | null;
+  surveyedOn: string | null;
+  status: CaseStatus | null;
+};
+
+/** The cases the campaign's surveys made, in the order they were surveyed. */
+export async function surveyCases(connection: Connection, surveys: Counted[]): Promise<SurveyCase[]> {
+  const made = surveys
+    .filter((s) => s.status === 'completed' && s.caseReference)
+    .sort(
+      (a, b) =>
+        (a.surveyedOn ?? '').localeCompare(b.surveyedOn ?? '') ||
+        a.caseReference!.localeCompare(b.caseReference!),
+    );
+  if (made.length === 0) return [];
+  const found = await caseModels(connection)
+    .cases.find(
+      { reference: { $in: made.map((s) => s.caseReference!) } },
+      { _id: 0, reference: 1, status: 1 },
+    )
+    .lean<{ reference: string; status: CaseStatus }[]>();
+  const statusOf = new Map(found.map((c) => [c.reference, c.status]));
+  return made.map((s) => ({
+    reference: s.caseReference!,
+    villageId: s.villageId ?? null,
+    surveyedOn: s.surveyedOn ?? null,
+    status: statusOf.get(s.caseReference!) ?? null,
+  }));
+}
+
+export type SurveyCounts = { surveyed: number; declined: number };
+
+/** Households surveyed and visits declined per campaign, for the list's bars (one query). */
+export async function surveyCounts(
+  connection: Connection,
+  campaignIds: string[],
+): Promise<Map<string, SurveyCounts>> {
+  const counts = new Map<string, SurveyCounts>(campaignIds.map((id) => [id, { surveyed: 0, declined: 0 }]));
+  if (campaignIds.length === 0) return counts;
+  const rows = await campaignModels(connection).Survey.aggregate<{
+    _id: { campaignId: string; status: string };
+    n: number;
+  }>([
+    { $match: { campaignId: { $in: campaignIds }, status: { $in: ['completed', 'declined'] } } },
+    { $group: { _id: { campaignId: '$campaignId', status: '$status' }, n: { $sum: 1 } } },
+  ]);
+  for (const { _id, n } of rows) {
+    const entry = counts.get(_id.campaignId);
+    if (!entry) continue;
+    if (_id.status === 'completed') entry.surveyed = n;
+    else entry.declined = n;
+  }
+  return counts;
 }

@@ -8,12 +8,19 @@ import { staffOf } from '../staff/middleware';
 import { can } from '../staff/permissions';
 import { createCampaigns, presentCampaign, volunteerNames } from './campaigns';
 import type { CampaignDoc } from './model';
-import { campaignIdParams, campaignView, createCampaignBody, updateCampaignBody } from './schemas';
+import {
+  campaignIdParams,
+  campaignListItem,
+  campaignView,
+  createCampaignBody,
+  updateCampaignBody,
+} from './schemas';
 import { campaignScope } from './scope';
 import { resultRoutes } from './result-routes';
 import { surveyRoutes } from './survey-routes';
 import type { LineApi } from '../line/line-api';
 import { reconcileMenus } from './volunteer-menus';
+import { surveyCounts } from './results';
 
 export type CampaignRouterDeps = StaffDeps & {
   /** The engine's flows: the export's columns are the survey flow's questions. */
@@ -51,14 +58,22 @@ export function campaignRouter(deps: CampaignRouterDeps): Router {
     {
       method: 'get',
       path: '/api/campaigns',
-      summary: 'Survey campaigns within your provinces, newest first',
+      summary: 'Survey campaigns within your provinces, newest first, with households surveyed so far',
       tags: TAGS,
       access: 'campaigns.read',
-      responses: { 200: { description: 'Campaigns', schema: z.object({ items: z.array(campaignView) }) } },
+      responses: {
+        200: { description: 'Campaigns', schema: z.object({ items: z.array(campaignListItem) }) },
+      },
     },
     async (req, res) => {
       const items = await campaigns.list(scopeOf(req));
-      res.json({ items: items.map((c) => presentCampaign(c, context.clock())) });
+      const counts = await surveyCounts(
+        deps.connection,
+        items.map((c) => c._id),
+      );
+      res.json({
+        items: items.map((c) => ({ ...presentCampaign(c, context.clock()), ...counts.get(c._id)! })),
+      });
     },
   );
 

@@ -101,9 +101,19 @@ export const campaignView = z.object({
   endsOn: z.string(),
   flowId: z.string(),
   running: z.boolean(),
+  /** Before its first day, within its dates, after its last day (Bangkok calendar). */
+  status: z.enum(['upcoming', 'running', 'ended']),
   /** Names only for roles that manage volunteers (a personal-data read, audited). */
   volunteers: z.array(z.object({ volunteerId: z.string(), name: z.string().nullable() })),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
 export type CampaignView = z.infer<typeof campaignView>;
+
+/** A campaign in the list, with how far it has got. */
+export const campaignListItem = campaignView.extend({
+  /** Households surveyed (completed surveys). */
+  surveyed: z.number().int(),
+  /** Visits where the household declined. */
+  declined: z.number().int(),
+});

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import express, { Router, type Response } from 'express';
+import { SURVEY_FLOWS } from '../campaigns/schemas';
 import { CASE_STATUSES, CATEGORIES, PRIORITY_LEVELS } from '../cases/case-schema';
 import { TRANSITIONS } from '../cases/lifecycle';
 import { TOLD_BY_DEFAULT } from '../cases/updates/policy';
@@ -57,6 +58,8 @@ export function consoleRouter(
     categories: CATEGORIES,
     priorities: PRIORITY_LEVELS,
     roles: ROLES,
+    // The survey flows a campaign may use.
+    surveyFlows: SURVEY_FLOWS,
     transitions: TRANSITIONS,
     // Which steps reach the reporter by default, and how long news waits for a free reply.
     toldByDefault: TOLD_BY_DEFAULT,
@@ -109,6 +112,24 @@ export function consoleRouter(
       .set('cache-control', 'no-cache')
       .type('json')
       .send(await metaJson());
+  });
+  // A district's subdistricts, asked for when staff pick one (all of Thailand's would weigh down meta.json).
+  // Only those with a DOPA code: the API takes codes.
+  router.get('/console/places/:district.json', async (req, res) => {
+    const code = req.params.district;
+    const directory = await loadAddressDirectory();
+    const district = /^\d{4}$/.test(code)
+      ? directory.provinces.flatMap((p) => p.districts).find((d) => d.code === code)
+      : undefined;
+    if (!district) {
+      res.status(404).json({ error: { code: 'not_found', message: 'No district with this code.' } });
+      return;
+    }
+    res.set('cache-control', 'max-age=3600').json({
+      subdistricts: district.subdistricts.flatMap((s) =>
+        s.code ? [{ code: s.code, th: s.nameTh, en: s.nameEn }] : [],
+      ),
+    });
   });
   router.use('/console/assets', (_req, res, next) => {
     secured(res);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { ApiRegistry } from '../../src/http/openapi';
 import { campaignRouter } from '../../src/campaigns/router';
-import { campaignModels } from '../../src/campaigns/model';
+import { campaignModels, type SurveyStatus } from '../../src/campaigns/model';
 import { createI18n } from '../../src/i18n';
 import { engine } from '../conversation/harness';
 import type { Database } from '../../src/db/connection';
@@ -95,6 +95,7 @@ describe('/api/campaigns', () => {
       target: 65,
       flowId: 'household-survey',
       running: true,
+      status: 'running',
       volunteers: [{ volunteerId: 'vol-a', name: 'Volunteer vol-a' }],
     });
     // The coordinator read the volunteers' names: audited.
@@ -192,5 +193,46 @@ describe('/api/campaigns', () => {
       'viewer',
     ]);
     expect(doc.paths['/api/campaigns/{id}']?.patch).toBeDefined();
+  });
+
+  it('lists each campaign with its status from its dates and the households surveyed so far', async () => {
+    const create = async (extra: object) =>
+      (await request(app).post('/api/campaigns').set(auth('admin')).send(body(extra)).expect(201)).body
+        .id as string;
+    const upcoming = await create({ name: 'Later', startsOn: '2098-01-01', endsOn: '2098-02-01' });
+    const ended = await create({ name: 'Done', startsOn: '2020-01-01', endsOn: '2020-02-01' });
+    const now = new Date();
+    const survey = (n: number, status: SurveyStatus, campaignId = id) => ({
+      _id: `run-list-${n}`,
+      campaignId,
+      villageId: 'v2',
+      status,
+      volunteerId: 'vol-a',
+      language: 'th',
+      flowId: 'household-survey',
+      flowVersion: 1,
+      startedAt: now,
+      updatedAt: now,
+    });
+    await campaignModels(database.connection).Survey.create([
+      survey(1, 'completed'),
+      survey(2, 'completed'),
+      survey(3, 'declined'),
+      // Paused surveys are not done yet: not counted.
+      survey(4, 'paused'),
+      survey(5, 'completed', ended),
+    ]);
+    const { items } = (await request(app).get('/api/campaigns').set(auth('viewer')).expect(200)).body as {
+      items: { id: string; status: string; surveyed: number; declined: number; running: boolean }[];
+    };
+    const byId = new Map(items.map((c) => [c.id, c]));
+    expect(byId.get(id)).toMatchObject({ status: 'running', running: true, surveyed: 2, declined: 1 });
+    expect(byId.get(upcoming)).toMatchObject({
+      status: 'upcoming',
+      running: false,
+      surveyed: 0,
+      declined: 0,
+    });
+    expect(byId.get(ended)).toMatchObject({ status: 'ended', running: false, surveyed: 1, declined: 0 });
   });
 });

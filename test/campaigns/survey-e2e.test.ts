@@ -182,8 +182,8 @@ describe('a baseline survey campaign in Khao Kho', () => {
       flagged: 1,
       urgentCases: 1,
       byVillage: [
-        { villageId: 'v1', name: 'Ban Khek Noi', target: 3, surveyed: 3, declined: 0 },
-        { villageId: 'v2', name: 'Ban Mon Ya', target: 2, surveyed: 1, declined: 1 },
+        { villageId: 'v1', name: 'Ban Khek Noi', target: 3, surveyed: 3, declined: 0, flagged: 1 },
+        { villageId: 'v2', name: 'Ban Mon Ya', target: 2, surveyed: 1, declined: 1, flagged: 0 },
       ],
       byVolunteer: [
         { volunteerId: 'vol-anna', surveyed: 2, declined: 1 },
@@ -197,6 +197,15 @@ describe('a baseline survey campaign in Khao Kho', () => {
       withVulnerableMember: { count: 2, of: 4, share: 0.5 },
       exposedToFloods: { count: 1, of: 4, share: 0.25 },
     });
+    // The urgent need's case, for staff to follow up from the campaign's page.
+    expect(body.cases).toEqual([
+      { reference: expect.stringMatching(/^NL-/), villageId: 'v2', surveyedOn: today, status: 'new' },
+    ]);
+    // The list carries how far each campaign has got, for its bar.
+    const list = await get('/api/campaigns');
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ id: campaignId, target: 5, surveyed: 4, declined: 1, status: 'running' }),
+    ]);
 
     const map = await get(`/api/campaigns/${campaignId}/households`);
     expect(map.body.items).toHaveLength(4);

@@ -37,4 +37,17 @@ describe('consoleRouter', () => {
     expect(meta.transitions.declined).toEqual([]);
     expect(meta.reporterTexts.th.status.reviewing.title).toBeTruthy();
   });
+
+  it("gives a district's subdistricts with their codes, for the campaign form's area", async () => {
+    const khaoKho = (await request(app).get('/console/places/6711.json').expect(200)).body;
+    expect(khaoKho.subdistricts).toEqual(
+      expect.arrayContaining([{ code: '671107', th: 'เข็กน้อย', en: 'Khek Noi' }]),
+    );
+    // A subdistrict the directory has no code for cannot be sent to the API: not offered.
+    expect(khaoKho.subdistricts.every((s: { code: string }) => /^6711\d{2}$/.test(s.code))).toBe(true);
+    await request(app).get('/console/places/9999.json').expect(404);
+    await request(app).get('/console/places/abc.json').expect(404);
+    const meta = (await request(app).get('/console/meta.json').expect(200)).body;
+    expect(meta.surveyFlows).toEqual(['household-survey']);
+  });
 });

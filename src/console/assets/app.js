@@ -11,6 +11,7 @@ const PAGES = [
   { path: 'duplicates', permission: 'cases.read', load: () => import('./pages/duplicates.js') },
   { path: 'handoffs', permission: 'handoffs.manage', load: () => import('./pages/handoffs.js') },
   { path: 'broadcasts', permission: 'broadcasts.send', load: () => import('./pages/broadcasts.js') },
+  { path: 'campaigns', permission: 'campaigns.read', load: () => import('./pages/campaigns.js') },
   { path: 'volunteers', permission: 'volunteers.manage', load: () => import('./pages/volunteers.js') },
   { path: 'dashboard', permission: 'dashboard.read', load: () => import('./pages/dashboard.js') },
   { path: 'staff', permission: 'staff.manage', load: () => import('./pages/staff.js') },

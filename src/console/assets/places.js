@@ -1,4 +1,5 @@
-/* Provinces and districts by name in the console's language; the API keeps their DOPA codes. */
+/* Provinces, districts and subdistricts by name in the console's language; the API keeps their DOPA codes. */
+/* global fetch */
 import { currentLanguage } from './i18n.js';
 import { state } from './state.js';
 
@@ -50,3 +51,38 @@ export function provinceCodesOf(text) {
 
 /** Province codes as names, comma-separated, for a field staff can edit. */
 export const provinceNames = (codes) => codes.map(provinceName).join(', ');
+
+/** [code, name] of a district's subdistricts (those with a DOPA code), sorted by name; fetched once each. */
+const subdistricts = new Map();
+export async function subdistrictOptions(districtCode) {
+  if (!/^\d{4}$/.test(districtCode || '')) return [];
+  if (!subdistricts.has(districtCode))
+    subdistricts.set(
+      districtCode,
+      fetch(`/console/places/${districtCode}.json`).then((response) => {
+        if (!response.ok) throw new Error(`places ${response.status}`);
+        return response.json();
+      }),
+    );
+  try {
+    return byName((await subdistricts.get(districtCode)).subdistricts);
+  } catch (error) {
+    subdistricts.delete(districtCode);
+    throw error;
+  }
+}
+
+/**
+ * A campaign's or volunteer's area in the console's language, smallest first: "Khek Noi, Khao Kho,
+ * Phetchabun"; a whole province is the province alone.
+ */
+export function areaName(area) {
+  const en = currentLanguage() === 'en';
+  return [
+    en ? area.subdistrictEn : area.subdistrict,
+    en ? area.districtEn : area.district,
+    en ? area.provinceEn : area.province,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}

@@ -1,6 +1,7 @@
 /* All cases matching the filters as pins coloured by status or priority; a list beside it without tiles. */
-/* global window, L */
+/* global window */
 import { api } from '../api.js';
+import { pointsMap } from '../map-points.js';
 import { h, replace, select, field } from '../dom.js';
 import { label, t } from '../i18n.js';
 import { filterQuery, state } from '../state.js';
@@ -19,7 +20,6 @@ const STATUS_COLOURS = {
   withdrawn: '#868e96',
 };
 const PRIORITY_COLOURS = { urgent: '#c92a2a', high: '#e67700', medium: '#1864ab', low: '#2b8a3e' };
-const THAILAND = [13.5, 101];
 
 export async function render({ errorText }) {
   const colourBy = select(
@@ -34,8 +34,7 @@ export async function render({ errorText }) {
   const legend = h('ul', { class: 'legend', 'aria-label': t('map.legend') });
   const summary = h('p', { role: 'status' });
   const list = h('details', { class: 'card' }, h('summary', {}, t('map.list')));
-  let map;
-  let layer;
+  const points = pointsMap(box);
   let items = [];
 
   async function load() {
@@ -88,41 +87,21 @@ export async function render({ errorText }) {
         ),
       ),
     );
-    if (!window.L) return;
-    if (!map) {
-      map = L.map(box).setView(THAILAND, 6);
-      L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
-        maxZoom: 19,
-        attribution: '© OpenStreetMap',
-      }).addTo(map);
-    }
-    if (layer) layer.remove();
-    layer = L.layerGroup(
-      items.map((c) =>
-        L.circleMarker(c.point, {
-          radius: 8,
-          color: '#212529',
-          weight: 1,
-          fillColor: colourOf(c),
-          fillOpacity: 0.9,
-        }).bindPopup(
-          h(
-            'div',
-            {},
-            h('a', { href: `#/case/${c.reference}` }, c.reference),
-            h('br'),
-            `${label('status', c.status)} · ${label('priority', c.priority)}`,
-            h('br'),
-            placeOf(c),
-          ),
+    points.draw(
+      items.map((c) => ({
+        point: c.point,
+        colour: colourOf(c),
+        popup: h(
+          'div',
+          {},
+          h('a', { href: `#/case/${c.reference}` }, c.reference),
+          h('br'),
+          `${label('status', c.status)} · ${label('priority', c.priority)}`,
+          h('br'),
+          placeOf(c),
         ),
-      ),
-    ).addTo(map);
-    if (items.length > 0)
-      map.fitBounds(
-        items.map((c) => c.point),
-        { maxZoom: 13, padding: [20, 20] },
-      );
+      })),
+    );
   }
 
   colourBy.addEventListener('change', draw);
