@@ -332,8 +332,14 @@ describe('lifecycle through the API and notifications', () => {
     }
     for (const user of [household, volunteer]) {
       // With the defaults: the visit, the approval, the completion (its rating in the same bubble).
+      // The household (its own LINE account on a volunteer's report) is also asked, in the same call, about
+      // publishing its repair; the volunteer never is: they cannot agree for a family.
       const sent = h.emulator.sentMessages(user);
-      expect(sent).toHaveLength(3);
+      expect(sent).toHaveLength(user === household ? 4 : 3);
+      if (user === household) {
+        expect(flexTexts(sent[3]!.message)).toContain(`publish:yes:${record.reference}`);
+        expect(sent[3]!.requestId).toBe(sent[2]!.requestId);
+      }
       expect(flexTexts(sent[0]!.message)).toContain('24 ธันวาคม 2569');
       expect(flexTexts(sent[1]!.message)).toContain('อนุมัติแล้ว');
       const rating = flexTexts(sent[2]!.message);
