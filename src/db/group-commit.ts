@@ -24,7 +24,10 @@ export function groupCommit<T, R>(
           size += next.items.length;
         }
         try {
-          const results = await write(batch.flatMap((waiting) => waiting.items));
+          const items = batch.flatMap((waiting) => waiting.items);
+          const results = await write(items);
+          if (results.length !== items.length)
+            throw new Error(`group commit: ${results.length} results for ${items.length} items`);
           let offset = 0;
           for (const waiting of batch) {
             waiting.resolve(results.slice(offset, offset + waiting.items.length));

@@ -63,11 +63,18 @@ const RETRY_AFTER_SECONDS = 5;
 
 /** The driver's errors for a database it cannot reach (stopped, restarting, no primary yet). */
 const UNREACHABLE =
-  /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|NotPrimary|PoolCleared)Error$/;
+  /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|ClientClosed|PoolCleared|OperationTimeout)Error$/;
+/** Server answers of a replica set between primaries: not primary, shutting down, stepped down. */
+const BETWEEN_PRIMARIES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
 
 /** Also when wrapped: a bulk write that met a dead connection carries the network error inside. */
 function databaseUnreachable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const inner = (err as { errorResponse?: unknown }).errorResponse;
-  return UNREACHABLE.test(err.name) || (inner instanceof Error && UNREACHABLE.test(inner.name));
+  const code = (err as { code?: unknown }).code;
+  return (
+    UNREACHABLE.test(err.name) ||
+    (inner instanceof Error && UNREACHABLE.test(inner.name)) ||
+    (typeof code === 'number' && BETWEEN_PRIMARIES.has(code))
+  );
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IngestionModels } from './models';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { isDuplicateKey } from '../db/models';
@@ -26,6 +27,8 @@ type ChatDocument = {
   leaseOwner?: string;
   leaseUntil?: Date;
   newsWaiting?: boolean;
+  /** Written by each commit, so that a grouped commit can tell which of its chats it reached. */
+  commitId?: string;
 };
 
 /** How many applied event ids a chat remembers: a redelivery of an older one is refused by its record. */
@@ -33,11 +36,21 @@ const APPLIED_IDS_KEPT = 100;
 
 export function chatStore(models: IngestionModels) {
   const chats = models.Chat.collection as unknown as import('mongodb').Collection<ChatDocument>;
-  const commits = groupCommit(async (ops: AnyBulkWriteOperation<ChatDocument>[]): Promise<boolean[]> => {
-    const result = await chats.bulkWrite(ops, { ordered: false });
-    const all = result.matchedCount === ops.length;
-    return ops.map(() => all);
-  });
+  const commits = groupCommit(
+    async (ops: { chatKey: string; commitId: string; op: AnyBulkWriteOperation<ChatDocument> }[]) => {
+      const result = await chats.bulkWrite(
+        ops.map(({ op }) => op),
+        { ordered: false },
+      );
+      if (result.matchedCount === ops.length) return ops.map(() => true);
+      // One lost its lease (rare): which ones landed, by the id each commit wrote.
+      const landed = await chats
+        .find({ _id: { $in: ops.map(({ chatKey }) => chatKey) } }, { projection: { commitId: 1 } })
+        .toArray();
+      const commitOf = new Map(landed.map((chat) => [chat._id, chat.commitId]));
+      return ops.map(({ chatKey, commitId }) => commitOf.get(chatKey) === commitId);
+    },
+  );
 
   return {
     /**
@@ -80,8 +93,7 @@ export function chatStore(models: IngestionModels) {
      * Writes what a burst of events did, and gives the lease back, in one command, only while the
      * lease is ours: a holder that lost it (stalled past its end) changes nothing. The commits of
      * chats finished meanwhile share one command (group commit); the database tells only how many
-     * matched, so when one of them lost its lease all say false: their queue entries stay and are
-     * cleared by a later pass that finds them applied (appliedEventIds). Rare, and never wrong.
+     * matched, so when one of them lost its lease (rare) one read of the chats' commit ids tells which.
      */
     commit(
       chatKey: string,
@@ -94,20 +106,26 @@ export function chatStore(models: IngestionModels) {
         now: Date;
       },
     ): Promise<boolean> {
+      const commitId = randomUUID();
       return commits([
         {
-          updateOne: {
-            filter: { _id: chatKey, leaseOwner: owner },
-            update: {
-              $set: {
-                rev: change.rev,
-                state: change.state,
-                appliedEventIds: change.appliedEventIds.slice(-APPLIED_IDS_KEPT),
-                ...(change.wakeAt !== undefined ? { wakeAt: change.wakeAt } : {}),
-                updatedAt: change.now,
+          chatKey,
+          commitId,
+          op: {
+            updateOne: {
+              filter: { _id: chatKey, leaseOwner: owner },
+              update: {
+                $set: {
+                  commitId,
+                  rev: change.rev,
+                  state: change.state,
+                  appliedEventIds: change.appliedEventIds.slice(-APPLIED_IDS_KEPT),
+                  ...(change.wakeAt !== undefined ? { wakeAt: change.wakeAt } : {}),
+                  updatedAt: change.now,
+                },
+                // The outbox of an earlier version is sent before commit now: nothing to keep on the chat.
+                $unset: { leaseOwner: '', leaseUntil: '', outbox: '' },
               },
-              // The outbox of an earlier version is sent before commit now: nothing to keep on the chat.
-              $unset: { leaseOwner: '', leaseUntil: '', outbox: '' },
             },
           },
         },

@@ -76,6 +76,8 @@ const chatSchema = new Schema(
     wakeAt: { type: Date, default: null },
     /** Status news waits for this chat's person: the reply to their next message looks it up (cases/updates). */
     newsWaiting: { type: Boolean },
+    /** Each commit's own id: a grouped commit reads it back to tell which chats it reached (chat-store.ts). */
+    commitId: { type: String },
     updatedAt: { type: Date },
   },
   { versionKey: false, collection: 'chats', minimize: false },

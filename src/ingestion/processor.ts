@@ -222,6 +222,8 @@ export function createProcessor(deps: ProcessorDeps) {
     }
     heldUntil.set(chatKey, at + leaseMs);
     let released = false;
+    /** The events whose messages may have gone out, until their commit. */
+    let sending: string[] = [];
     try {
       const burst = await applyBurst(chatKey, chat, events);
       if (burst.applied.length > 0) {
@@ -229,6 +231,7 @@ export function createProcessor(deps: ProcessorDeps) {
         // Sent before the commit: a crash re-applies the events, and their stored batches are not sent
         // again. Only a first try may reply before storing (see sendAll); the lease is young here, so no
         // other instance can be applying these events.
+        sending = burst.applied.map(({ context }) => context.eventId);
         await sender.sendAll(burst.outbox, {
           firstTry: burst.applied.every(({ context }) => context.attempt === 1) && (await keepLease(chatKey)),
         });
@@ -239,6 +242,7 @@ export function createProcessor(deps: ProcessorDeps) {
           wakeAt: burst.wakeAt,
           now: now(),
         });
+        sending = [];
         // Lost the lease while stalled: the new holder applies these events again.
         if (!released) return false;
       }
@@ -250,9 +254,28 @@ export function createProcessor(deps: ProcessorDeps) {
         await setAside(burst.setAside.context, burst.setAside.reason);
       }
       return burst.applied.length > 0 || burst.done.length > 0 || Boolean(burst.setAside);
+    } catch (error) {
+      // A try not counted keeps the lease (not given back below): its next holder counts it.
+      if (sending.length > 0 && !released && !(await countTry(sending))) released = true;
+      throw error;
     } finally {
       heldUntil.delete(chatKey);
       if (!released) await store.release(chatKey, instanceId);
+    }
+  }
+
+  /**
+   * Events whose messages may have gone out failed before their commit: their next run must not be a
+   * first try, which would reply before storing (see sender.sendAll). The try is counted on their
+   * queue entries; when even that fails, the lease is kept to run out, and its next holder counts it
+   * (takenOver). Says whether the lease may be given back.
+   */
+  async function countTry(eventIds: string[]): Promise<boolean> {
+    try {
+      await queue.updateMany({ _id: { $in: eventIds } }, { $inc: { attempts: 1 } });
+      return true;
+    } catch {
+      return false;
     }
   }
 

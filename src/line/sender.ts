@@ -9,6 +9,11 @@ import { groupCommit } from '../db/group-commit';
 /** LINE takes at most 5 message objects per call. */
 export const MESSAGES_PER_CALL = 5;
 const CLAIM_MS = 30_000;
+/**
+ * How long the records of replies already sent are tried: a database back within it (a restart, a
+ * new primary) loses nothing; the processor sends with at least 20 s of lease left.
+ */
+const STORE_PERSIST_MS = 15_000;
 
 export type OutgoingBatch = {
   /** Deterministic (e.g. `${eventId}:reply`), so enqueuing twice after a crash stores it once. */
@@ -181,8 +186,12 @@ export function createSender(deps: SenderDeps) {
     const stored = records.map(({ claimed }, index) =>
       index < replied.length ? { ...claimed, ...replied[index]!.update.$set } : claimed,
     );
-    const refused = await store(stored);
-    for (const outcome of replied) report(outcome);
+    // Once a reply went out its record must land, or a later run would push the message again.
+    const refused = replied.length > 0 ? await storeInsisting(stored) : await store(stored);
+    for (const [index, outcome] of replied.entries()) {
+      if (refused[index]) await settleRepliedAgain(outcome);
+      report(outcome);
+    }
     const outcomes: Outcome[] = [];
     for (const [index, { claimed, fresh }] of records.entries()) {
       if (index < replied.length) continue;
@@ -205,6 +214,28 @@ export function createSender(deps: SenderDeps) {
       { ordered: false },
     );
     for (const outcome of outcomes) report(outcome);
+  }
+
+  /** `store`, tried again on failure for a while (within the chat's lease, see the processor). */
+  async function storeInsisting(docs: object[]): Promise<boolean[]> {
+    const until = Date.now() + STORE_PERSIST_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await store(docs);
+      } catch (error) {
+        if (Date.now() >= until) throw error;
+        await sleep(Math.min(1000, withJitter(backoffMs * 2 ** attempt)));
+      }
+    }
+  }
+
+  /**
+   * A batch just replied whose record an earlier run stored: the person may have it twice (a lease lost
+   * in a stall). Its record says it went, so that the retry job does not push it a third time.
+   */
+  async function settleRepliedAgain(outcome: Outcome): Promise<void> {
+    logger.warn({ outboundId: outcome.filter._id }, 'a batch stored by an earlier run was replied again');
+    await models.OutboundMessage.updateOne({ _id: outcome.filter._id, status: 'pending' }, outcome.update);
   }
 
   /**

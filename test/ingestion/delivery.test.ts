@@ -218,6 +218,28 @@ describe('processing and delivery', () => {
     });
   });
 
+  it('does not reply again after its answer went out and the commit failed: the next run is not a first try', async () => {
+    let runs = 0;
+    const instance = await start({
+      dbName: uniqueDbName('commitfails'),
+      // The first run's state cannot be stored (over BSON's 16 MB): its commit fails after the answer went.
+      handler: async (context) => {
+        const result = await echo(context);
+        return ++runs === 1 ? { ...result, state: { blob: 'x'.repeat(17 * 1024 * 1024) } } : result;
+      },
+    });
+    const userId = newUserId();
+    // The reply fails without spending the token: the answer is pushed instead.
+    emulator.injectFault({ method: 'POST', path: '/v2/bot/message/reply', status: 500 });
+    const event = buildEvent.text({ userId, text: 'once', replyToken: emulator.issueReplyToken(userId) });
+    await postWebhook(instance.webhookUrl, TEST_SECRET, [event]);
+    expect(await eventually(() => isDone(instance.models, event.webhookEventId), Boolean)).toBe(true);
+    await instance.processor.idle();
+    expect(runs).toBe(2);
+    // Only the push: a second run taken for a first try would have replied with the unspent token.
+    expect(emulator.sentMessages(userId)).toMatchObject([{ via: 'push', message: { text: 'echo:once' } }]);
+  });
+
   it('never replies twice with one token: a batch stored just before its instance died is pushed', async () => {
     const instance = await start({ dbName: uniqueDbName('crashedsend') });
     const userId = newUserId();
