@@ -73,7 +73,11 @@ const resolvedOf = async (_id: string) => (await cases().findOne({ _id }))!.loca
 
 describe('realigning stored places with the corrected directory (real database)', () => {
   beforeAll(async () => {
-    const place = (resolved: Record<string, string>) => ({ location: { resolved }, status: 'new', note: 'untouched' });
+    const place = (resolved: Record<string, string>) => ({
+      location: { resolved },
+      status: 'new',
+      note: 'untouched',
+    });
     await cases().insertMany([
       { _id: 'nampat', ...place(namPatBefore) },
       { _id: 'thapla', ...place(thaPla) },
