@@ -11,9 +11,9 @@ import { DISTRICT_FIXES, PROVINCE_NAME_FIXES } from './directory-corrections';
  * The code is re-derived from the Thai name stored with it, which was never wrong (the package's
  * mistakes were codes and English names): every update is conditional on the province code and the
  * Thai district name, and on the stored value differing from the directory's. So it is idempotent (a
- * second run matches nothing), needs no record of having run, and several instances starting at
+ * second run changes nothing), needs no record of having run, and several instances starting at
  * once only write the same values. It runs at every start, before the service listens; once done it
- * costs a few indexed-by-nothing reads of the handful of corrected districts.
+ * costs one read of the records in the dozen provinces concerned (by the cases' province index).
  *
  * A subdistrict stored in a corrected district that the corrected directory no longer lists there
  * (the package listed Tha Pla's and Nam Pat's subdistricts under both) keeps its Thai name but loses
@@ -23,7 +23,7 @@ import { DISTRICT_FIXES, PROVINCE_NAME_FIXES } from './directory-corrections';
  * volunteers (test/architecture).
  */
 
-/** How many writes each collection took (a record may take two: its district, then its subdistrict). */
+/** How many records of each collection were rewritten. */
 export type PlaceMigrationResult = { cases: number; campaigns: number; volunteers: number };
 
 /** The districts whose stored places may be stale: the corrected ones and the parents they left. */
@@ -37,74 +37,84 @@ function affectedDistricts(directory: AddressDirectory): District[] {
   });
 }
 
-type Updates = { filter: Record<string, unknown>; update: Record<string, unknown> }[];
-
-/** The conditional updates for one embedded place, its fields under `at` ('location.resolved.', 'area.'). */
-function placeUpdates(at: string, districts: District[]): Updates {
-  const updates: Updates = [];
-  for (const [provinceCode, { nameEn }] of Object.entries(PROVINCE_NAME_FIXES)) {
-    updates.push({
-      filter: { [`${at}provinceCode`]: provinceCode, [`${at}provinceEn`]: { $ne: nameEn } },
-      update: { $set: { [`${at}provinceEn`]: nameEn } },
-    });
-  }
-  for (const district of districts) {
-    const base = { [`${at}provinceCode`]: district.provinceCode, [`${at}district`]: district.nameTh };
-    updates.push({
-      filter: {
-        ...base,
-        $or: [
-          { [`${at}districtCode`]: { $ne: district.code } },
-          { [`${at}districtEn`]: { $ne: district.nameEn } },
-        ],
-      },
-      update: { $set: { [`${at}districtCode`]: district.code, [`${at}districtEn`]: district.nameEn } },
-    });
-    for (const subdistrict of district.subdistricts) {
-      if (!subdistrict.code) continue;
-      updates.push({
-        filter: {
-          ...base,
-          [`${at}subdistrict`]: subdistrict.nameTh,
-          [`${at}subdistrictCode`]: { $ne: subdistrict.code },
-        },
-        update: { $set: { [`${at}subdistrictCode`]: subdistrict.code } },
-      });
-    }
-    updates.push({
-      filter: {
-        ...base,
-        [`${at}subdistrict`]: { $nin: district.subdistricts.map((s) => s.nameTh) },
-        [`${at}subdistrictCode`]: { $exists: true },
-      },
-      update: { $unset: { [`${at}subdistrictCode`]: '' } },
-    });
-  }
-  return updates;
-}
-
-async function applyUpdates(connection: Connection, collection: string, updates: Updates): Promise<number> {
-  let modified = 0;
-  for (const { filter, update } of updates) {
-    modified += (await connection.collection(collection).updateMany(filter, update)).modifiedCount;
-  }
-  return modified;
-}
-
-type StoredArea = {
-  provinceCode: string;
+/** A place as cases (`location.resolved`), campaigns (`area`) and volunteers' areas store it. */
+type StoredPlace = {
+  provinceCode?: string;
   provinceEn?: string;
   district?: string;
   districtCode?: string;
   districtEn?: string;
+  subdistrict?: string;
+  subdistrictCode?: string;
 };
+type Change = { set: Record<string, string>; unset: string[] };
+
+/** What a stored place lacks of the corrected directory, or undefined when it is in line. */
+function changeOf(place: StoredPlace, byKey: Map<string, District>): Change | undefined {
+  const change: Change = { set: {}, unset: [] };
+  const provinceEn = place.provinceCode ? PROVINCE_NAME_FIXES[place.provinceCode]?.nameEn : undefined;
+  if (provinceEn && place.provinceEn !== provinceEn) change.set.provinceEn = provinceEn;
+  const district = place.district ? byKey.get(`${place.provinceCode}|${place.district}`) : undefined;
+  if (district) {
+    if (district.code && place.districtCode !== district.code) change.set.districtCode = district.code;
+    if (place.districtEn !== district.nameEn) change.set.districtEn = district.nameEn;
+    if (place.subdistrict) {
+      const subdistrict = district.subdistricts.find((s) => s.nameTh === place.subdistrict);
+      if (subdistrict?.code && place.subdistrictCode !== subdistrict.code) {
+        change.set.subdistrictCode = subdistrict.code;
+      } else if (!subdistrict && place.subdistrictCode) change.unset.push('subdistrictCode');
+    }
+  }
+  return Object.keys(change.set).length > 0 || change.unset.length > 0 ? change : undefined;
+}
+
+/**
+ * One read of the records in the corrected provinces (indexed for cases), then a write for each record
+ * that is out of line, conditional on the Thai names it was read with.
+ */
+async function realignEmbedded(
+  connection: Connection,
+  collection: string,
+  at: 'location.resolved' | 'area',
+  byKey: Map<string, District>,
+  provinces: string[],
+): Promise<number> {
+  const records = connection.collection<{ _id: string } & Record<string, unknown>>(collection);
+  const placeOf = (record: Record<string, unknown>) =>
+    (at === 'area' ? record.area : (record.location as { resolved?: unknown } | undefined)?.resolved) as
+      StoredPlace | undefined;
+  let modified = 0;
+  for await (const record of records.find(
+    { [`${at}.provinceCode`]: { $in: provinces } },
+    { projection: { [at]: 1 } },
+  )) {
+    const place = placeOf(record);
+    const change = place && changeOf(place, byKey);
+    if (!place || !change) continue;
+    const prefix = <T>(fields: Record<string, T>): Record<string, T> =>
+      Object.fromEntries(Object.entries(fields).map(([key, value]) => [`${at}.${key}`, value]));
+    const result = await records.updateOne(
+      { _id: record._id, ...prefix<unknown>({ provinceCode: place.provinceCode, district: place.district }) },
+      {
+        ...(Object.keys(change.set).length > 0 ? { $set: prefix(change.set) } : {}),
+        ...(change.unset.length > 0
+          ? { $unset: prefix(Object.fromEntries(change.unset.map((f) => [f, '' as const]))) }
+          : {}),
+      },
+    );
+    modified += result.modifiedCount;
+  }
+  return modified;
+}
+
+type StoredArea = StoredPlace & { provinceCode: string };
 
 /** A volunteer's areas are an array: each registration is rewritten whole, only when one of its areas changes. */
-async function realignVolunteerAreas(connection: Connection, districts: District[]): Promise<number> {
-  const byKey = new Map(districts.map((d) => [`${d.provinceCode}|${d.nameTh}`, d]));
-  const provinces = [
-    ...new Set([...districts.map((d) => d.provinceCode), ...Object.keys(PROVINCE_NAME_FIXES)]),
-  ];
+async function realignVolunteerAreas(
+  connection: Connection,
+  byKey: Map<string, District>,
+  provinces: string[],
+): Promise<number> {
   const volunteers = connection.collection<{ _id: string; areas: StoredArea[] }>('volunteers');
   let modified = 0;
   for await (const volunteer of volunteers.find(
@@ -112,12 +122,8 @@ async function realignVolunteerAreas(connection: Connection, districts: District
     { projection: { areas: 1 } },
   )) {
     const areas = volunteer.areas.map((area) => {
-      const next = { ...area };
-      const provinceEn = PROVINCE_NAME_FIXES[area.provinceCode]?.nameEn;
-      if (provinceEn) next.provinceEn = provinceEn;
-      const district = area.district ? byKey.get(`${area.provinceCode}|${area.district}`) : undefined;
-      if (district) Object.assign(next, { districtCode: district.code, districtEn: district.nameEn });
-      return next;
+      const change = changeOf(area, byKey);
+      return change ? { ...area, ...change.set } : area;
     });
     if (JSON.stringify(areas) === JSON.stringify(volunteer.areas)) continue;
     const result = await volunteers.updateOne(
@@ -134,9 +140,13 @@ export async function realignStoredPlaces(
   directory: AddressDirectory,
 ): Promise<PlaceMigrationResult> {
   const districts = affectedDistricts(directory);
+  const byKey = new Map(districts.map((d) => [`${d.provinceCode}|${d.nameTh}`, d]));
+  const provinces = [
+    ...new Set([...districts.map((d) => d.provinceCode), ...Object.keys(PROVINCE_NAME_FIXES)]),
+  ];
   return {
-    cases: await applyUpdates(connection, 'cases', placeUpdates('location.resolved.', districts)),
-    campaigns: await applyUpdates(connection, 'campaigns', placeUpdates('area.', districts)),
-    volunteers: await realignVolunteerAreas(connection, districts),
+    cases: await realignEmbedded(connection, 'cases', 'location.resolved', byKey, provinces),
+    campaigns: await realignEmbedded(connection, 'campaigns', 'area', byKey, provinces),
+    volunteers: await realignVolunteerAreas(connection, byKey, provinces),
   };
 }
