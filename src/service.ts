@@ -19,7 +19,7 @@ import { tellAdminsOfGuessing } from './notifications/staff-notifications';
 import { staffNotificationsRouter } from './notifications/router';
 import { offerNewCase, performVolunteerEffect, volunteerRouter } from './volunteers';
 import { loadAddressDirectory } from './geo/address-directory';
-import { realignStoredPlaces } from './geo/place-migration';
+import { realignStoredPlacesOnce } from './geo/place-migration';
 import { placeDescriber } from './cases/case-input';
 import { createBotHandler } from './bot/handler';
 import { consentModel } from './privacy/consents';
@@ -156,11 +156,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   });
   const notificationsRouter = staffNotificationsRouter({ connection, logger, api: apiRegistry });
   await database.ensureIndexes();
-  // Places stored before a directory correction take the corrected code and name (idempotent: see the module).
-  logger.info(
-    await realignStoredPlaces(connection, directory),
-    'stored places checked against the address directory',
-  );
+  // Places stored before a directory correction take the corrected code and name (once per version).
+  const realigned = await realignStoredPlacesOnce(connection, directory);
+  if (realigned !== 'done before')
+    logger.info(realigned, 'stored places realigned with the address directory');
 
   // The first admin: from the environment, or in sandbox mode a generated login kept in the data folder.
   const firstAdmin =

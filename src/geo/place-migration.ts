@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { AddressDirectory, District } from './address-directory';
 import { DISTRICT_FIXES, PROVINCE_NAME_FIXES } from './directory-corrections';
@@ -12,8 +13,9 @@ import { DISTRICT_FIXES, PROVINCE_NAME_FIXES } from './directory-corrections';
  * mistakes were codes and English names): every update is conditional on the province code and the
  * Thai district name, and on the stored value differing from the directory's. So it is idempotent (a
  * second run changes nothing), needs no record of having run, and several instances starting at
- * once only write the same values. It runs at every start, before the service listens; once done it
- * costs one read of the records in the dozen provinces concerned (by the cases' province index).
+ * once only write the same values. It runs at start, before the service listens, until it has
+ * completed once for this version of the corrections (a marker in `migrations`): a start after that
+ * costs one read by `_id`, however many cases the provinces concerned hold.
  *
  * A subdistrict stored in a corrected district that the corrected directory no longer lists there
  * (the package listed Tha Pla's and Nam Pat's subdistricts under both) keeps its Thai name but loses
@@ -149,4 +151,25 @@ export async function realignStoredPlaces(
     campaigns: await realignEmbedded(connection, 'campaigns', 'area', byKey, provinces),
     volunteers: await realignVolunteerAreas(connection, byKey, provinces),
   };
+}
+
+/** Changes with the corrections table, so that a later correction runs the realignment again. */
+const MARKER = `directory-corrections:${createHash('sha256')
+  .update(JSON.stringify([DISTRICT_FIXES, PROVINCE_NAME_FIXES, PARENTS_OF_SPLITS]))
+  .digest('hex')
+  .slice(0, 16)}`;
+
+/**
+ * `realignStoredPlaces` once per version of the corrections: instances starting together may both
+ * run it (it is idempotent); the marker is written only after it completed.
+ */
+export async function realignStoredPlacesOnce(
+  connection: Connection,
+  directory: AddressDirectory,
+): Promise<PlaceMigrationResult | 'done before'> {
+  const migrations = connection.db!.collection<{ _id: string; at: Date }>('migrations');
+  if (await migrations.findOne({ _id: MARKER })) return 'done before';
+  const result = await realignStoredPlaces(connection, directory);
+  await migrations.updateOne({ _id: MARKER }, { $setOnInsert: { at: new Date() } }, { upsert: true });
+  return result;
 }

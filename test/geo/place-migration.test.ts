@@ -1,6 +1,6 @@
 import type { Database } from '../../src/db/connection';
 import { loadAddressDirectory, type AddressDirectory } from '../../src/geo/address-directory';
-import { realignStoredPlaces } from '../../src/geo/place-migration';
+import { realignStoredPlaces, realignStoredPlacesOnce } from '../../src/geo/place-migration';
 import { dropTestDatabase, openTestDatabase } from '../helpers/db';
 
 /** Places as the directory stored them before its corrections (thai-address-universal 2.2.0 as shipped). */
@@ -166,5 +166,20 @@ describe('realigning stored places with the corrected directory (real database)'
     const runs = await Promise.all([1, 2, 3].map(() => realignStoredPlaces(database.connection, directory)));
     expect(runs).toEqual([1, 2, 3].map(() => ({ cases: 0, campaigns: 0, volunteers: 0 })));
     expect(await resolvedOf('nampat')).toMatchObject({ districtCode: '5304', districtEn: 'Nam Pat' });
+  });
+
+  it('runs once per version of the corrections: a later start reads only its marker', async () => {
+    // A record put out of line again is left alone once the marker is written (no scan at every start).
+    await cases().updateOne({ _id: 'nampat' } as never, {
+      $set: { 'location.resolved.districtCode': '5303' },
+    });
+    const first = await realignStoredPlacesOnce(database.connection, directory);
+    expect(first).toEqual({ cases: 1, campaigns: 0, volunteers: 0 });
+    expect(await realignStoredPlacesOnce(database.connection, directory)).toBe('done before');
+    await cases().updateOne({ _id: 'nampat' } as never, {
+      $set: { 'location.resolved.districtCode': '5303' },
+    });
+    expect(await realignStoredPlacesOnce(database.connection, directory)).toBe('done before');
+    expect(await resolvedOf('nampat')).toMatchObject({ districtCode: '5303' });
   });
 });
