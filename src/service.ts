@@ -19,6 +19,7 @@ import { tellAdminsOfGuessing } from './notifications/staff-notifications';
 import { staffNotificationsRouter } from './notifications/router';
 import { offerNewCase, performVolunteerEffect, volunteerRouter } from './volunteers';
 import { loadAddressDirectory } from './geo/address-directory';
+import { realignStoredPlacesOnce } from './geo/place-migration';
 import { placeDescriber } from './cases/case-input';
 import { createBotHandler } from './bot/handler';
 import { consentModel } from './privacy/consents';
@@ -116,7 +117,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const resources = loadResources();
   // Thailand's address directory takes seconds to build: at start, not inside a user's first report.
   // The engine echoes a typed address back as the directory reads it.
-  const describePlace = placeDescriber(await loadAddressDirectory());
+  const directory = await loadAddressDirectory();
+  const describePlace = placeDescriber(directory);
   const engine = createEngine(allFlows, resources, config.DEFAULT_LOCALE, { describePlace });
   const i18n = createI18n(config.DEFAULT_LOCALE, resources, {
     contactPhone: config.FOUNDATION_PHONE ?? SANDBOX_CONTACT.contactPhone,
@@ -162,6 +164,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   });
   const notificationsRouter = staffNotificationsRouter({ connection, logger, api: apiRegistry });
   await database.ensureIndexes();
+  // Places stored before a directory correction take the corrected code and name (once per version).
+  const realigned = await realignStoredPlacesOnce(connection, directory);
+  if (realigned !== 'done before')
+    logger.info(realigned, 'stored places realigned with the address directory');
 
   // The first admin: from the environment, or in sandbox mode a generated login kept in the data folder.
   const firstAdmin =

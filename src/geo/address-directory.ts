@@ -1,10 +1,12 @@
 import { getDistricts, getProvinces, getSubDistricts } from 'thai-address-universal';
+import { DISTRICT_FIXES, PROVINCE_NAME_FIXES, districtFixKey } from './directory-corrections';
 
 /**
  * Thailand's provinces, districts and subdistricts in Thai and English with their DOPA / TIS 1099
  * geocodes (2, 4, 6 digits), from the npm package `thai-address-universal` (ISC; derived from
- * thai-address-database). A few rows have no code in that data (e.g. Bueng Kan's districts): they
- * keep their names and get no code rather than a made-up one.
+ * thai-address-database), with the corrections of directory-corrections.ts applied as it is built
+ * (wrong or missing codes, misspelt English names). A row still without a code keeps its names and
+ * gets no code rather than a made-up one.
  */
 export type AdminArea = { nameTh: string; nameEn: string; code?: string };
 export type District = AdminArea & { provinceCode: string; subdistricts: AdminArea[] };
@@ -26,20 +28,29 @@ const childCode = (code: string | undefined, parent: string | undefined, length:
   code && parent && code.length === length && code.startsWith(parent) ? code : undefined;
 
 async function build(): Promise<AddressDirectory> {
-  const allDistrictNames = new Map<string, number>();
   const rawProvinces = await getProvinces();
   const perProvince = await Promise.all(rawProvinces.map((p) => getDistricts(p.code)));
-  for (const district of perProvince.flat()) {
-    allDistrictNames.set(district.nameTh, (allDistrictNames.get(district.nameTh) ?? 0) + 1);
-  }
+  const count = (keys: (string | undefined)[]) => {
+    const counts = new Map<string | undefined, number>();
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+    return counts;
+  };
+  const allDistrictNames = count(perProvince.flat().map((d) => d.nameTh));
+  // A code two districts share in the package (5303 for Tha Pla and Nam Pat) lists both districts'
+  // subdistricts: such a district's subdistricts are looked up by its (unique) name instead.
+  const allDistrictCodes = count(perProvince.flat().map((d) => d.code));
 
   const provinces: Province[] = [];
   for (const [index, raw] of rawProvinces.entries()) {
+    const provinceCode = PROVINCE_CODE_FIXES[raw.code] ?? raw.code;
     const districts: District[] = [];
     for (const rawDistrict of perProvince[index] ?? []) {
-      const code = childCode(rawDistrict.code, raw.code, 4);
+      const fix = DISTRICT_FIXES[districtFixKey(provinceCode, rawDistrict.nameTh)];
+      const code = fix?.code ?? childCode(rawDistrict.code, raw.code, 4);
+      const uniqueCode = rawDistrict.code && allDistrictCodes.get(rawDistrict.code) === 1 && !fix?.code;
       // Looking subdistricts up by name is only safe when no other district shares that name.
-      const key = code ?? (allDistrictNames.get(rawDistrict.nameTh) === 1 ? rawDistrict.nameTh : undefined);
+      const uniqueName = allDistrictNames.get(rawDistrict.nameTh) === 1;
+      const key = uniqueCode ? code : uniqueName ? rawDistrict.nameTh : undefined;
       const rawSubdistricts = key ? await getSubDistricts(key) : [];
       const seen = new Set<string>();
       const subdistricts: AdminArea[] = [];
@@ -47,18 +58,19 @@ async function build(): Promise<AddressDirectory> {
         // One row per postal code in the source: keep one per subdistrict.
         if (seen.has(s.nameTh)) continue;
         seen.add(s.nameTh);
-        subdistricts.push({ nameTh: s.nameTh, nameEn: s.nameEn, code: childCode(s.code, code, 6) });
+        const subdistrictCode = fix?.subdistrictCodes?.[s.nameTh] ?? s.code;
+        subdistricts.push({ nameTh: s.nameTh, nameEn: s.nameEn, code: childCode(subdistrictCode, code, 6) });
       }
       districts.push({
         nameTh: rawDistrict.nameTh,
-        nameEn: rawDistrict.nameEn,
+        nameEn: fix?.nameEn ?? rawDistrict.nameEn,
         code,
-        provinceCode: raw.code,
+        provinceCode,
         subdistricts,
       });
     }
-    const code = PROVINCE_CODE_FIXES[raw.code] ?? raw.code;
-    provinces.push({ nameTh: raw.nameTh, nameEn: raw.nameEn, code, districts });
+    const nameEn = PROVINCE_NAME_FIXES[provinceCode]?.nameEn ?? raw.nameEn;
+    provinces.push({ nameTh: raw.nameTh, nameEn, code: provinceCode, districts });
   }
   const byCode = new Map(provinces.map((p) => [p.code, p]));
   return { provinces, province: (code) => byCode.get(code) };
