@@ -258,16 +258,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       }),
       ...handoffEffects(handoffs),
       ...mediaEffects(media),
-      host: async (effect, { userId, at }) => ({
-        messages: effect.action.startsWith('survey.')
+      host: async (effect, { userId, at }) =>
+        effect.action.startsWith('survey.')
           ? await performSurveyEffect(
               { connection, i18n, engine, cases, logger, addFriendUrl: config.LINE_ADD_FRIEND_URL },
               effect,
               userId,
               at,
             )
-          : await performVolunteerEffect(volunteerDeps, effect, userId),
-      }),
+          : { messages: await performVolunteerEffect(volunteerDeps, effect, userId) },
     },
     // Survey campaigns: "Survey a household", pause and resume around the engine.
     // A family member who has LINE follows the case a survey made for their household (by its code).

@@ -246,6 +246,7 @@ export function createBotHandler(deps: BotDeps): EventHandler {
       if (outcome?.messages) extra.push(...outcome.messages);
       if (outcome?.caseReference) caseReference = outcome.caseReference;
     }
+    await attributeToCase(deps, context.eventId, caseReference ?? result.effects.map(caseOf).find(Boolean));
 
     // Staff see the name when a person asks for them or reports a need: refreshed then, not on
     // every message (a conditional write per event would cost the single SQLite writer).
@@ -292,6 +293,22 @@ async function forgetContent(deps: BotDeps, context: HandlerContext, kind: strin
       $set: { payload: JSON.stringify({ type: 'message', message: { type: kind } }), notKept: 'no_consent' },
     },
   );
+}
+
+/** The case an effect acts on, when it names one (a follow-up on a case of the reporter's). */
+function caseOf(effect: Effect): string | undefined {
+  if (effect.type === 'addToCase' || effect.type === 'withdrawCase') return effect.reference;
+  if (effect.type === 'updateCase' && 'reference' in effect.case) return effect.case.reference;
+  return undefined;
+}
+
+/**
+ * The record of an event that made or changed a case names it: a volunteer's messages speak of many
+ * households, and a case shows only those about it (case-api/queries.ts). One write, on such events only.
+ */
+async function attributeToCase(deps: BotDeps, eventId: string, reference: string | undefined): Promise<void> {
+  if (!reference) return;
+  await deps.models.InboundEvent.updateOne({ _id: eventId }, { $set: { caseReference: reference } });
 }
 
 const MESSAGES_PER_REPLY = 5;

@@ -49,6 +49,19 @@ export async function performSurveyEffect(
   effect: HostEffect,
   userId: string,
   at: Date,
+): Promise<{ messages: messagingApi.Message[]; caseReference?: string }> {
+  const made: { reference?: string } = {};
+  const messages = await surveyEffect(deps, effect, userId, at, made);
+  // The answer that tells the volunteer of the urgent case is about that case (its record of messages).
+  return { messages, ...(made.reference ? { caseReference: made.reference } : {}) };
+}
+
+async function surveyEffect(
+  deps: SurveyEffectDeps,
+  effect: HostEffect,
+  userId: string,
+  at: Date,
+  made: { reference?: string },
 ): Promise<messagingApi.Message[]> {
   // A family member's household code, asked again after their consent (flows/household-news.ts).
   if (effect.action === 'survey.householdCode')
@@ -172,6 +185,7 @@ export async function performSurveyEffect(
         reference = await createSurveyCase(deps, { survey: stored, campaign, userId, at, t });
         await Survey.updateOne({ _id: effect.runId }, { $set: { caseReference: reference } });
       }
+      made.reference = reference;
       const next: QuickReply[] = [
         // The household's message in the family's language (shown below in the volunteer's).
         ...(reference ? tellButtons(effect.runId) : []),

@@ -9,6 +9,21 @@ import { mediaModels } from '../media/models';
 import { EXPORT_PROJECTION, type ExportRow } from './exports';
 import { CASE_SORT } from './filters';
 
+/**
+ * Whose inbound messages are about a case. The household's own person (the reporter, or the family member
+ * who claimed a surveyed household's case): all they wrote since it was opened. A volunteer speaks for
+ * many households, one after the other: only the messages whose processing made or changed this case.
+ */
+function inboundAbout(record: Case) {
+  const volunteer = record.volunteer?.lineUserId;
+  return [
+    ...(record.reporter.lineUserId !== volunteer
+      ? [{ userId: record.reporter.lineUserId, receivedAt: { $gte: record.createdAt } }]
+      : []),
+    ...(volunteer ? [{ userId: volunteer, caseReference: record.reference }] : []),
+  ];
+}
+
 /** What the staff case API reads, apart from the case service's own loads and writes. */
 export function caseQueries(connection: Connection) {
   const { cases } = caseModels(connection);
@@ -63,12 +78,8 @@ export function caseQueries(connection: Connection) {
       .sort({ createdAt: 1 })
       .limit(200)
       .lean();
-    const reporters = [
-      record.reporter.lineUserId,
-      ...(record.volunteer ? [record.volunteer.lineUserId] : []),
-    ];
     const inbound = await ingestion.InboundEvent.find(
-      { userId: { $in: reporters }, type: 'message', receivedAt: { $gte: record.createdAt } },
+      { type: 'message', $or: inboundAbout(record) },
       { payload: 1, receivedAt: 1 },
     )
       .sort({ receivedAt: 1 })

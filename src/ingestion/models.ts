@@ -24,6 +24,8 @@ const inboundEventSchema = new Schema(
     attempts: { type: Number },
     lastError: { type: String },
     processedAt: { type: Date },
+    /** The case this event made or changed, when it did (a volunteer's messages shown on that case only). */
+    caseReference: { type: String },
     /** A photo, file or place sent before consent: not downloaded, and the record keeps only its kind. */
     notKept: { type: String, enum: ['no_consent'] },
   },
