@@ -50,28 +50,7 @@ export async function createSurveyCase(
     floor: label('floor_condition', a.floorCondition),
     toilet: label('toilet', a.toilet),
   });
-  const place = a.location as
-    { lat?: number; lng?: number; title?: string; address?: string; typed?: string } | undefined;
-  const location: CaseInput['location'] =
-    place && typeof place.lat === 'number' && typeof place.lng === 'number'
-      ? {
-          lat: place.lat,
-          lng: place.lng,
-          ...(place.title || place.address
-            ? {
-                shared: {
-                  ...(place.title ? { title: place.title.slice(0, 300) } : {}),
-                  ...(place.address ? { address: place.address.slice(0, 300) } : {}),
-                },
-              }
-            : {}),
-        }
-      : {
-          typedAddress: {
-            village: (place?.typed ?? '-').slice(0, 200) || '-',
-            province: campaign.area.province,
-          },
-        };
+  const location = surveyPlace(survey, campaign);
   const created = await createCase(
     deps.cases,
     {
@@ -97,4 +76,37 @@ export async function createSurveyCase(
     () => at,
   );
   return created.case.reference;
+}
+
+/**
+ * Where the household is, as a resident's case records it: the point they shared (if any) and, typed as a
+ * resident would, the village the volunteer picked and the campaign's subdistrict, district and province,
+ * which the case's place is resolved from (geo/resolve-place.ts). A place typed in the survey stands for the
+ * village only when the campaign names none.
+ */
+function surveyPlace(survey: SurveyDoc, campaign: CampaignDoc): CaseInput['location'] {
+  const place = survey.answers.location as
+    { lat?: number; lng?: number; title?: string; address?: string; typed?: string } | undefined;
+  const village =
+    campaign.villages.find((v) => v.id === survey.villageId)?.name ?? place?.typed?.trim() ?? '';
+  const typedAddress = {
+    ...(village ? { village: village.slice(0, 200) } : {}),
+    ...(campaign.area.subdistrict ? { subdistrict: campaign.area.subdistrict } : {}),
+    ...(campaign.area.district ? { district: campaign.area.district } : {}),
+    province: campaign.area.province,
+  };
+  if (!place || typeof place.lat !== 'number' || typeof place.lng !== 'number') return { typedAddress };
+  return {
+    lat: place.lat,
+    lng: place.lng,
+    typedAddress,
+    ...(place.title || place.address
+      ? {
+          shared: {
+            ...(place.title ? { title: place.title.slice(0, 300) } : {}),
+            ...(place.address ? { address: place.address.slice(0, 300) } : {}),
+          },
+        }
+      : {}),
+  };
 }
