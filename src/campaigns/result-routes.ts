@@ -6,12 +6,13 @@ import type { Flow } from '../conversation';
 import { apiRoute } from '../staff/api-route';
 import type { StaffContext, StaffDeps } from '../staff/context';
 import { staffOf } from '../staff/middleware';
-import type { Campaigns } from './campaigns';
+import { can } from '../staff/permissions';
+import { volunteerNames, type Campaigns } from './campaigns';
 import { campaignModels, type SurveyDoc } from './model';
 import { coverageOf, finishedSurveys, indicatorsOf, surveyCases } from './results';
 import { campaignIdParams } from './schemas';
 import { campaignScope } from './scope';
-import { surveyColumns, writeSurveyCsv, writeSurveyXlsx } from './survey-export';
+import { surveyColumns, volunteerLabels, writeSurveyCsv, writeSurveyXlsx } from './survey-export';
 
 const counts = { surveyed: z.number().int(), declined: z.number().int() };
 const coverageView = z.object({
@@ -173,8 +174,16 @@ export function resultRoutes(
       const flow = deps.flows[campaign.flowId];
       if (!flow) throw new Error(`campaign ${campaign._id} names no flow the engine has`);
       const surveys = await completed(campaign._id);
-      await context.audit.personalDataRead(req, { type: 'campaign', id: campaign._id }, ['surveys']);
-      const columns = surveyColumns(flow, campaign, deps.i18n.getFixedT(query.lang));
+      // Volunteers' names under the campaign API's own rule (router.ts): to those who manage volunteers.
+      const names = can(staffOf(req).role, 'volunteers.manage')
+        ? await volunteerNames(deps.connection, [...new Set(surveys.map((s) => s.volunteerId))])
+        : undefined;
+      await context.audit.personalDataRead(req, { type: 'campaign', id: campaign._id }, [
+        'surveys',
+        ...(names ? ['volunteers.name'] : []),
+      ]);
+      const t = deps.i18n.getFixedT(query.lang);
+      const columns = surveyColumns(flow, campaign, t, volunteerLabels(surveys, names, t));
       const name = `${campaign._id}-surveys.${query.format}`;
       res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
       if (query.format === 'csv') {

@@ -29,14 +29,38 @@ const NOT_COLUMNS = new Set([
   'sensitiveConsent',
 ]);
 
-function answerCell(value: unknown): Cell {
+/**
+ * `none` is the code of a multiple choice's "none of these" option (stored as no selection), so that
+ * "none" is told apart from a question not answered.
+ */
+function answerCell(value: unknown, none?: string): Cell {
   if (value === undefined || value === null) return null;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'number') return value;
   // Several choices as KoboToolbox writes a select_multiple: codes separated by spaces.
-  if (Array.isArray(value)) return value.map(String).join(' ');
+  if (Array.isArray(value)) return value.length === 0 && none ? none : value.map(String).join(' ');
   if (typeof value === 'object' && 'typed' in value) return String((value as { typed: unknown }).typed);
   return String(value);
+}
+
+/**
+ * Who surveyed, as the export shows it: the volunteer's name for those who may read volunteers' names,
+ * otherwise "Volunteer 1", "Volunteer 2"… in the order of their first survey here (the same words as the
+ * console's), which later surveys do not change. An erased volunteer is no one.
+ */
+export function volunteerLabels(
+  surveys: Pick<SurveyDoc, 'volunteerId'>[],
+  names: Map<string, string> | undefined,
+  t: TFunction,
+): (survey: Pick<SurveyDoc, 'volunteerId'>) => string | null {
+  const order = new Map<string, number>();
+  for (const { volunteerId } of surveys)
+    if (volunteerId !== 'erased' && !order.has(volunteerId)) order.set(volunteerId, order.size + 1);
+  return ({ volunteerId }) => {
+    const n = order.get(volunteerId);
+    if (n === undefined) return null;
+    return names?.get(volunteerId) ?? t('console:campaigns.page.unnamedVolunteer', { n });
+  };
 }
 
 /**
@@ -44,7 +68,12 @@ function answerCell(value: unknown): Cell {
  * header and the answer's code as the value (KoboToolbox-style), then an HXL hashtag row. The place is
  * two columns (latitude, longitude); photos are counted.
  */
-export function surveyColumns(flow: Flow, campaign: CampaignDoc, t: TFunction): Column[] {
+export function surveyColumns(
+  flow: Flow,
+  campaign: CampaignDoc,
+  t: TFunction,
+  volunteer: (survey: SurveyDoc) => string | null,
+): Column[] {
   const village = new Map(campaign.villages.map((v) => [v.id, v.name]));
   const columns: Column[] = [
     { header: 'survey_id', hxl: '#meta+id', value: (s) => s._id },
@@ -53,7 +82,7 @@ export function surveyColumns(flow: Flow, campaign: CampaignDoc, t: TFunction): 
       hxl: '#loc+village',
       value: (s) => (s.villageId ? (village.get(s.villageId) ?? s.villageId) : null),
     },
-    { header: t('survey:export.volunteer'), hxl: '#meta+volunteer+id', value: (s) => s.volunteerId },
+    { header: t('survey:export.volunteer'), hxl: '#meta+volunteer', value: volunteer },
     { header: t('survey:export.surveyed_on'), hxl: '#date+surveyed', value: (s) => s.surveyedOn ?? null },
     {
       header: t('survey:export.notice_version'),
@@ -88,7 +117,11 @@ export function surveyColumns(flow: Flow, campaign: CampaignDoc, t: TFunction): 
       });
       continue;
     }
-    columns.push({ header, hxl: hxlOf(step.store), value: (s) => answerCell(s.answers[step.store]) });
+    const none =
+      step.answer.type === 'choice' && step.answer.multiple
+        ? step.answer.options.find((o) => o.exclusive)?.value
+        : undefined;
+    columns.push({ header, hxl: hxlOf(step.store), value: (s) => answerCell(s.answers[step.store], none) });
   }
   columns.push(
     { header: t('survey:export.duplicate_of'), hxl: '#meta+duplicate', value: (s) => s.duplicateOf ?? null },

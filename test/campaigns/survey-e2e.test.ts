@@ -10,6 +10,7 @@ import {
   textOf,
   type SandboxService,
 } from '../e2e/harness';
+import { addStaff, PASSWORD } from '../staff/helpers';
 import { ADMIN, press, staffToken, surveyRest, surveyStart, volunteer } from './survey-helpers';
 
 jest.setTimeout(120_000);
@@ -237,6 +238,37 @@ describe('a baseline survey campaign in Khao Kho', () => {
     );
     expect(header.split(',')).toHaveLength(hxl.split(',').length);
     expect(lines[4]).toMatch(/,Pa Yang,.*,(landslide flood|flood landslide),/);
+    const column = (name: string) => {
+      const at = header.split(',').indexOf(name);
+      return lines.slice(2).map((line) => line.split(',')[at]);
+    };
+    // Who surveyed, by name for a coordinator; "no exposure" is the "none" answer, not a blank.
+    expect(column('Volunteer')).toEqual([
+      'Volunteer vol-nou',
+      'Volunteer vol-anna',
+      'Volunteer vol-anna',
+      'Volunteer vol-nou',
+    ]);
+    expect(column('Exposure')).toEqual(['none', 'none', expect.stringMatching(/flood/), 'none']);
+    // A caseworker of the province may read the surveys, not the volunteers' names: the console's words.
+    const caseworker = await addStaff(service.database, 'caseworker', { provinces: ['67'] });
+    const login = await request(service.url)
+      .post('/api/auth/login')
+      .send({ email: caseworker.email, password: PASSWORD })
+      .expect(200);
+    const masked = await request(service.url)
+      .get(`/api/campaigns/${campaignId}/export?format=csv`)
+      .set('Authorization', `Bearer ${login.body.token as string}`)
+      .expect(200);
+    const thai = masked.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const at = thai[0]!.split(',').indexOf('อาสาสมัคร');
+    expect(thai.slice(2).map((line) => line.split(',')[at])).toEqual([
+      'อาสาสมัคร 1',
+      'อาสาสมัคร 2',
+      'อาสาสมัคร 2',
+      'อาสาสมัคร 1',
+    ]);
+    expect(masked.text).not.toContain('vol-');
 
     const xlsx = await request(service.url)
       .get(`/api/campaigns/${campaignId}/export?format=xlsx`)
