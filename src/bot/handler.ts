@@ -227,6 +227,8 @@ export function createBotHandler(deps: BotDeps): EventHandler {
     const t = deps.i18n.getFixedT(language);
     /** The answer that confirms a new case belongs to the case's record of messages. */
     let caseReference: string | undefined;
+    /** A case the event acted on, when its answer is not for the case's record (see EffectOutcome). */
+    let aboutCase: string | undefined;
 
     const effectContext: EffectContext = {
       userId,
@@ -245,8 +247,13 @@ export function createBotHandler(deps: BotDeps): EventHandler {
       const outcome = await performEffect(deps.effects, effect, effectContext);
       if (outcome?.messages) extra.push(...outcome.messages);
       if (outcome?.caseReference) caseReference = outcome.caseReference;
+      if (outcome?.aboutCase) aboutCase = outcome.aboutCase;
     }
-    await attributeToCase(deps, context.eventId, caseReference ?? result.effects.map(caseOf).find(Boolean));
+    await attributeToCase(
+      deps,
+      context.eventId,
+      caseReference ?? aboutCase ?? result.effects.map(caseOf).find(Boolean),
+    );
 
     // Staff see the name when a person asks for them or reports a need: refreshed then, not on
     // every message (a conditional write per event would cost the single SQLite writer).

@@ -49,11 +49,11 @@ export async function performSurveyEffect(
   effect: HostEffect,
   userId: string,
   at: Date,
-): Promise<{ messages: messagingApi.Message[]; caseReference?: string }> {
+): Promise<{ messages: messagingApi.Message[]; aboutCase?: string }> {
   const made: { reference?: string } = {};
   const messages = await surveyEffect(deps, effect, userId, at, made);
-  // The answer that tells the volunteer of the urgent case is about that case (its record of messages).
-  return { messages, ...(made.reference ? { caseReference: made.reference } : {}) };
+  // The event that made the urgent case is about it; the answer (with the household's code) stays off its record.
+  return { messages, ...(made.reference ? { aboutCase: made.reference } : {}) };
 }
 
 async function surveyEffect(

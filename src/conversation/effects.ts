@@ -18,8 +18,16 @@ export type EffectContext = {
   room: () => number;
 };
 
-/** What an effect adds to the answer; a case reference ties the answer to that case's messages. */
-export type EffectOutcome = { messages?: messagingApi.Message[]; caseReference?: string } | void;
+/**
+ * What an effect adds to the answer; a case reference ties the answer to that case's messages (and the
+ * event to the case). `aboutCase` ties only the event: a survey's answer carries the household's code,
+ * which is not for staff to read on the case.
+ */
+export type EffectOutcome = {
+  messages?: messagingApi.Message[];
+  caseReference?: string;
+  aboutCase?: string;
+} | void;
 
 export type EffectType = Exclude<Effect['type'], 'send'>;
 
