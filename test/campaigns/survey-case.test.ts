@@ -2,7 +2,13 @@ import request from 'supertest';
 import { campaignModels, type SurveyDoc } from '../../src/campaigns';
 import { caseModels } from '../../src/cases/create-case';
 import { ingestionModels } from '../../src/ingestion/models';
-import { startSandboxService, stopSandboxService, textOf, type SandboxService } from '../e2e/harness';
+import {
+  consentedPerson,
+  startSandboxService,
+  stopSandboxService,
+  textOf,
+  type SandboxService,
+} from '../e2e/harness';
 import { ADMIN, press, staffToken, surveyRest, surveyStart, volunteer } from './survey-helpers';
 
 jest.setTimeout(120_000);
@@ -91,6 +97,37 @@ describe("a survey's urgent case", () => {
     });
     const survey = await Survey.findOne({ caseReference: reference }).lean<SurveyDoc>();
     expect(survey?.answers.headName).toBe('นายหนึ่ง แซ่ย่าง');
+  });
+
+  it("a volunteer's ordinary report shows none of the next household they report", async () => {
+    const anna = await consentedPerson(service, 'en');
+    await anna.tap('a:full:household');
+    await anna.say('Somchai Saetang');
+    await anna.tap('a:relation:health_volunteer');
+    await anna.tap('a:informed:yes');
+    await anna.tap('a:category:unsafe');
+    await anna.say('The house leans and the posts are rotten');
+    await anna.tap('a:photos:__skip');
+    await anna.shareLocation(16.65, 101.13);
+    await anna.say('6');
+    await anna.tap('a:sensitive:agree');
+    await anna.tap('a:household_sensitive:no');
+    await anna.tap('a:tenure:public_land');
+    await anna.say('089 123 4567');
+    const confirmed = await anna.tap('a:summary:confirm');
+    const reference = /NL-\d{4}-\d{6}/.exec(confirmed.map(textOf).join('\n'))![0];
+    // The next household, reported in the same chat.
+    await anna.tap('a:another:yes');
+    await anna.say('Somsri Secretname');
+    await anna.tap('a:relation:health_volunteer');
+    await anna.tap('a:informed:yes');
+    await anna.tap('a:category:unsafe');
+    await anna.say('Second household: the roof fell in');
+
+    const said = (await detail(reference)).messages.map((m) => m.text ?? '').join('\n');
+    expect(said).toContain(reference);
+    expect(said).not.toContain('Somsri');
+    expect(said).not.toContain('Second household');
   });
 
   it("still shows what a resident wrote since their case was opened, and nobody else's", async () => {
