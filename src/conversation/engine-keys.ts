@@ -65,6 +65,7 @@ export const ENGINE_KEYS = [
   'bot:reask.photos_none',
   'bot:reask.required',
   'bot:reask.stale',
+  'bot:reask.stale_card',
   'bot:reask.summary',
   'bot:reask.text',
   'bot:reask.text_kind',

@@ -372,9 +372,12 @@ class Turn {
       case 'audio':
         this.say('bot:idle.voice');
         return this.startFlow(MENU_FLOW);
-      default:
-        this.say('bot:idle.unknown');
+      default: {
+        const tapped = input.kind === 'postback' ? readPostback(input.data) : undefined;
+        const ofRun = (tapped?.kind === 'edit' || tapped?.kind === 'answer') && tapped.runId;
+        this.say(ofRun ? 'bot:reask.stale_card' : 'bot:idle.unknown');
         return this.startFlow(MENU_FLOW);
+      }
     }
   }
 
@@ -720,6 +723,11 @@ class Turn {
     let answer: AnswerInput;
     if (input.kind === 'postback') {
       const tapped = readPostback(input.data);
+      if ((tapped?.kind === 'edit' || tapped?.kind === 'answer') && tapped.runId && tapped.runId !== run.id) {
+        // A summary card of a run already ended or paused (another survey, an earlier registration).
+        this.say('bot:reask.stale_card');
+        return this.reprompt();
+      }
       if (tapped?.kind === 'edit' && current.kind === 'summary')
         return this.editField(tapped.field, run, flow);
       if (tapped?.kind !== 'answer' || tapped.stepId !== run.stepId) {

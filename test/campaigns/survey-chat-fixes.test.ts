@@ -1,0 +1,134 @@
+import type { ConversationState, Input, StepResult } from '../../src/conversation';
+import {
+  consentedState,
+  Conversation,
+  keys,
+  placeEngine,
+  replies,
+  sent,
+  START,
+} from '../conversation/harness';
+
+/**
+ * What a volunteer met walking through the survey in the sandbox: buttons of an earlier card, the checks
+ * on counts and multiple choices, at the engine (the host's `survey.*` effects show as effects).
+ */
+const tap = (data: string): Input => ({ kind: 'postback', data });
+const say = (text: string): Input => ({ kind: 'text', text });
+
+function surveying(id: string, language = 'th'): ConversationState {
+  return {
+    ...consentedState(language),
+    run: {
+      id,
+      flowId: 'household-survey',
+      version: 1,
+      stepId: 'start',
+      answers: { campaignId: 'cmp-khaokho', villageId: 'v1' },
+      prefilled: [],
+      history: [],
+      returnTo: null,
+      draft: null,
+      failures: 0,
+      startedAt: START,
+    },
+  };
+}
+
+const toSummary = (name: string): Input[] => [
+  tap('resume:continue'),
+  tap('a:notice_read:yes'),
+  tap('a:consent:agree'),
+  tap('a:respondent:head'),
+  say(name),
+  tap('a:phone:__skip'),
+  tap('a:head_woman:no'),
+  say('5'),
+  say('2'),
+  tap('a:sensitive:no'),
+  tap('a:roof_material:metal_sheet'),
+  tap('a:roof_condition:repair'),
+  tap('a:wall_material:wood'),
+  tap('a:wall_condition:unsafe'),
+  tap('a:floor_material:earth'),
+  tap('a:floor_condition:repair'),
+  tap('a:tenure:own'),
+  tap('a:land_document:none'),
+  tap('a:eviction:no'),
+  tap('a:water:piped'),
+  tap('a:toilet:none'),
+  tap('a:electricity:grid'),
+  tap('a:exposure:none'),
+  tap('a:priority:roof'),
+  tap('a:photos:__skip'),
+  { kind: 'location', lat: 16.6423, lng: 101.0176 },
+  tap('a:urgent:no'),
+];
+
+async function conversationAt(id: string, inputs: Input[], language = 'th') {
+  const conversation = new Conversation(surveying(id, language), START, await placeEngine());
+  let last: StepResult | undefined;
+  for (const input of inputs) last = conversation.send(input);
+  return { conversation, last: last! };
+}
+
+/** The postback data of the summary card's buttons (edit per row, confirm). */
+function cardData(result: StepResult) {
+  const card = sent(result).find((m) => m.kind === 'summary');
+  if (card?.kind !== 'summary') throw new Error('no summary card');
+  return { edit: Object.fromEntries(card.rows.map((r) => [r.field, r.editData])), confirm: card.confirmData };
+}
+
+describe('a card of an earlier survey', () => {
+  it.each(['th', 'en', 'hmn'])('does not change the survey in progress (%s)', async (language) => {
+    const first = await conversationAt('svy-one', toSummary('นายหนึ่ง'), language);
+    const old = cardData(first.last);
+    expect(old.edit.headName).toBe('edit:headName:svy-one');
+
+    const second = await conversationAt('svy-two', toSummary('นางสอง'), language);
+    const edited = second.conversation.send(tap(old.edit.headName!));
+    expect(keys(edited)).toEqual(['bot:reask.stale_card', 'summary']);
+    expect(second.conversation.state.run).toMatchObject({ stepId: 'summary', returnTo: null });
+    expect(second.conversation.state.run!.answers.headName).toBe('นางสอง');
+
+    // A confirm carrying another run's id (the codec reads it) does not submit this household either.
+    const confirmed = second.conversation.send(tap('a:summary:confirm#svy-one'));
+    expect(keys(confirmed)).toEqual(['bot:reask.stale_card', 'summary']);
+    expect(confirmed.effects.some((e) => e.type === 'host' && e.action === 'survey.submit')).toBe(false);
+
+    // The current card's own buttons work.
+    const own = cardData(confirmed);
+    second.conversation.send(tap(own.edit.headName!));
+    const again = second.conversation.send(say('นางสองแก้'));
+    expect(second.conversation.state.run!.answers.headName).toBe('นางสองแก้');
+    const submitted = second.conversation.send(tap(cardData(again).confirm));
+    expect(submitted.effects).toContainEqual(
+      expect.objectContaining({ type: 'host', action: 'survey.submit', runId: 'svy-two' }),
+    );
+  });
+});
+
+describe('a card of an earlier volunteer registration', () => {
+  it('does not change the registration in progress, nor anything once none is', () => {
+    const conversation = new Conversation(consentedState('th'));
+    const register = (name: string) => {
+      conversation.send(tap('flow:volunteer-register'));
+      conversation.send(say(name));
+      conversation.send(say('0812345678'));
+      conversation.send(tap('a:organisation:__skip'));
+      conversation.send(say('เชียงใหม่'));
+      conversation.send(tap('a:areas_ok:yes'));
+      return cardData(conversation.send(tap('a:data_consent:agree')));
+    };
+    const old = register('สมชาย');
+    conversation.send(tap(old.confirm));
+    // Nothing running: the old card's edit answers so, with the menu.
+    expect(keys(conversation.send(tap(old.edit.name!)))[0]).toBe('bot:reask.stale_card');
+
+    conversation.send(tap('flow:volunteer-register'));
+    const asked = conversation.send(tap(old.edit.name!));
+    expect(keys(asked)).toEqual(['bot:reask.stale_card', 'volunteers:register.name.ask']);
+    expect(conversation.state.run?.answers.name).toBeUndefined();
+    expect(replies(asked)).toContain('cmd:cancel');
+  });
+});
