@@ -59,6 +59,12 @@ function parse(data: string): Parsed | undefined {
   return undefined;
 }
 
+/**
+ * Flows the survey's words typed interrupt, as a household code does (household-link-chat.ts): the menu
+ * and the welcome on screen, where "สำรวจครัวเรือน" is no answer to their question.
+ */
+const WORDS_OVER_FLOWS = ['welcome', 'menu'];
+
 const isSurveyRun = (state: ConversationState) =>
   state.run !== null && (SURVEY_FLOWS as readonly string[]).includes(state.run.flowId);
 
@@ -208,12 +214,21 @@ export function surveyChatHook(deps: SurveyChatDeps): SurveyChatHook {
     async before(input, state, { userId, eventId, at, language }) {
       let parsed: Parsed | undefined;
       if (input.kind === 'postback') parsed = parse(input.data);
-      else if (input.kind === 'text' && !state.run && !state.handoff && words.has(normalise(input.text)))
+      else if (
+        input.kind === 'text' &&
+        (!state.run || WORDS_OVER_FLOWS.includes(state.run.flowId)) &&
+        !state.handoff &&
+        words.has(normalise(input.text))
+      )
         parsed = { kind: 'start', fresh: false };
       if (!parsed || !state.consent || state.handoff) return undefined;
 
       const messages: messagingApi.Message[] = [];
-      let current = state;
+      // The menu (or welcome) on screen gives way to the picker: its question is no longer asked.
+      let current =
+        parsed.kind === 'start' && state.run && WORDS_OVER_FLOWS.includes(state.run.flowId)
+          ? { ...state, run: null, resumePrompt: false }
+          : state;
       const pauseCurrent = async () => {
         if (!isSurveyRun(current)) return;
         current = await pause(current, userId, at);
