@@ -109,8 +109,29 @@ export const householdSurvey = {
     // Same village and same name or phone already surveyed in this campaign: the volunteer is told now.
     check: { kind: 'effect', effect: { type: 'host', action: 'survey.checkDuplicate' }, next: 'head_woman' },
     head_woman: ask('head_woman', 'headWoman', { type: 'yesno' }, 'members'),
-    members: ask('members', 'members', { type: 'number', min: 1, max: 30 }, 'children'),
-    children: ask('children', 'children', { type: 'number', min: 0, max: 30 }, 'sensitive'),
+    // The children are some of the members: neither answer may contradict the other (edited later, too).
+    members: ask(
+      'members',
+      'members',
+      {
+        type: 'number',
+        min: 1,
+        max: 30,
+        notBelow: { field: 'children', reason: `${K}.members.fewer_than_children` },
+      },
+      'children',
+    ),
+    children: ask(
+      'children',
+      'children',
+      {
+        type: 'number',
+        min: 0,
+        max: 30,
+        notAbove: { field: 'members', reason: `${K}.children.more_than_members` },
+      },
+      'sensitive',
+    ),
     sensitive: {
       kind: 'ask',
       text: { key: `${K}.sensitive.ask` },

@@ -15,6 +15,7 @@ export const ENGINE_KEYS = [
   'bot:case.next',
   'bot:case.reference',
   'bot:case.title',
+  'bot:choice.cleared',
   'bot:choice.none_selected',
   'bot:choice.selected',
   'bot:consent.needed',

@@ -132,3 +132,62 @@ describe('a card of an earlier volunteer registration', () => {
     expect(replies(asked)).toContain('cmd:cancel');
   });
 });
+
+/** Up to the exposure question (the 23rd input). */
+const toExposure: Input[] = toSummary('นายหนึ่ง').slice(0, 22);
+
+describe('the checks of the survey', () => {
+  it('refuses more children than people, keeping the people, and asks again', async () => {
+    const { conversation } = await conversationAt('svy-kids', toSummary('นายหนึ่ง').slice(0, 8));
+    const refused = conversation.send(say('9'));
+    expect(keys(refused)).toEqual([
+      'survey:household.children.more_than_members',
+      'survey:household.children.ask',
+    ]);
+    expect(sent(refused)[0]).toMatchObject({ text: { params: { n: 9, other: 5 } } });
+    expect(conversation.state.run).toMatchObject({ stepId: 'children', answers: { members: 5 } });
+    expect(conversation.state.run!.answers.children).toBeUndefined();
+    conversation.send(say('๕'));
+    expect(conversation.state.run).toMatchObject({
+      stepId: 'sensitive',
+      answers: { members: 5, children: 5 },
+    });
+    // Going back to the people, fewer than the children is refused too.
+    conversation.send(tap('cmd:back'));
+    conversation.send(tap('cmd:back'));
+    expect(keys(conversation.send(say('3')))[0]).toBe('survey:household.members.fewer_than_children');
+  });
+
+  it('adds typed options to the selection like taps, and shows it', async () => {
+    const { conversation } = await conversationAt('svy-multi', toExposure);
+    expect(conversation.state.run!.stepId).toBe('exposure');
+    const typed = conversation.send(say('ลมแรง'));
+    expect(keys(typed)).toEqual(['bot:choice.selected']);
+    expect(replies(typed)).toContain('a:exposure:__done');
+    conversation.send(say('1'));
+    expect(conversation.state.run!.draft?.selected).toEqual(['wind', 'flood']);
+    conversation.send(tap('a:exposure:__done'));
+    expect(conversation.state.run!.answers.exposure).toEqual(['wind', 'flood']);
+
+    // Back: the question shows what was chosen, ticked.
+    const back = conversation.send(tap('cmd:back'));
+    expect(keys(back)).toEqual(['bot:back.change', 'survey:household.exposure.ask', 'bot:choice.selected']);
+    expect(conversation.state.run!.draft?.selected).toEqual(['wind', 'flood']);
+  });
+
+  it('"none" after other options clears them with a message before it is kept', async () => {
+    const { conversation } = await conversationAt('svy-none', toExposure);
+    conversation.send(tap('a:exposure:wind'));
+    const none = conversation.send(tap('a:exposure:none'));
+    expect(keys(none)).toEqual(['bot:choice.cleared', 'bot:choice.selected']);
+    expect(conversation.state.run!.stepId).toBe('exposure');
+    expect(conversation.state.run!.draft?.selected).toEqual(['none']);
+    // Another option takes "none" off again.
+    conversation.send(tap('a:exposure:flood'));
+    expect(conversation.state.run!.draft?.selected).toEqual(['flood']);
+    conversation.send(tap('a:exposure:none'));
+    conversation.send(tap('a:exposure:__done'));
+    expect(conversation.state.run!.answers.exposure).toEqual([]);
+    expect(conversation.state.run!.stepId).toBe('priority');
+  });
+});
