@@ -54,6 +54,7 @@ export const householdSurvey = {
     },
     no_campaign: { kind: 'end', text: { key: `${K}.no_campaign` } },
     intro: { kind: 'say', text: { key: `${K}.intro` }, next: 'notice' },
+    // The version is recorded with each survey (survey-effects.ts reads it here), not read aloud.
     notice: {
       kind: 'say',
       text: { key: `${K}.notice`, params: { version: SURVEY_NOTICE_VERSION } },
@@ -77,7 +78,8 @@ export const householdSurvey = {
       text: { key: `${K}.consent.ask` },
       answer: {
         type: 'choice',
-        options: [option('consent', 'agree', '✅'), option('consent', 'decline', '✖️')],
+        // Not ✖️: that is "cancel" beside it, which ends the survey rather than records a refusal.
+        options: [option('consent', 'agree', '✅'), option('consent', 'decline', '🙅')],
       },
       store: 'householdConsent',
       next: 'consent_check',

@@ -68,6 +68,14 @@ const WORDS_OVER_FLOWS = ['welcome', 'menu'];
 const isSurveyRun = (state: ConversationState) =>
   state.run !== null && (SURVEY_FLOWS as readonly string[]).includes(state.run.flowId);
 
+/** "The survey of <head of household> is paused", before `pause` frees the chat of it. */
+const pausedText = (state: ConversationState) => {
+  const name = state.run?.answers.headName;
+  return typeof name === 'string'
+    ? { key: 'survey:host.paused', params: { name } }
+    : { key: 'survey:host.paused_unnamed' };
+};
+
 /** How many paused surveys the picker offers (the rest wait for the next ones to be finished). */
 const RESUME_SHOWN = 10;
 const CONTINUE: Input = { kind: 'postback', data: postbackData.resume('continue') };
@@ -231,29 +239,32 @@ export function surveyChatHook(deps: SurveyChatDeps): SurveyChatHook {
           : state;
       const pauseCurrent = async () => {
         if (!isSurveyRun(current)) return;
+        const paused = pausedText(current);
         current = await pause(current, userId, at);
-        messages.push(...say(language, [{ kind: 'text', text: { key: 'survey:host.paused' } }]));
+        messages.push(...say(language, [{ kind: 'text', text: paused }]));
       };
 
       switch (parsed.kind) {
-        case 'pause':
+        case 'pause': {
           if (!isSurveyRun(current))
             return {
               state,
               messages: say(language, [{ kind: 'text', text: { key: 'survey:host.nothing_to_pause' } }]),
               input: CONTINUE,
             };
+          const paused = pausedText(current);
           current = await pause(current, userId, at);
           return {
             state: current,
             messages: say(language, [
               {
                 kind: 'text',
-                text: { key: 'survey:host.paused' },
+                text: paused,
                 quickReplies: [tap({ key: 'survey:host.next_household' }, surveyPostback.start, '📋'), menu],
               },
             ]),
           };
+        }
         case 'start':
         case 'campaign':
           await pauseCurrent();

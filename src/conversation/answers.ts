@@ -192,7 +192,9 @@ export function parseAnswer(
         if (current.photos.length > 0) return { kind: 'value', value: current.photos };
         return optional ? { kind: 'skip' } : reask('photos_none');
       }
-      return reask('photos');
+      // "Done" is offered only once a photo came: before, the way on is a photo, or skip.
+      if (current.photos.length > 0) return reask('photos');
+      return reask(optional ? 'photos_or_skip' : 'photos_none');
     }
   }
 }

@@ -64,6 +64,7 @@ export const ENGINE_KEYS = [
   'bot:reask.phone_kind',
   'bot:reask.photos',
   'bot:reask.photos_none',
+  'bot:reask.photos_or_skip',
   'bot:reask.required',
   'bot:reask.stale',
   'bot:reask.stale_card',

@@ -4,6 +4,7 @@ import {
   Conversation,
   keys,
   placeEngine,
+  render,
   replies,
   sent,
   START,
@@ -189,5 +190,19 @@ describe('the checks of the survey', () => {
     conversation.send(tap('a:exposure:__done'));
     expect(conversation.state.run!.answers.exposure).toEqual([]);
     expect(conversation.state.run!.stepId).toBe('priority');
+  });
+});
+
+describe('the survey words', () => {
+  it('reads no notice version aloud, and asks for a photo or skip before any photo came', async () => {
+    const start = await conversationAt('svy-words', [tap('resume:continue')]);
+    const rendered = await render(start.last, 'th');
+    expect(JSON.stringify(rendered)).not.toContain('survey-2026-12');
+    const { conversation } = await conversationAt('svy-photo', toSummary('นายหนึ่ง').slice(0, 24));
+    expect(conversation.state.run!.stepId).toBe('photos');
+    const typed = conversation.send(say('บ้าน'));
+    expect(keys(typed)[0]).toBe('bot:reask.photos_or_skip');
+    expect(replies(typed)).toContain('a:photos:__skip');
+    expect(replies(typed)).not.toContain('a:photos:__done');
   });
 });
