@@ -19,6 +19,19 @@ const ask = (id: string, store: string, answer: AnswerSpec, next: string, option
   next,
   ...(optional ? { optional } : {}),
 });
+/**
+ * A choice question whose "other" asks what, in a few words: `<id>` itself, then `<id>_other` (stored as
+ * `<store>Other`, a column of its own in the export) only when "other" was picked.
+ */
+const askWithOther = (id: string, store: string, answer: AnswerSpec, next: string) => ({
+  [id]: ask(id, store, answer, `${id}_other_check`),
+  [`${id}_other_check`]: {
+    kind: 'branch' as const,
+    cases: [{ when: { type: 'equals' as const, field: store, value: 'other' }, next: `${id}_other` }],
+    otherwise: next,
+  },
+  [`${id}_other`]: ask(`${id}_other`, `${store}Other`, { type: 'text', maxLength: 100 }, next),
+});
 const CONDITION = (question: string) => ({
   type: 'choice' as const,
   options: [
@@ -163,7 +176,7 @@ export const householdSurvey = {
       },
       'ethnicity',
     ),
-    ethnicity: ask(
+    ...askWithOther(
       'ethnicity',
       'ethnicity',
       {
@@ -182,7 +195,7 @@ export const householdSurvey = {
       },
       'roof_material',
     ),
-    roof_material: ask(
+    ...askWithOther(
       'roof_material',
       'roofMaterial',
       {
@@ -200,7 +213,7 @@ export const householdSurvey = {
       'roof_condition',
     ),
     roof_condition: ask('roof_condition', 'roofCondition', CONDITION('roof_condition'), 'wall_material'),
-    wall_material: ask(
+    ...askWithOther(
       'wall_material',
       'wallMaterial',
       {
@@ -218,7 +231,7 @@ export const householdSurvey = {
       'wall_condition',
     ),
     wall_condition: ask('wall_condition', 'wallCondition', CONDITION('wall_condition'), 'floor_material'),
-    floor_material: ask(
+    ...askWithOther(
       'floor_material',
       'floorMaterial',
       {
@@ -242,6 +255,8 @@ export const householdSurvey = {
         options: [
           option('tenure', 'own', '🏡'),
           option('tenure', 'rent', '🔑'),
+          // On someone else's land with their permission, paying nothing (new code).
+          option('tenure', 'permission_free', '🤝'),
           option('tenure', 'public_land', '🌳'),
           option('tenure', 'not_sure', '❔'),
         ],
@@ -263,7 +278,7 @@ export const householdSurvey = {
       'eviction',
     ),
     eviction: ask('eviction', 'evictionThreat', { type: 'yesno' }, 'water'),
-    water: ask(
+    ...askWithOther(
       'water',
       'water',
       {
@@ -286,6 +301,8 @@ export const householdSurvey = {
         type: 'choice',
         options: [
           option('toilet', 'flush', '🚽'),
+          // The squat toilet flushed by pouring water, the most common in rural Thailand (new code).
+          option('toilet', 'pour_flush', '🚾'),
           option('toilet', 'pit', '🕳️'),
           option('toilet', 'shared', '👥'),
           option('toilet', 'none', '🚫'),
@@ -322,7 +339,7 @@ export const householdSurvey = {
       },
       'priority',
     ),
-    priority: ask(
+    ...askWithOther(
       'priority',
       'priority',
       {

@@ -137,7 +137,8 @@ export async function performSurveyEffect(
         const kept = Object.fromEntries(
           Object.entries(answers).filter(
             ([field]) =>
-              !CONTEXT_FIELDS.includes(field) && (sensitive || !['vulnerable', 'ethnicity'].includes(field)),
+              !CONTEXT_FIELDS.includes(field) &&
+              (sensitive || !['vulnerable', 'ethnicity', 'ethnicityOther'].includes(field)),
           ),
         );
         const doc: SurveyDoc = {

@@ -206,3 +206,35 @@ describe('the survey words', () => {
     expect(replies(typed)).not.toContain('a:photos:__done');
   });
 });
+
+describe('the answer options', () => {
+  it('asks what "other" is in a few words, kept beside the code, and offers the new codes', async () => {
+    const inputs = toSummary('นายหนึ่ง');
+    const { conversation } = await conversationAt('svy-other', inputs.slice(0, 10));
+    expect(conversation.state.run!.stepId).toBe('roof_material');
+    expect(keys(conversation.send(tap('a:roof_material:other')))).toEqual([
+      'survey:household.roof_material_other.ask',
+    ]);
+    const next = conversation.send(say('ใบตองตึง'));
+    expect(keys(next)).toEqual(['survey:household.roof_condition.ask']);
+    expect(conversation.state.run!.answers).toMatchObject({
+      roofMaterial: 'other',
+      roofMaterialOther: 'ใบตองตึง',
+    });
+    // Back from the next question returns to the few words, then to the choice.
+    conversation.send(tap('cmd:back'));
+    expect(conversation.state.run!.stepId).toBe('roof_material_other');
+
+    const later = await conversationAt('svy-codes', inputs.slice(0, 16));
+    expect(later.conversation.state.run!.stepId).toBe('tenure');
+    expect(replies(later.last)).toContain('a:tenure:permission_free');
+    later.conversation.send(tap('a:tenure:permission_free'));
+    for (const input of inputs.slice(17, 20)) later.conversation.send(input);
+    expect(later.conversation.state.run!.stepId).toBe('toilet');
+    later.conversation.send(tap('a:toilet:pour_flush'));
+    expect(later.conversation.state.run!.answers).toMatchObject({
+      tenure: 'permission_free',
+      toilet: 'pour_flush',
+    });
+  });
+});
