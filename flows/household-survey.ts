@@ -19,6 +19,19 @@ const ask = (id: string, store: string, answer: AnswerSpec, next: string, option
   next,
   ...(optional ? { optional } : {}),
 });
+/**
+ * A choice question whose "other" asks what, in a few words: `<id>` itself, then `<id>_other` (stored as
+ * `<store>Other`, a column of its own in the export) only when "other" was picked.
+ */
+const askWithOther = (id: string, store: string, answer: AnswerSpec, next: string) => ({
+  [id]: ask(id, store, answer, `${id}_other_check`),
+  [`${id}_other_check`]: {
+    kind: 'branch' as const,
+    cases: [{ when: { type: 'equals' as const, field: store, value: 'other' }, next: `${id}_other` }],
+    otherwise: next,
+  },
+  [`${id}_other`]: ask(`${id}_other`, `${store}Other`, { type: 'text', maxLength: 100 }, next),
+});
 const CONDITION = (question: string) => ({
   type: 'choice' as const,
   options: [
@@ -54,6 +67,7 @@ export const householdSurvey = {
     },
     no_campaign: { kind: 'end', text: { key: `${K}.no_campaign` } },
     intro: { kind: 'say', text: { key: `${K}.intro` }, next: 'notice' },
+    // The version is recorded with each survey (survey-effects.ts reads it here), not read aloud.
     notice: {
       kind: 'say',
       text: { key: `${K}.notice`, params: { version: SURVEY_NOTICE_VERSION } },
@@ -77,7 +91,8 @@ export const householdSurvey = {
       text: { key: `${K}.consent.ask` },
       answer: {
         type: 'choice',
-        options: [option('consent', 'agree', '✅'), option('consent', 'decline', '✖️')],
+        // Not ✖️: that is "cancel" beside it, which ends the survey rather than records a refusal.
+        options: [option('consent', 'agree', '✅'), option('consent', 'decline', '🙅')],
       },
       store: 'householdConsent',
       next: 'consent_check',
@@ -109,8 +124,29 @@ export const householdSurvey = {
     // Same village and same name or phone already surveyed in this campaign: the volunteer is told now.
     check: { kind: 'effect', effect: { type: 'host', action: 'survey.checkDuplicate' }, next: 'head_woman' },
     head_woman: ask('head_woman', 'headWoman', { type: 'yesno' }, 'members'),
-    members: ask('members', 'members', { type: 'number', min: 1, max: 30 }, 'children'),
-    children: ask('children', 'children', { type: 'number', min: 0, max: 30 }, 'sensitive'),
+    // The children are some of the members: neither answer may contradict the other (edited later, too).
+    members: ask(
+      'members',
+      'members',
+      {
+        type: 'number',
+        min: 1,
+        max: 30,
+        notBelow: { field: 'children', reason: `${K}.members.fewer_than_children` },
+      },
+      'children',
+    ),
+    children: ask(
+      'children',
+      'children',
+      {
+        type: 'number',
+        min: 0,
+        max: 30,
+        notAbove: { field: 'members', reason: `${K}.children.more_than_members` },
+      },
+      'sensitive',
+    ),
     sensitive: {
       kind: 'ask',
       text: { key: `${K}.sensitive.ask` },
@@ -140,7 +176,7 @@ export const householdSurvey = {
       },
       'ethnicity',
     ),
-    ethnicity: ask(
+    ...askWithOther(
       'ethnicity',
       'ethnicity',
       {
@@ -159,7 +195,7 @@ export const householdSurvey = {
       },
       'roof_material',
     ),
-    roof_material: ask(
+    ...askWithOther(
       'roof_material',
       'roofMaterial',
       {
@@ -177,7 +213,7 @@ export const householdSurvey = {
       'roof_condition',
     ),
     roof_condition: ask('roof_condition', 'roofCondition', CONDITION('roof_condition'), 'wall_material'),
-    wall_material: ask(
+    ...askWithOther(
       'wall_material',
       'wallMaterial',
       {
@@ -195,7 +231,7 @@ export const householdSurvey = {
       'wall_condition',
     ),
     wall_condition: ask('wall_condition', 'wallCondition', CONDITION('wall_condition'), 'floor_material'),
-    floor_material: ask(
+    ...askWithOther(
       'floor_material',
       'floorMaterial',
       {
@@ -219,6 +255,8 @@ export const householdSurvey = {
         options: [
           option('tenure', 'own', '🏡'),
           option('tenure', 'rent', '🔑'),
+          // On someone else's land with their permission, paying nothing (new code).
+          option('tenure', 'permission_free', '🤝'),
           option('tenure', 'public_land', '🌳'),
           option('tenure', 'not_sure', '❔'),
         ],
@@ -240,7 +278,7 @@ export const householdSurvey = {
       'eviction',
     ),
     eviction: ask('eviction', 'evictionThreat', { type: 'yesno' }, 'water'),
-    water: ask(
+    ...askWithOther(
       'water',
       'water',
       {
@@ -263,6 +301,8 @@ export const householdSurvey = {
         type: 'choice',
         options: [
           option('toilet', 'flush', '🚽'),
+          // The squat toilet flushed by pouring water, the most common in rural Thailand (new code).
+          option('toilet', 'pour_flush', '🚾'),
           option('toilet', 'pit', '🕳️'),
           option('toilet', 'shared', '👥'),
           option('toilet', 'none', '🚫'),
@@ -299,7 +339,7 @@ export const householdSurvey = {
       },
       'priority',
     ),
-    priority: ask(
+    ...askWithOther(
       'priority',
       'priority',
       {

@@ -59,8 +59,22 @@ function parse(data: string): Parsed | undefined {
   return undefined;
 }
 
+/**
+ * Flows the survey's words typed interrupt, as a household code does (household-link-chat.ts): the menu
+ * and the welcome on screen, where "สำรวจครัวเรือน" is no answer to their question.
+ */
+const WORDS_OVER_FLOWS = ['welcome', 'menu'];
+
 const isSurveyRun = (state: ConversationState) =>
   state.run !== null && (SURVEY_FLOWS as readonly string[]).includes(state.run.flowId);
+
+/** "The survey of <head of household> is paused", before `pause` frees the chat of it. */
+const pausedText = (state: ConversationState) => {
+  const name = state.run?.answers.headName;
+  return typeof name === 'string'
+    ? { key: 'survey:host.paused', params: { name } }
+    : { key: 'survey:host.paused_unnamed' };
+};
 
 /** How many paused surveys the picker offers (the rest wait for the next ones to be finished). */
 const RESUME_SHOWN = 10;
@@ -208,37 +222,49 @@ export function surveyChatHook(deps: SurveyChatDeps): SurveyChatHook {
     async before(input, state, { userId, eventId, at, language }) {
       let parsed: Parsed | undefined;
       if (input.kind === 'postback') parsed = parse(input.data);
-      else if (input.kind === 'text' && !state.run && !state.handoff && words.has(normalise(input.text)))
+      else if (
+        input.kind === 'text' &&
+        (!state.run || WORDS_OVER_FLOWS.includes(state.run.flowId)) &&
+        !state.handoff &&
+        words.has(normalise(input.text))
+      )
         parsed = { kind: 'start', fresh: false };
       if (!parsed || !state.consent || state.handoff) return undefined;
 
       const messages: messagingApi.Message[] = [];
-      let current = state;
+      // The menu (or welcome) on screen gives way to the picker: its question is no longer asked.
+      let current =
+        parsed.kind === 'start' && state.run && WORDS_OVER_FLOWS.includes(state.run.flowId)
+          ? { ...state, run: null, resumePrompt: false }
+          : state;
       const pauseCurrent = async () => {
         if (!isSurveyRun(current)) return;
+        const paused = pausedText(current);
         current = await pause(current, userId, at);
-        messages.push(...say(language, [{ kind: 'text', text: { key: 'survey:host.paused' } }]));
+        messages.push(...say(language, [{ kind: 'text', text: paused }]));
       };
 
       switch (parsed.kind) {
-        case 'pause':
+        case 'pause': {
           if (!isSurveyRun(current))
             return {
               state,
               messages: say(language, [{ kind: 'text', text: { key: 'survey:host.nothing_to_pause' } }]),
               input: CONTINUE,
             };
+          const paused = pausedText(current);
           current = await pause(current, userId, at);
           return {
             state: current,
             messages: say(language, [
               {
                 kind: 'text',
-                text: { key: 'survey:host.paused' },
+                text: paused,
                 quickReplies: [tap({ key: 'survey:host.next_household' }, surveyPostback.start, '📋'), menu],
               },
             ]),
           };
+        }
         case 'start':
         case 'campaign':
           await pauseCurrent();

@@ -150,7 +150,8 @@ async function surveyEffect(
         const kept = Object.fromEntries(
           Object.entries(answers).filter(
             ([field]) =>
-              !CONTEXT_FIELDS.includes(field) && (sensitive || !['vulnerable', 'ethnicity'].includes(field)),
+              !CONTEXT_FIELDS.includes(field) &&
+              (sensitive || !['vulnerable', 'ethnicity', 'ethnicityOther'].includes(field)),
           ),
         );
         const doc: SurveyDoc = {

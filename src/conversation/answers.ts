@@ -1,5 +1,7 @@
 import { isWord, labelsOf, type Lexicon } from './lexicon';
 import type { AnswerSpec, AnswerValue, Input, Run, TextRef } from './schema';
+
+type ChoiceOption = Extract<AnswerSpec, { type: 'choice' }>['options'][number];
 import { isoDate, normalise, parseCount, parseThaiPhone, parseTypedDate } from './text';
 
 export type Draft = NonNullable<Run['draft']>;
@@ -61,29 +63,48 @@ export function parseAnswer(
           ? { kind: 'value', value: option.value }
           : reask(text === null && token === null ? 'choice_kind' : 'choice');
       }
+      // Typed or tapped, options add to the selection, shown back with a "done" button; "none" (the
+      // exclusive option) with nothing else chosen is the answer at once.
       const current = draft ?? emptyDraft();
+      const isExclusive = (value: string) => pick(value)?.exclusive === true;
+      const others = current.selected.filter((value) => !isExclusive(value));
       if (token === DONE || (text !== null && isWord(lexicon, 'done', text))) {
-        return current.selected.length > 0
-          ? { kind: 'value', value: current.selected }
-          : reask('choice_none');
+        return current.selected.length > 0 ? { kind: 'value', value: others } : reask('choice_none');
       }
+      let chosen: (ChoiceOption | undefined)[];
       if (text !== null) {
         // "1, 3" or "1 3" picks several at once.
-        const parts = normalise(text).split(/[\s,]+/);
-        const chosen = parts.map(byText);
-        if (chosen.length > 0 && chosen.every((option) => option !== undefined)) {
-          if (chosen.some((option) => option?.exclusive)) return { kind: 'value', value: [] };
-          return { kind: 'value', value: [...new Set(chosen.map((option) => option!.value))] };
-        }
-        return reask('choice');
+        chosen = normalise(text)
+          .split(/[\s,]+/)
+          .map(byText);
+        if (chosen.length === 0 || chosen.some((option) => option === undefined)) return reask('choice');
+      } else {
+        const option = token !== null ? pick(token) : undefined;
+        if (!option) return reask('choice_kind');
+        chosen = [option];
       }
-      const option = token !== null ? pick(token) : undefined;
-      if (!option) return reask('choice_kind');
-      if (option.exclusive) return { kind: 'value', value: [] };
-      const selected = current.selected.includes(option.value)
-        ? current.selected.filter((value) => value !== option.value)
-        : [...current.selected, option.value];
-      return { kind: 'progress', draft: { ...current, selected }, ack: null };
+      const options = chosen as ChoiceOption[];
+      if (options.length === 1 && options[0]!.exclusive && others.length === 0)
+        return { kind: 'value', value: [] };
+      let selected = [...current.selected];
+      let cleared = false;
+      for (const option of options) {
+        if (option.exclusive) {
+          // "None" after others: they are taken off, and the person is told so before "done".
+          cleared ||= selected.some((value) => !isExclusive(value));
+          selected = [option.value];
+        } else if (selected.includes(option.value)) {
+          // A second tap takes an option off; typed again, it stays.
+          if (token !== null) selected = selected.filter((value) => value !== option.value);
+        } else {
+          selected = [...selected.filter((value) => !isExclusive(value)), option.value];
+        }
+      }
+      return {
+        kind: 'progress',
+        draft: { ...current, selected },
+        ack: cleared ? { key: 'bot:choice.cleared' } : null,
+      };
     }
     case 'yesno': {
       if (token === 'yes' || (text !== null && isWord(lexicon, 'yes', text)))
@@ -171,7 +192,9 @@ export function parseAnswer(
         if (current.photos.length > 0) return { kind: 'value', value: current.photos };
         return optional ? { kind: 'skip' } : reask('photos_none');
       }
-      return reask('photos');
+      // "Done" is offered only once a photo came: before, the way on is a photo, or skip.
+      if (current.photos.length > 0) return reask('photos');
+      return reask(optional ? 'photos_or_skip' : 'photos_none');
     }
   }
 }

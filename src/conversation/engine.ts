@@ -372,9 +372,12 @@ class Turn {
       case 'audio':
         this.say('bot:idle.voice');
         return this.startFlow(MENU_FLOW);
-      default:
-        this.say('bot:idle.unknown');
+      default: {
+        const tapped = input.kind === 'postback' ? readPostback(input.data) : undefined;
+        const ofRun = (tapped?.kind === 'edit' || tapped?.kind === 'answer') && tapped.runId;
+        this.say(ofRun ? 'bot:reask.stale_card' : 'bot:idle.unknown');
         return this.startFlow(MENU_FLOW);
+      }
     }
   }
 
@@ -720,6 +723,11 @@ class Turn {
     let answer: AnswerInput;
     if (input.kind === 'postback') {
       const tapped = readPostback(input.data);
+      if ((tapped?.kind === 'edit' || tapped?.kind === 'answer') && tapped.runId && tapped.runId !== run.id) {
+        // A summary card of a run already ended or paused (another survey, an earlier registration).
+        this.say('bot:reask.stale_card');
+        return this.reprompt();
+      }
       if (tapped?.kind === 'edit' && current.kind === 'summary')
         return this.editField(tapped.field, run, flow);
       if (tapped?.kind !== 'answer' || tapped.stepId !== run.stepId) {
@@ -802,6 +810,10 @@ class Turn {
           run.draft = { ...emptyDraft(), typed: parsed.value.typed };
           return this.prompt(current, run);
         }
+        if (current.answer.type === 'number' && typeof parsed.value === 'number') {
+          const beyond = this.beyondOther(current.answer, parsed.value, run);
+          if (beyond) return this.fail(beyond);
+        }
         run.answers[current.store] = parsed.value;
         if (current.fillsByWords && input.kind === 'text') this.fillByWords(run, flow, input.text);
         // The language question speaks the new language from its very next message.
@@ -815,8 +827,10 @@ class Turn {
         return this.finishAsk(current, run);
       case 'progress':
         run.draft = parsed.draft;
-        if (current.answer.type === 'choice')
+        if (current.answer.type === 'choice') {
+          if (parsed.ack) this.say(parsed.ack.key, parsed.ack.params);
           return void this.out.push(selectionMessage(this.voice(), current, run));
+        }
         if (parsed.ack)
           this.out.push({
             kind: 'text',
@@ -837,6 +851,35 @@ class Turn {
         return this.fail(parsed.reason);
       }
     }
+  }
+
+  /** A count more than the one it is part of (9 children of 5 people), or less than a part already given. */
+  private beyondOther(
+    spec: Extract<StepOf<'ask'>['answer'], { type: 'number' }>,
+    value: number,
+    run: Run,
+  ): TextRef | null {
+    const other = (field: string) => {
+      const answer = run.answers[field];
+      return typeof answer === 'number' ? answer : undefined;
+    };
+    const most = spec.notAbove ? other(spec.notAbove.field) : undefined;
+    if (spec.notAbove && most !== undefined && value > most)
+      return { key: spec.notAbove.reason, params: { n: value, other: most } };
+    const least = spec.notBelow ? other(spec.notBelow.field) : undefined;
+    if (spec.notBelow && least !== undefined && value < least)
+      return { key: spec.notBelow.reason, params: { n: value, other: least } };
+    return null;
+  }
+
+  /** A multiple choice asked again (back, or edit from the summary) starts from what was chosen. */
+  private restoreSelection(step: StepOf<'ask'>, run: Run): void {
+    const spec = step.answer;
+    const answer = run.answers[step.store];
+    if (spec.type !== 'choice' || !spec.multiple || !Array.isArray(answer)) return;
+    const none = spec.options.find((option) => option.exclusive)?.value;
+    const selected = answer.length > 0 ? answer.map(String) : none ? [none] : [];
+    if (selected.length > 0) run.draft = { ...emptyDraft(), selected };
   }
 
   private finishAsk(current: StepOf<'ask'>, run: Run): void {
@@ -886,6 +929,7 @@ class Turn {
     run.stepId = previous;
     run.draft = null;
     run.failures = 0;
+    this.restoreSelection(target, run);
     this.say('bot:back.change');
     this.prompt(target, run);
   }
@@ -899,6 +943,7 @@ class Turn {
     run.stepId = target[0];
     run.draft = null;
     run.prefilled = run.prefilled.filter((f) => f !== field);
+    this.restoreSelection(target[1] as StepOf<'ask'>, run);
     this.prompt(target[1] as StepOf<'ask'>, run);
   }
 
@@ -960,6 +1005,15 @@ class Turn {
     run.stepId = Object.entries(this.flowOf(run).steps).find(([, s]) => s === current)?.[0] ?? run.stepId;
     const typed = current.answer.type === 'location' ? run.draft?.typed : undefined;
     if (typed !== undefined) return void this.out.push(placeMessage(this.voice(), typed, current, run));
+    if (
+      current.answer.type === 'choice' &&
+      current.answer.multiple &&
+      (run.draft?.selected.length ?? 0) > 0
+    ) {
+      // What is chosen so far, under the question.
+      this.out.push({ kind: 'text', text: current.text });
+      return void this.out.push(selectionMessage(this.voice(), current, run));
+    }
     this.out.push({ kind: 'text', text: current.text, quickReplies: repliesFor(this.voice(), current, run) });
   }
 

@@ -10,10 +10,13 @@ export type Postback =
   | { kind: 'flow'; flowId: string }
   | { kind: 'language'; language: string }
   | { kind: 'resume'; choice: 'continue' | 'restart' }
-  /** Change one answer from the summary. */
-  | { kind: 'edit'; field: string }
-  /** An answer to the question of step `stepId`. */
-  | { kind: 'answer'; stepId: string; value: string }
+  /**
+   * Change one answer from the summary. `runId`: the run whose card it is (cards written before it was
+   * carried have none); a card of another run must not change the current one.
+   */
+  | { kind: 'edit'; field: string; runId?: string }
+  /** An answer to the question of step `stepId`; `runId` as for `edit` (on the summary's confirm). */
+  | { kind: 'answer'; stepId: string; value: string; runId?: string }
   /** A button on a case card: starts "my cases" for that case. */
   | { kind: 'case'; reference: string; action: CaseAction }
   | { kind: 'rate'; reference: string; stars: number }
@@ -36,7 +39,14 @@ const PATTERNS: [RegExp, (match: RegExpExecArray) => Postback | undefined][] = [
   [/^flow:([a-z0-9-]+)$/, (m) => ({ kind: 'flow', flowId: m[1]! })],
   [/^lang:([a-z]{2,3})$/, (m) => ({ kind: 'language', language: m[1]! })],
   [/^resume:(continue|restart)$/, (m) => ({ kind: 'resume', choice: m[1] as 'continue' | 'restart' })],
-  [/^edit:([a-zA-Z0-9]+)$/, (m) => ({ kind: 'edit', field: m[1]! })],
+  [
+    /^edit:([a-zA-Z0-9]+)(?::(\S{1,200}))?$/,
+    (m) => ({ kind: 'edit', field: m[1]!, ...(m[2] ? { runId: m[2] } : {}) }),
+  ],
+  [
+    /^a:([a-z0-9_]+):([^#]+)#(\S{1,200})$/,
+    (m) => ({ kind: 'answer', stepId: m[1]!, value: m[2]!, runId: m[3]! }),
+  ],
   [/^a:([a-z0-9_]+):(.+)$/, (m) => ({ kind: 'answer', stepId: m[1]!, value: m[2]! })],
   [
     new RegExp(`^case:(${REFERENCE}):(${CASE_ACTIONS.join('|')})$`),
@@ -80,8 +90,9 @@ export const postbackData = {
   flow: (flowId: string) => `flow:${flowId}`,
   language: (language: string) => `lang:${language}`,
   resume: (choice: 'continue' | 'restart') => `resume:${choice}`,
-  edit: (field: string) => `edit:${field}`,
-  answer: (stepId: string, value: string) => `a:${stepId}:${value}`,
+  edit: (field: string, runId?: string) => `edit:${field}${runId ? `:${runId}` : ''}`,
+  answer: (stepId: string, value: string, runId?: string) =>
+    `a:${stepId}:${value}${runId ? `#${runId}` : ''}`,
   case: (reference: string, action: CaseAction) => `case:${reference}:${action}`,
   rate: (reference: string, stars: number) => `rate:${reference}:${stars}`,
   rateComment: (reference: string) => `rate-comment:${reference}`,

@@ -36,7 +36,17 @@ export const answerSpecSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('yesno') }),
   z.object({ type: z.literal('language') }),
   z.object({ type: z.literal('text'), maxLength: z.number().int().positive().max(5000).optional() }),
-  z.object({ type: z.literal('number'), min: z.number().int(), max: z.number().int() }),
+  z.object({
+    type: z.literal('number'),
+    min: z.number().int(),
+    max: z.number().int(),
+    /**
+     * Not more (`notAbove`) or less (`notBelow`) than another count answered: children of the household's
+     * members. `reason` is said (with `n` and `other`) and the question asked again.
+     */
+    notAbove: z.object({ field: fieldName, reason: z.string() }).optional(),
+    notBelow: z.object({ field: fieldName, reason: z.string() }).optional(),
+  }),
   z.object({ type: z.literal('phone') }),
   z.object({ type: z.literal('date') }),
   z.object({ type: z.literal('photos'), max: z.number().int().min(1).max(20).optional() }),

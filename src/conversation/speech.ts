@@ -209,9 +209,11 @@ export function summaryMessage(voice: Voice, current: StepOf<'summary'>, run: Ru
       field,
       label: text(ask?.label ?? ask?.text.key ?? 'bot:answer.none'),
       value: ask ? display(voice, ask, run.answers[field]) : null,
-      ...(current.locked?.includes(field) ? {} : { editData: postbackData.edit(field) }),
+      ...(current.locked?.includes(field) ? {} : { editData: postbackData.edit(field, run.id) }),
     };
   });
+  // The edit buttons carry the run: the card stays in the chat after its run ends, and an edit of another
+  // run's card would change the current one (src/conversation/postback.ts). Confirm keeps its plain data.
   const confirmData = postbackData.answer(run.stepId, 'confirm');
   return {
     kind: 'summary',

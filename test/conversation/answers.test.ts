@@ -80,7 +80,7 @@ describe('answer types', () => {
     });
   });
 
-  it('takes several choices typed at once, and "none" alone', () => {
+  it('adds several choices typed at once to the selection, and takes "none" alone', () => {
     const multiple: AnswerSpec = {
       type: 'choice',
       multiple: true,
@@ -90,7 +90,12 @@ describe('answer types', () => {
         { value: 'none', label: 'flows:report_need.vulnerable.none', exclusive: true },
       ],
     };
-    expect(parse(multiple, typed('1, 2'))).toEqual({ kind: 'value', value: ['elderly', 'pregnant'] });
+    // Typed like tapped: added to the selection, shown back with "done".
+    expect(parse(multiple, typed('1, 2'))).toMatchObject({
+      kind: 'progress',
+      draft: { selected: ['elderly', 'pregnant'] },
+      ack: null,
+    });
     expect(parse(multiple, typed('ไม่มี'))).toEqual({ kind: 'value', value: [] });
     expect(parse(multiple, { kind: 'token', token: '__done' })).toEqual({
       kind: 'reask',
