@@ -433,6 +433,20 @@ export async function campaignPage({ campaign, toast, errorText }) {
     ? campaign.volunteers.map((v) => v.name || '—').join(', ')
     : t('campaigns.page.volunteersCount', { n: formatNumber(campaign.volunteers.length) });
 
+  // No LINE message tells volunteers they were assigned (pushes cost money): their menu does, and staff.
+  const menuKey = { upcoming: 'menuFrom', running: 'menuUntil' }[campaign.status];
+  const volunteerMenu =
+    menuKey && campaign.volunteers.length > 0
+      ? h(
+          'small',
+          { class: 'hint block', 'data-testid': 'volunteer-menu' },
+          t(`campaigns.page.${menuKey}`, {
+            from: formatDate(campaign.startsOn, false),
+            to: formatDate(campaign.endsOn, false),
+          }),
+        )
+      : null;
+
   return h(
     'section',
     { class: 'page campaign-page', 'data-id': campaign.id },
@@ -450,7 +464,7 @@ export async function campaignPage({ campaign, toast, errorText }) {
       h('dt', {}, t('campaigns.page.target')),
       h('dd', {}, t('campaigns.page.targetHouseholds', { n: formatNumber(campaign.target) })),
       h('dt', {}, t('campaigns.page.volunteers')),
-      h('dd', {}, volunteersText),
+      h('dd', {}, volunteersText, volunteerMenu),
     ),
     h(
       'div',
