@@ -94,10 +94,6 @@ const sticksOut = (page: Page) =>
 /** Today in Bangkok, as the API keeps it and as the English console writes it. */
 const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
 const [year, month, day] = today.split('-');
-const todayInEnglish = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Asia/Bangkok',
-  dateStyle: 'medium',
-}).format(new Date());
 
 /** Background colours as the browser computes them. */
 const NEED = 'rgb(163, 76, 0)';
@@ -238,9 +234,15 @@ describeWithBrowser('survey campaigns in the console', () => {
     await page.getByLabel(/Anna Lee/).check();
     // No LINE message tells them: the form says what they get, and when.
     expect(await notice.innerText()).toBe(
-      `The volunteers ticked see “Survey a household” on their LINE menu from ${todayInEnglish} to 31 Dec 2027. ` +
+      'The volunteers ticked see “Survey a household” on their LINE menu as soon as this is saved, until 31 Dec 2027. ' +
         'NeedLine sends them no LINE message (messages cost money): tell them yourself.',
     );
+    await page.getByLabel('First day').fill(`01/01/${Number(year) + 1}`);
+    expect(await notice.innerText()).toBe(
+      `The volunteers ticked see “Survey a household” on their LINE menu from 1 Jan ${Number(year) + 1} to 31 Dec 2027. ` +
+        'NeedLine sends them no LINE message (messages cost money): tell them yourself.',
+    );
+    await page.getByLabel('First day').fill(`${day}/${month}/${year}`);
 
     // No name: the API's problem, in words, at the field; everything typed is still there.
     await page.getByRole('button', { name: 'Create the campaign' }).click();
@@ -700,7 +702,10 @@ describeWithBrowser('survey campaigns in the console', () => {
     await page.goto(`${harness.url}/console#/campaigns/${bigId}/edit`);
     await page.getByLabel('หมู่บ้านที่ 12', { exact: true }).waitFor();
     expect(await page.getByLabel('หมู่บ้านที่ 12', { exact: true }).inputValue()).toBe(villages[11]!.name);
-    await page.getByTestId('volunteer-notice').waitFor();
+    expect(await page.getByTestId('volunteer-notice').innerText()).toBe(
+      'อาสาสมัครที่เลือกจะเห็นเมนู “สำรวจครัวเรือน” ใน LINE ทันทีที่บันทึก จนถึงวันที่ 31 ธ.ค. 2570 ' +
+        'ระบบไม่ส่งข้อความ LINE แจ้งอาสาสมัคร (ข้อความมีค่าใช้จ่าย) โปรดแจ้งอาสาสมัครเอง',
+    );
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     expect(await sticksOut(page)).toEqual([]);
     await shot(page, '11-twelve-villages-form-th-360');

@@ -270,11 +270,13 @@ export async function campaignForm({ campaign, toast, errorText }) {
   function tellMenu() {
     const from = parseDate(startsOn.value);
     const to = parseDate(endsOn.value);
+    // Bangkok's day, as the menus are given (a campaign that already runs: at once, when saved).
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const dates = from && to ? { from: formatDate(from, false), to: formatDate(to, false) } : null;
     notice.hidden = ticked().length === 0;
-    notice.textContent =
-      from && to
-        ? t('campaigns.form.menuNotice', { from: formatDate(from, false), to: formatDate(to, false) })
-        : t('campaigns.form.menuNoticeNoDates');
+    notice.textContent = !dates
+      ? t('campaigns.form.menuNoticeNoDates')
+      : t(from <= today ? 'campaigns.form.menuNoticeNow' : 'campaigns.form.menuNotice', dates);
   }
   picks.addEventListener('change', tellMenu);
   for (const input of [startsOn, endsOn]) {
