@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import request from 'supertest';
 import { campaignModels, type SurveyDoc } from '../../src/campaigns';
 import { volunteerModels } from '../../src/volunteers';
@@ -40,9 +40,65 @@ const overflow = (page: Page) =>
     return documentElement.scrollWidth - documentElement.clientWidth;
   });
 
+/** The fill colour of a progress bar. */
+const colour = (bar: Locator) =>
+  bar
+    .locator('span')
+    .evaluate(
+      (span) =>
+        (
+          globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }
+        ).getComputedStyle(span).backgroundColor,
+    );
+
+/**
+ * What reaches beyond the screen's right edge, or scrolls sideways inside the page (a table in its
+ * wrapper): each as its tag, class and first words. The map's own panes are Leaflet's business.
+ */
+const sticksOut = (page: Page) =>
+  page.evaluate(() => {
+    type El = {
+      tagName: string;
+      className: unknown;
+      textContent: string | null;
+      scrollWidth: number;
+      clientWidth: number;
+      closest(s: string): unknown;
+      parentElement: El | null;
+      getBoundingClientRect(): { right: number; width: number };
+    };
+    const g = globalThis as unknown as {
+      innerWidth: number;
+      getComputedStyle(e: El): { clip: string };
+      document: { querySelectorAll(s: string): Iterable<El> };
+    };
+    const found: string[] = [];
+    for (const el of g.document.querySelectorAll('main *, main')) {
+      // Clipped away for screen readers only (a caption, a stacked table's head): not on screen.
+      let clipped = false;
+      for (let up: El | null = el; up && !clipped; up = up.parentElement)
+        clipped = g.getComputedStyle(up).clip !== 'auto';
+      if (clipped) continue;
+      const map = el.closest('.leaflet-container');
+      if (map && map !== el) continue;
+      const rect = el.getBoundingClientRect();
+      // A text field scrolls its own long value: that is how fields are, not the page overflowing.
+      const field = ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
+      const sideways = !map && !field && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0;
+      if ((rect.width > 1 && rect.right > g.innerWidth + 1) || (sideways && el.tagName !== 'TD'))
+        found.push(`${el.tagName}.${String(el.className)} ${(el.textContent || '').slice(0, 40)}`);
+    }
+    return found;
+  });
+
 /** Today in Bangkok, as the API keeps it and as the English console writes it. */
 const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
 const [year, month, day] = today.split('-');
+
+/** Background colours as the browser computes them. */
+const NEED = 'rgb(163, 76, 0)';
+const PROGRESS = 'rgb(11, 83, 148)';
+const GOOD = 'rgb(30, 107, 46)';
 
 jest.setTimeout(180_000);
 
@@ -172,8 +228,21 @@ describeWithBrowser('survey campaigns in the console', () => {
 
     await page.getByLabel('First day').fill(`${day}/${month}/${year}`);
     await page.getByLabel('Last day').fill('31/12/2027');
+    const notice = page.getByTestId('volunteer-notice');
+    expect(await notice.isHidden()).toBe(true);
     await page.getByLabel(/Nou Yang/).check();
     await page.getByLabel(/Anna Lee/).check();
+    // No LINE message tells them: the form says what they get, and when.
+    expect(await notice.innerText()).toBe(
+      'The volunteers ticked see “Survey a household” on their LINE menu as soon as this is saved, until 31 Dec 2027. ' +
+        'NeedLine sends them no LINE message (messages cost money): tell them yourself.',
+    );
+    await page.getByLabel('First day').fill(`01/01/${Number(year) + 1}`);
+    expect(await notice.innerText()).toBe(
+      `The volunteers ticked see “Survey a household” on their LINE menu from 1 Jan ${Number(year) + 1} to 31 Dec 2027. ` +
+        'NeedLine sends them no LINE message (messages cost money): tell them yourself.',
+    );
+    await page.getByLabel('First day').fill(`${day}/${month}/${year}`);
 
     // No name: the API's problem, in words, at the field; everything typed is still there.
     await page.getByRole('button', { name: 'Create the campaign' }).click();
@@ -240,6 +309,9 @@ describeWithBrowser('survey campaigns in the console', () => {
       width: '0%',
     });
     expect(await page.getByTestId('campaign-facts').innerText()).toContain('Khek Noi, Khao Kho, Phetchabun');
+    expect(await page.getByTestId('volunteer-menu').innerText()).toBe(
+      'They see “Survey a household” on their LINE menu until 31 Dec 2027. No LINE message is sent to them: tell them yourself.',
+    );
     await done(page);
   });
 
@@ -318,6 +390,10 @@ describeWithBrowser('survey campaigns in the console', () => {
     expect(await indicator('withoutTenureDocument')).toBe('2 of 4 households · 50%');
     expect(await indicator('withVulnerableMember')).toBe('2 of 4 households · 50%');
     expect(await indicator('exposedToFloods')).toBe('1 of 4 households · 25%');
+    // Shares of households in need: the need colour, never the progress or "target reached" colours.
+    for (const key of ['withoutToilet', 'withoutTenureDocument', 'withVulnerableMember', 'exposedToFloods'])
+      expect(await colour(page.locator(`[data-indicator=${key}] [role=progressbar]`))).toBe(NEED);
+    expect(await colour(page.locator('[data-village=v1] [role=progressbar]'))).toBe(PROGRESS);
 
     // By volunteer (by name for a coordinator) and by day.
     expect(await page.locator('[data-testid=coverage-volunteers] tbody tr').allInnerTexts()).toEqual([
@@ -379,6 +455,7 @@ describeWithBrowser('survey campaigns in the console', () => {
     await page.goto(`${harness.url}/console#/campaigns/${campaignId}`);
     await page.locator('[data-testid=households] li').nth(3).waitFor({ state: 'attached' });
     expect(await overflow(page)).toBeLessThanOrEqual(0);
+    expect(await sticksOut(page)).toEqual([]);
     await shot(page, '05-campaign-360');
     await page.goto(`${harness.url}/console#/campaigns/new`);
     await page.getByRole('heading', { name: 'New survey campaign' }).waitFor();
@@ -471,6 +548,7 @@ describeWithBrowser('survey campaigns in the console', () => {
       volunteers: [{ volunteerId: 'vol-nou' }],
     });
     expect(await overflow(page)).toBeLessThanOrEqual(0);
+    expect(await sticksOut(page)).toEqual([]);
     await shot(page, '08-campaign-th-360');
     await done(page);
   });
@@ -507,6 +585,130 @@ describeWithBrowser('survey campaigns in the console', () => {
     await page.getByTestId('campaign-cases').getByRole('link').waitFor();
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     await shot(page, '09-campaign-viewer-360');
+    await done(page);
+  });
+
+  it('re-reads the households on the map when staff press Refresh; the automatic refresh says the map waits', async () => {
+    // Each read of the households is in the audit log: one when the page opens, one per Refresh.
+    const householdReads = async () =>
+      (
+        await api(`/api/audit?action=personal_data.read&targetType=campaign&targetId=${campaignId}&limit=200`)
+      ).items.filter((entry: { details: { fields?: string[] } }) =>
+        entry.details.fields?.includes('survey.location'),
+      ).length;
+    const readsBefore = await householdReads();
+    const page = await signIn('coordinator');
+    // The page's own timers under the test's hand: the 30-s refresh runs when told, not after a wait.
+    await page.clock.install();
+    await page.goto(`${harness.url}/console#/campaigns/${campaignId}`);
+    await page.locator('[data-testid=households] li').nth(3).waitFor({ state: 'attached' });
+    await page.getByText('Households with a location: 4').waitFor();
+    expect(await page.getByTestId('map-read').innerText()).toMatch(
+      /^Map read at \d\d:\d\d\. It does not update by itself \(every read of households is recorded\): press “Refresh” to show households surveyed since\.$/,
+    );
+
+    // Nou surveys a household of Ban Mon Ya that shares its location, while the page is open.
+    await press(nou, 'survey:start');
+    await nou.tap(`survey:v:${campaignId}:v2`);
+    await surveyStart(nou, { name: 'Chue Vang' });
+    await surveyRest(nou, { name: 'Chue Vang', place: [16.67, 101.15] });
+    await harness.service.processor.idle();
+
+    // The automatic refresh: coverage moves, the households wait (each read is audited).
+    await page.clock.fastForward(31_000);
+    await page.getByText('5 of 7 households surveyed').first().waitFor();
+    expect(await page.getByText('Households with a location: 4').count()).toBe(1);
+    expect(await page.locator('[data-testid=households] li').count()).toBe(4);
+    expect(await householdReads()).toBe(readsBefore + 1);
+
+    // Refresh: the household is on the map and in the list.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByText('Households with a location: 5').waitFor();
+    expect(await page.locator('[data-testid=households-map] path.household').count()).toBe(5);
+    expect(await page.locator('[data-testid=households] li').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('Chue Vang')]),
+    );
+    expect(await page.getByText('5 of 7 households surveyed').count()).toBeGreaterThan(0);
+    expect(await householdReads()).toBe(readsBefore + 2);
+    await done(page);
+  });
+
+  it('fits a campaign of 12 villages with long Thai names on a 360 px phone; a share of 100% in need is not green', async () => {
+    const villages = [
+      'บ้านห้วยน้ำขาวพัฒนาสามัคคีเหนือ',
+      'บ้านโป่งน้ำร้อนเจริญสุขสามัคคีพัฒนาร่วมใจ',
+      'บ้านเข็กน้อยเฉลิมพระเกียรติหกสิบพรรษามหาราชินี',
+      'บ้านทุ่งสมอพัฒนาชนบทเพื่อความมั่นคงยั่งยืน',
+      'บ้านสะเดาะพงศ์ใหม่สามัคคีพัฒนาบ้านเกิดเมืองนอน',
+      'บ้านแคมป์สนหมู่บ้านเศรษฐกิจพอเพียงต้นแบบ',
+      'บ้านเล่าเน้งวัฒนธรรมม้งเขาค้อรักษ์ป่าต้นน้ำ',
+      'บ้านน้ำเพียงดินบนดอยสูงริมธารน้ำตกศรีดิษฐ์',
+      'บ้านร่องกล้าชายแดนเพชรบูรณ์พิษณุโลกเลยสามจังหวัด',
+      'บ้านหนองแม่นาพัฒนาเกษตรอินทรีย์ปลอดสารพิษ',
+      'บ้านป่าแดงหลวงสามัคคีธรรมร่วมใจพัฒนาชุมชนเข้มแข็ง',
+      'บ้านห้วยทรายเหนือสายน้ำแห่งความหวังของชุมชนชาวเขา',
+    ].map((name, i) => ({ name: `${name} หมู่ที่ ${i + 1}`, target: 40 + i }));
+    const created = await request(harness.url)
+      .post('/api/campaigns')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .send({
+        name: 'สำรวจข้อมูลพื้นฐานด้านที่อยู่อาศัยของครัวเรือนชาวม้งตำบลเข็กน้อยและหมู่บ้านใกล้เคียง ปี 2569',
+        area: { provinceCode: '67', districtCode: '6711', subdistrictCode: '671107' },
+        villages,
+        startsOn: today,
+        endsOn: '2027-12-31',
+        flowId: 'household-survey',
+        volunteerIds: ['vol-nou'],
+      })
+      .expect(201);
+    const bigId = created.body.id as string;
+    // One household of the last village, in need on every indicator: each share is 1 of 1, 100%.
+    await press(nou, 'survey:start');
+    await nou.tap(`survey:c:${bigId}`);
+    await nou.tap(`survey:v:${bigId}:v12`);
+    await surveyStart(nou, { name: 'นางสาวมัณฑนาวดี ศรีสุวรรณวิจิตรพงศ์' });
+    await surveyRest(nou, {
+      name: 'นางสาวมัณฑนาวดี ศรีสุวรรณวิจิตรพงศ์',
+      vulnerable: ['elderly'],
+      exposure: ['flood'],
+    });
+    await harness.service.processor.idle();
+
+    const page = await signIn('coordinator', 'th', 360);
+    await page.goto(`${harness.url}/console#/campaigns/${bigId}`);
+    await page.locator('[data-testid=households] li').first().waitFor({ state: 'attached' });
+    expect(await page.locator('[data-testid=coverage-villages] tbody tr').count()).toBe(12);
+    expect(await page.locator('.legend li').count()).toBe(12);
+    const vulnerable = page.locator('[data-indicator=withVulnerableMember] [role=progressbar]');
+    expect(await vulnerable.getAttribute('aria-valuenow')).toBe('1');
+    expect(await vulnerable.getAttribute('aria-valuemax')).toBe('1');
+    for (const key of ['withoutToilet', 'withoutTenureDocument', 'withVulnerableMember', 'exposedToFloods'])
+      expect(await colour(page.locator(`[data-indicator=${key}] [role=progressbar]`))).toBe(NEED);
+    expect(await colour(vulnerable)).not.toBe(GOOD);
+    expect(await page.getByTestId('volunteer-menu').innerText()).toBe(
+      'อาสาสมัครเห็นเมนู “สำรวจครัวเรือน” ใน LINE ถึงวันที่ 31 ธ.ค. 2570 ระบบไม่ส่งข้อความ LINE แจ้ง โปรดแจ้งอาสาสมัครเอง',
+    );
+    // The households' list open, as staff read it when tiles do not load.
+    await page.locator('details.households summary').click();
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    expect(await sticksOut(page)).toEqual([]);
+    await shot(page, '10-twelve-villages-th-360');
+
+    // The list's card and the form, with all twelve rows.
+    await page.getByRole('link', { name: 'โครงการสำรวจทั้งหมด' }).click();
+    await page.locator(`[data-testid=campaigns] li[data-id="${bigId}"]`).waitFor();
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    expect(await sticksOut(page)).toEqual([]);
+    await page.goto(`${harness.url}/console#/campaigns/${bigId}/edit`);
+    await page.getByLabel('หมู่บ้านที่ 12', { exact: true }).waitFor();
+    expect(await page.getByLabel('หมู่บ้านที่ 12', { exact: true }).inputValue()).toBe(villages[11]!.name);
+    expect(await page.getByTestId('volunteer-notice').innerText()).toBe(
+      'อาสาสมัครที่เลือกจะเห็นเมนู “สำรวจครัวเรือน” ใน LINE ทันทีที่บันทึก จนถึงวันที่ 31 ธ.ค. 2570 ' +
+        'ระบบไม่ส่งข้อความ LINE แจ้งอาสาสมัคร (ข้อความมีค่าใช้จ่าย) โปรดแจ้งอาสาสมัครเอง',
+    );
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    expect(await sticksOut(page)).toEqual([]);
+    await shot(page, '11-twelve-villages-form-th-360');
     await done(page);
   });
 });

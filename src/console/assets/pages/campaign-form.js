@@ -9,7 +9,7 @@ import { api, ApiError } from '../api.js';
 import { dateInput, parseDate } from '../date-input.js';
 import { formProblems } from '../form-problems.js';
 import { field, h, replace, select } from '../dom.js';
-import { formatNumber, t } from '../i18n.js';
+import { formatDate, formatNumber, t } from '../i18n.js';
 import { areaName, districtOptions, provinceOptions, subdistrictOptions } from '../places.js';
 import { state } from '../state.js';
 
@@ -210,6 +210,9 @@ export async function campaignForm({ campaign, toast, errorText }) {
   const picks = h('ul', { class: 'plain volunteer-picks', 'data-testid': 'volunteer-picks' });
   const assigned = new Set(editing ? campaign.volunteers.map((v) => v.volunteerId) : []);
   const filter = h('input', { type: 'search', name: 'volunteerFilter', autocomplete: 'off' });
+  // What a ticked volunteer gets: the menu entry from the first day, and no LINE message (pushes cost
+  // money), so staff know to tell them.
+  const notice = h('p', { class: 'hint', 'aria-live': 'polite', 'data-testid': 'volunteer-notice' });
   const volunteers = h(
     'fieldset',
     { class: 'group', 'data-testid': 'volunteers' },
@@ -217,6 +220,7 @@ export async function campaignForm({ campaign, toast, errorText }) {
     h('small', { class: 'hint' }, t('campaigns.form.volunteersHint')),
     field(t('campaigns.form.volunteerFilter'), filter),
     picks,
+    notice,
   );
   slot('volunteerIds', volunteers, filter);
   try {
@@ -263,6 +267,23 @@ export async function campaignForm({ campaign, toast, errorText }) {
     for (const li of picks.children) li.hidden = Boolean(words) && !(li.dataset.search || '').includes(words);
   });
   const ticked = () => [...picks.querySelectorAll('input[type=checkbox]:checked')].map((box) => box.value);
+  function tellMenu() {
+    const from = parseDate(startsOn.value);
+    const to = parseDate(endsOn.value);
+    // Bangkok's day, as the menus are given (a campaign that already runs: at once, when saved).
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const dates = from && to ? { from: formatDate(from, false), to: formatDate(to, false) } : null;
+    notice.hidden = ticked().length === 0;
+    notice.textContent = !dates
+      ? t('campaigns.form.menuNoticeNoDates')
+      : t(from <= today ? 'campaigns.form.menuNoticeNow' : 'campaigns.form.menuNotice', dates);
+  }
+  picks.addEventListener('change', tellMenu);
+  for (const input of [startsOn, endsOn]) {
+    input.addEventListener('input', tellMenu);
+    input.addEventListener('change', tellMenu);
+  }
+  tellMenu();
 
   // Problems: a summary on top (announced), and each at its field.
   const problems = formProblems(t('campaigns.form.notSaved'));

@@ -22,23 +22,26 @@ export const percentOf = (value, of) => (of > 0 ? Math.round((value / of) * 100)
  * A bar for `value` of `max`, named for screen readers (`name`), with the numbers beside it: staff read
  * "3 / 4 · 75%", never the bar alone. Beyond the target the bar stays full and the share says so.
  * Without `share` (a day against the busiest day) the bar is drawn but no percentage is said.
+ * A `need` bar (households without a toilet...) is a share of a need, not progress: it has the need
+ * colour at any length, never the progress colour nor the green of a target reached.
  */
 export function progressBar(
   value,
   max,
   name,
   text = t('campaigns.fraction', { value, max }),
-  { share = true } = {},
+  { share = true, need = false } = {},
 ) {
   const percent = share ? percentOf(value, max) : null;
   const filled = percentOf(value, max);
+  const kind = need ? ' need' : share && percent !== null && percent >= 100 ? ' full' : '';
   return h(
     'div',
     { class: 'progress-line' },
     h(
       'div',
       {
-        class: `bar${share && percent !== null && percent >= 100 ? ' full' : ''}`,
+        class: `bar${kind}`,
         role: 'progressbar',
         'aria-label': name,
         'aria-valuemin': 0,

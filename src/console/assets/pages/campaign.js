@@ -65,6 +65,13 @@ function table(testid, caption, head, rows) {
   );
 }
 
+/** The time of day in Bangkok, as staff read a clock. */
+const clock = () =>
+  new Intl.DateTimeFormat(currentLanguage() === 'th' ? 'th-TH' : 'en-GB', {
+    timeZone: 'Asia/Bangkok',
+    timeStyle: 'short',
+  }).format(new Date());
+
 export async function campaignPage({ campaign, toast, errorText }) {
   const villageName = (villageId) => {
     const village = campaign.villages.find((v) => v.id === villageId);
@@ -188,6 +195,7 @@ export async function campaignPage({ campaign, toast, errorText }) {
             value.of,
             t(`campaigns.page.indicator.${key}`),
             t('campaigns.page.indicatorOf', { count: formatNumber(value.count), of: formatNumber(value.of) }),
+            { need: true },
           ),
           share === null ? h('small', { class: 'hint' }, t('campaigns.page.noShare')) : null,
           key === 'withVulnerableMember'
@@ -291,15 +299,11 @@ export async function campaignPage({ campaign, toast, errorText }) {
         h('section', { class: 'card' }, h('h2', {}, t('campaigns.page.cases')), caseList),
       ),
     );
-    updated.textContent = t('campaigns.page.updated', {
-      at: new Intl.DateTimeFormat(currentLanguage() === 'th' ? 'th-TH' : 'en-GB', {
-        timeZone: 'Asia/Bangkok',
-        timeStyle: 'short',
-      }).format(new Date()),
-    });
+    updated.textContent = t('campaigns.page.updated', { at: clock() });
   }
 
   let timer;
+  /** Coverage only: what the automatic refresh re-reads (the households' read is audited, so it waits). */
   async function refresh() {
     window.clearTimeout(timer);
     try {
@@ -315,9 +319,14 @@ export async function campaignPage({ campaign, toast, errorText }) {
   }
   await refresh();
 
-  // The households: names and exact places, for case staff only (the read is audited).
+  // The households: names and exact places, for case staff only. Each read is audited, so they are read
+  // when the page opens and when staff press "reload", never by the automatic refresh; the page says when.
   const personal = state.can('campaigns.readPersonal');
-  const mapSection = personal ? householdsMap() : null;
+  const households = personal ? householdsMap() : null;
+  /** The reload button: coverage and, for case staff, the households on the map. */
+  async function reload() {
+    await Promise.all([refresh(), households ? households.load() : null]);
+  }
   function householdsMap() {
     const box = h('div', {
       class: 'map large',
@@ -326,6 +335,7 @@ export async function campaignPage({ campaign, toast, errorText }) {
       'data-testid': 'households-map',
     });
     const summary = h('p', { role: 'status' });
+    const readAt = h('small', { class: 'hint', 'data-testid': 'map-read' });
     const list = h('details', { class: 'households' }, h('summary', {}, t('campaigns.page.households')));
     const legend = h(
       'ul',
@@ -335,10 +345,15 @@ export async function campaignPage({ campaign, toast, errorText }) {
       ),
     );
     const points = pointsMap(box);
+    let asking = 0;
     async function load() {
+      const mine = ++asking;
       try {
         const { items } = await api(`/api/campaigns/${encodeURIComponent(campaign.id)}/households`);
+        // A reload pressed twice: the later answer is drawn, never overwritten by the earlier one.
+        if (mine !== asking) return;
         summary.textContent = t('campaigns.page.householdsShown', { n: formatNumber(items.length) });
+        readAt.textContent = t('campaigns.page.mapRead', { at: clock() });
         const about = (item) => [
           h('strong', {}, item.headName || '—'),
           h('br'),
@@ -372,20 +387,24 @@ export async function campaignPage({ campaign, toast, errorText }) {
           })),
         );
       } catch (error) {
-        summary.textContent = errorText(error);
+        if (mine === asking) summary.textContent = errorText(error);
       }
     }
     window.setTimeout(load, 0);
-    return h(
-      'section',
-      { class: 'card' },
-      h('h2', {}, t('campaigns.page.map')),
-      h('p', { class: 'hint' }, t('campaigns.page.mapHint')),
-      summary,
-      box,
-      legend,
-      list,
-    );
+    return {
+      load,
+      section: h(
+        'section',
+        { class: 'card' },
+        h('h2', {}, t('campaigns.page.map')),
+        h('p', { class: 'hint' }, t('campaigns.page.mapHint')),
+        summary,
+        readAt,
+        box,
+        legend,
+        list,
+      ),
+    };
   }
 
   const exportButton = (format) =>
@@ -414,6 +433,20 @@ export async function campaignPage({ campaign, toast, errorText }) {
     ? campaign.volunteers.map((v) => v.name || '—').join(', ')
     : t('campaigns.page.volunteersCount', { n: formatNumber(campaign.volunteers.length) });
 
+  // No LINE message tells volunteers they were assigned (pushes cost money): their menu does, and staff.
+  const menuKey = { upcoming: 'menuFrom', running: 'menuUntil' }[campaign.status];
+  const volunteerMenu =
+    menuKey && campaign.volunteers.length > 0
+      ? h(
+          'small',
+          { class: 'hint block', 'data-testid': 'volunteer-menu' },
+          t(`campaigns.page.${menuKey}`, {
+            from: formatDate(campaign.startsOn, false),
+            to: formatDate(campaign.endsOn, false),
+          }),
+        )
+      : null;
+
   return h(
     'section',
     { class: 'page campaign-page', 'data-id': campaign.id },
@@ -431,7 +464,7 @@ export async function campaignPage({ campaign, toast, errorText }) {
       h('dt', {}, t('campaigns.page.target')),
       h('dd', {}, t('campaigns.page.targetHouseholds', { n: formatNumber(campaign.target) })),
       h('dt', {}, t('campaigns.page.volunteers')),
-      h('dd', {}, volunteersText),
+      h('dd', {}, volunteersText, volunteerMenu),
     ),
     h(
       'div',
@@ -443,11 +476,15 @@ export async function campaignPage({ campaign, toast, errorText }) {
             t('campaigns.page.edit'),
           )
         : null,
-      h('button', { type: 'button', class: 'secondary', onclick: refresh }, t('campaigns.page.refresh')),
+      h(
+        'button',
+        { type: 'button', class: 'secondary', 'data-testid': 'reload', onclick: reload },
+        t('campaigns.page.refresh'),
+      ),
       updated,
     ),
     coverage,
-    mapSection ||
+    (households && households.section) ||
       h('p', { class: 'notice', 'data-testid': 'map-not-allowed' }, t('campaigns.page.mapNotAllowed')),
     personal
       ? h(
