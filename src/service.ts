@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { allFlows } from '../flows';
 import { createApp } from './app';
+import { closeServer, listen } from './http/server-lifecycle';
 import { caseApiRouter } from './case-api/router';
 import { registerModels } from './models';
 import { caseNotificationSweep, reporterUpdatesJob } from './cases/case-services';
@@ -32,7 +32,8 @@ import { createErrorSink } from './errors';
 import { createI18n, loadResources, SANDBOX_CONTACT } from './i18n';
 import { ingestionModels } from './ingestion/models';
 import { purgeExpiredReplyTokens, rememberUnusedReplyToken } from './line/unused-reply-tokens';
-import { createProcessor, purgeProcessedEvents, type Processor } from './ingestion/processor';
+import { createProcessor, type Processor } from './ingestion/processor';
+import { purgeProcessedEvents } from './ingestion/inbox';
 import { createAckGate } from './ingestion/ack-first';
 import { createSettleClock } from './ingestion/event-order';
 import { caseEffects } from './cases/effects';
@@ -480,24 +481,4 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       return stopping;
     },
   };
-}
-
-function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port);
-    server.once('listening', () => resolve(server));
-    server.once('error', reject);
-  });
-}
-
-/** Stops accepting at once; lets in-flight requests finish, up to `drainMs`, then cuts the rest. */
-function closeServer(server: Server, drainMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => server.closeAllConnections(), drainMs);
-    server.close(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
 }

@@ -20,7 +20,7 @@ export const VULNERABLE_MEMBERS = [
   'child_under_5',
   'pregnant',
 ] as const;
-export const TENURES = ['own', 'rent', 'public_land', 'not_sure'] as const;
+export const TENURES = ['own', 'rent', 'public_land', 'permission_free', 'not_sure'] as const;
 /**
  * The household questions a short report asks after its reference (skippable): those without an answer
  * are the case's `household.missing`, for staff to see and ask at the visit.

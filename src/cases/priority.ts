@@ -60,7 +60,10 @@ export const PRIORITY_TABLE = {
     { atLeast: 6, points: 8, key: 'household_6_plus' },
     { atLeast: 4, points: 4, key: 'household_4_5' },
   ],
-  tenure: { public_land: 10, rent: 5, not_sure: 5, own: 0 } satisfies Record<Tenure, number>,
+  tenure: { public_land: 10, permission_free: 8, rent: 5, not_sure: 5, own: 0 } satisfies Record<
+    Tenure,
+    number
+  >,
   levels: [
     { level: 'urgent', atLeast: 50 },
     { level: 'high', atLeast: 30 },

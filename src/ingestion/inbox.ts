@@ -141,3 +141,13 @@ export function createEventAcceptor(
     };
   };
 }
+
+/**
+ * The dedupe markers and the record of what people wrote are purged by a scheduled job (no TTL
+ * indexes on FerretDB). An event still queued after that long has lost its record and is dropped
+ * as an orphan by the processor.
+ */
+export async function purgeProcessedEvents(models: IngestionModels, olderThan: Date): Promise<number> {
+  const result = await models.InboundEvent.deleteMany({ receivedAt: { $lt: olderThan } });
+  return result.deletedCount;
+}

@@ -6,7 +6,7 @@ import { orderInChat, type SettleClock } from './event-order';
 import type { AckGate } from './ack-first';
 import { chatStore, type ChatRecord } from './chat-store';
 import { groupCommit } from '../db/group-commit';
-import type { IngestionModels, QueuedEventDoc } from './models';
+import type { IngestionModels, QueuedEventDoc as QueuedEvent } from './models';
 import type { Apology, EventHandler, HandlerContext, HandlerResult } from './event-handler';
 import type { LineEvent } from './line-event';
 
@@ -37,8 +37,6 @@ export type ProcessorDeps = {
 };
 
 export type Processor = ReturnType<typeof createProcessor>;
-
-type QueuedEvent = QueuedEventDoc;
 
 /** How many queued events one scan plans. */
 const SCAN_LIMIT = 1000;
@@ -498,14 +496,4 @@ export function createProcessor(deps: ProcessorDeps) {
       }
     },
   };
-}
-
-/**
- * The dedupe markers and the record of what people wrote are purged by a scheduled job (no TTL
- * indexes on FerretDB). An event still queued after that long has lost its record and is dropped
- * as an orphan by the processor.
- */
-export async function purgeProcessedEvents(models: IngestionModels, olderThan: Date): Promise<number> {
-  const result = await models.InboundEvent.deleteMany({ receivedAt: { $lt: olderThan } });
-  return result.deletedCount;
 }

@@ -8,7 +8,7 @@ import {
   webhookBody,
 } from '../../src/line-emulator/webhook-client';
 import { createEventAcceptor } from '../../src/ingestion/inbox';
-import { purgeProcessedEvents } from '../../src/ingestion/processor';
+import { purgeProcessedEvents } from '../../src/ingestion/inbox';
 import { type EventHandler } from '../../src/ingestion/event-handler';
 import { testDatabaseServer, uniqueDbName } from '../helpers/db';
 import { eventually, isDone, startInstance, TEST_SECRET, type Instance } from '../helpers/ingestion';
