@@ -260,7 +260,10 @@ describe('a baseline survey campaign in Khao Kho', () => {
       .get(`/api/campaigns/${campaignId}/export?format=csv`)
       .set('Authorization', `Bearer ${login.body.token as string}`)
       .expect(200);
-    const thai = masked.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const thai = masked.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     const at = thai[0]!.split(',').indexOf('อาสาสมัคร');
     expect(thai.slice(2).map((line) => line.split(',')[at])).toEqual([
       'อาสาสมัคร 1',
